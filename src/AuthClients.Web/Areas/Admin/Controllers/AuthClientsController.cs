@@ -1,0 +1,136 @@
+using AuthClients.Web.Areas.Admin.Models;
+using AuthClients.Web.Authorization;
+using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Models;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthClients.Web.Areas.Admin.Controllers;
+
+/// <summary>Admin > Auth Clients: the list and its create, edit, delete and secret actions.</summary>
+[Area("Admin")]
+[Route("admin/auth-clients")]
+[Authorize(Policy = Permissions.AuthClients.ViewKey)]
+public sealed class AuthClientsController(AuthClientService clients) : Controller
+{
+    public const string CreatedMessage = "The auth client was created.";
+    public const string SavedMessage = "The auth client was saved.";
+    public const string DeletedMessage = "The auth client was deleted.";
+    public const string SecretRegeneratedMessage = "A new client secret was generated. The previous secret no longer works.";
+    public const string MissingMessage = "This auth client no longer exists. It may have been deleted by someone else.";
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = AuthClientListQuery.DefaultPageSize) =>
+        View(await clients.ListAsync(new AuthClientListQuery(search, sort, dir, page, perPage), HttpContext.RequestAborted));
+
+    [HttpGet("create")]
+    [Authorize(Policy = Permissions.AuthClients.CreateKey)]
+    public IActionResult Create() => View("Form", AuthClientFormViewModel.ForCreate(new AuthClientForm()));
+
+    [HttpPost("create")]
+    [Authorize(Policy = Permissions.AuthClients.CreateKey)]
+    public async Task<IActionResult> Create([Bind(Prefix = "Form")] AuthClientForm form)
+    {
+        if (!ModelState.IsValid)
+        {
+            return View("Form", AuthClientFormViewModel.ForCreate(form));
+        }
+
+        var result = await clients.CreateAsync(form, User.GetUserId(), HttpContext.RequestAborted);
+        if (ShowErrors(result))
+        {
+            return View("Form", AuthClientFormViewModel.ForCreate(form));
+        }
+
+        TempData.SetStatus(CreatedMessage);
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpGet("{id}/edit")]
+    [Authorize(Policy = Permissions.AuthClients.EditKey)]
+    public async Task<IActionResult> Edit(string id)
+    {
+        var form = await clients.GetFormAsync(id, HttpContext.RequestAborted);
+        return form is null ? GoneToList() : View("Form", AuthClientFormViewModel.ForEdit(id, form));
+    }
+
+    [HttpPost("{id}/edit")]
+    [Authorize(Policy = Permissions.AuthClients.EditKey)]
+    public async Task<IActionResult> Edit(string id, [Bind(Prefix = "Form")] AuthClientForm form)
+    {
+        if (!ModelState.IsValid)
+        {
+            return View("Form", AuthClientFormViewModel.ForEdit(id, form));
+        }
+
+        var result = await clients.UpdateAsync(id, form, HttpContext.RequestAborted);
+        switch (result.Status)
+        {
+            case SaveStatus.NotFound:
+                return GoneToList();
+            case SaveStatus.Conflict:
+                ModelState.AddModelError("", AuthClientService.ConflictMessage);
+                return View("Form", AuthClientFormViewModel.ForEdit(id, form));
+            case SaveStatus.Invalid:
+                ShowErrors(result);
+                return View("Form", AuthClientFormViewModel.ForEdit(id, form));
+        }
+
+        TempData.SetStatus(SavedMessage);
+        return RedirectToAction(nameof(Index));
+    }
+
+    [HttpPost("{id}/delete")]
+    [Authorize(Policy = Permissions.AuthClients.DeleteKey)]
+    public async Task<IActionResult> Delete(string id)
+    {
+        var name = await clients.DeleteAsync(id, HttpContext.RequestAborted);
+        return name is null ? GoneToList() : StatusAndList(DeletedMessage);
+    }
+
+    /// <summary>The copy button's request: the secret, decrypted on demand, never cached.</summary>
+    [HttpPost("{id}/secret")]
+    [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+    public async Task<IActionResult> Secret(string id)
+    {
+        var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
+        return secret is null
+            ? Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound)
+            : Json(new { secret });
+    }
+
+    [HttpPost("{id}/regenerate-secret")]
+    [Authorize(Policy = Permissions.AuthClients.EditKey)]
+    public async Task<IActionResult> RegenerateSecret(string id)
+    {
+        if (!await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
+        {
+            return GoneToList();
+        }
+
+        TempData.SetStatus(SecretRegeneratedMessage);
+        return RedirectToAction(nameof(Edit), new { id });
+    }
+
+    private bool ShowErrors(SaveResult result)
+    {
+        foreach (var (field, message) in result.Errors ?? [])
+        {
+            ModelState.AddModelError($"Form.{field}", message);
+        }
+
+        return result.Status != SaveStatus.Saved;
+    }
+
+    private RedirectToActionResult GoneToList()
+    {
+        TempData.SetStatus(MissingMessage, StatusKind.Warning);
+        return RedirectToAction(nameof(Index));
+    }
+
+    private RedirectToActionResult StatusAndList(string message)
+    {
+        TempData.SetStatus(message);
+        return RedirectToAction(nameof(Index));
+    }
+}

@@ -1,0 +1,11 @@
+namespace AuthClients.Web.Authorization;
+
+/// <summary>Claim types this application adds to a signed-in user.</summary>
+public static class AppClaimTypes
+{
+    /// <summary>One claim per effective permission key.</summary>
+    public const string Permission = "permission";
+
+    /// <summary>Present (value <c>true</c>) when the user is a Super Admin.</summary>
+    public const string SuperAdmin = "super_admin";
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace AuthClients.Web.Authorization;
+
+public static class AuthorizationHosting
+{
+    /// <summary>
+    /// One policy per permission of the catalogue, named by its key, and a fallback policy that
+    /// requires a signed-in user everywhere that is not marked <c>[AllowAnonymous]</c>.
+    /// </summary>
+    public static IServiceCollection AddAppAuthorization(this IServiceCollection services)
+    {
+        services.AddScoped<UserAccessService>();
+        services.AddScoped<CurrentAccessCookieEvents>();
+        services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPermissionPolicies();
+        return services;
+    }
+
+    private static AuthorizationBuilder AddPermissionPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var permission in Permissions.All)
+        {
+            builder.AddPolicy(permission.Key, policy => policy
+                .RequireAuthenticatedUser()
+                .AddRequirements(new PermissionRequirement(Permissions.RequiredFor(permission))));
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,35 @@
+using AuthClients.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthClients.Web.Authorization;
+
+/// <summary>What a user may do right now, read fresh from the database.</summary>
+public sealed record UserAccess(bool IsActive, bool IsSuperAdmin, IReadOnlySet<string> Permissions);
+
+/// <summary>
+/// Computes effective permissions: the user's own plus those of every group they belong to.
+/// Read on every request so that a change applies on the next request without signing in again.
+/// </summary>
+public sealed class UserAccessService(AppDbContext db)
+{
+    /// <returns>null when the user no longer exists.</returns>
+    public async Task<UserAccess?> GetAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var user = await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new { u.IsActive, u.IsSuperAdmin })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+
+        var direct = db.UserPermissions.Where(p => p.UserId == userId).Select(p => p.Permission);
+        var throughGroups = db.GroupPermissions
+            .Where(p => db.GroupMembers.Any(m => m.GroupId == p.GroupId && m.UserId == userId))
+            .Select(p => p.Permission);
+        var keys = await direct.Union(throughGroups).ToListAsync(cancellationToken);
+
+        return new UserAccess(user.IsActive, user.IsSuperAdmin, keys.ToHashSet(StringComparer.Ordinal));
+    }
+}

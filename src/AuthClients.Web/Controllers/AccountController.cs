@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthClients.Web.Controllers;
+
+public sealed class SignInForm
+{
+    [Required(ErrorMessage = "The Email field is required.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    public string? Email { get; set; }
+
+    [Required(ErrorMessage = "The Password field is required.")]
+    [DataType(DataType.Password)]
+    public string? Password { get; set; }
+
+    public string? ReturnUrl { get; set; }
+}
+
+[Route("account")]
+public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users) : Controller
+{
+    /// <summary>
+    /// One message for unknown email, wrong password, inactive and locked accounts, so the page
+    /// does not tell an attacker which accounts exist.
+    /// </summary>
+    public static readonly string FailedMessage =
+        $"Invalid email or password. After {IdentityHosting.MaxFailedSignIns} failed attempts an account is locked for {IdentityHosting.LockoutDuration.TotalMinutes} minutes.";
+
+    [AllowAnonymous]
+    [HttpGet("login")]
+    public IActionResult Login(string? returnUrl) => View(new SignInForm { ReturnUrl = returnUrl });
+
+    [AllowAnonymous]
+    [HttpPost("login")]
+    public async Task<IActionResult> Login(SignInForm form)
+    {
+        if (!ModelState.IsValid)
+        {
+            return View(form);
+        }
+
+        var user = await users.FindByEmailAsync(form.Email!);
+        if (user is null)
+        {
+            // Spend the time a real check costs, so timing does not reveal unknown emails either.
+            users.PasswordHasher.VerifyHashedPassword(new AppUser(), TimingDummyHash, form.Password!);
+        }
+        else if (user.IsActive)
+        {
+            var result = await signIn.PasswordSignInAsync(user, form.Password!, isPersistent: false, lockoutOnFailure: true);
+            if (result.Succeeded)
+            {
+                return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : Routes.Users);
+            }
+        }
+
+        ModelState.AddModelError("", FailedMessage);
+        return View(form);
+    }
+
+    [HttpPost("logout")]
+    public async Task<IActionResult> Logout()
+    {
+        await signIn.SignOutAsync();
+        return Redirect(Routes.SignIn);
+    }
+
+    // A PBKDF2 hash of a random string, in Identity's V3 format.
+    private static readonly string TimingDummyHash = new PasswordHasher<AppUser>().HashPassword(new AppUser(), Guid.NewGuid().ToString());
+}

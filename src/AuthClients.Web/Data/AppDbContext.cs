@@ -1,0 +1,46 @@
+using AuthClients.Web.Data.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthClients.Web.Data;
+
+/// <summary>
+/// The one store of the application: Identity users, groups and permissions, OpenIddict's
+/// applications and tokens, Data Protection keys and the audit trail. Each database provider
+/// derives its own context so that each keeps its own migrations set.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options)
+    : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Group> Groups => Set<Group>();
+
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+
+    public DbSet<GroupPermission> GroupPermissions => Set<GroupPermission>();
+
+    public DbSet<UserPermission> UserPermissions => Set<UserPermission>();
+
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+
+    public DbSet<ClientNumber> ClientNumbers => Set<ClientNumber>();
+
+    public DbSet<AuthClientApplication> AuthClients => Set<AuthClientApplication>();
+
+    public DbSet<AuthClientToken> AuthClientTokens => Set<AuthClientToken>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict<AuthClientApplication, AuthClientAuthorization, AuthClientScope, AuthClientToken, string>();
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
+
+public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options);
+
+public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options);

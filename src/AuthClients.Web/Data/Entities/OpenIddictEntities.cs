@@ -1,0 +1,43 @@
+using OpenIddict.EntityFrameworkCore.Models;
+
+namespace AuthClients.Web.Data.Entities;
+
+/// <summary>
+/// OpenIddict's application entity with the columns the Auth Clients page needs to search, sort
+/// and copy without parsing OpenIddict's JSON columns.
+/// </summary>
+public sealed class AuthClientApplication : OpenIddictEntityFrameworkCoreApplication<string, AuthClientAuthorization, AuthClientToken>
+{
+    public AuthClientApplication() => Id = Guid.NewGuid().ToString();
+
+    /// <summary>The sequential Client ID as a number (the OpenIddict <c>ClientId</c> is its text).</summary>
+    public long Number { get; set; }
+
+    /// <summary>Upper-cased display name: the unique, case-insensitive key and the sort key.</summary>
+    public string NormalizedName { get; set; } = "";
+
+    /// <summary>The first redirect URI, shown and sorted in the list.</summary>
+    public string? PrimaryRedirectUri { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public string? CreatedById { get; set; }
+
+    /// <summary>The client secret encrypted with Data Protection, for the copy action only.</summary>
+    public string? ProtectedSecret { get; set; }
+}
+
+public sealed class AuthClientAuthorization : OpenIddictEntityFrameworkCoreAuthorization<string, AuthClientApplication, AuthClientToken>
+{
+    public AuthClientAuthorization() => Id = Guid.NewGuid().ToString();
+}
+
+public sealed class AuthClientScope : OpenIddictEntityFrameworkCoreScope<string>
+{
+    public AuthClientScope() => Id = Guid.NewGuid().ToString();
+}
+
+public sealed class AuthClientToken : OpenIddictEntityFrameworkCoreToken<string, AuthClientApplication, AuthClientAuthorization>
+{
+    public AuthClientToken() => Id = Guid.NewGuid().ToString();
+}

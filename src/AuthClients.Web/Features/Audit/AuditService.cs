@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using System.Text.Json;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+
+namespace AuthClients.Web.Features.Audit;
+
+/// <summary>A field's value before and after a change, as written into an audit record.</summary>
+public sealed record FieldChange(object? From, object? To);
+
+/// <summary>
+/// Adds audit records to the current unit of work, so that a record is committed in the same
+/// <c>SaveChanges</c> as the change it describes, or not at all. Callers pass field names and
+/// values; a secret must never be one of them.
+/// </summary>
+public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpContextAccessor, TimeProvider clock)
+{
+    public void Record(string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null)
+    {
+        var http = httpContextAccessor.HttpContext;
+        var user = http?.User;
+        db.AuditRecords.Add(new AuditRecord
+        {
+            OccurredAt = clock.GetUtcNow().UtcDateTime,
+            ActorId = user?.FindFirstValue(ClaimTypes.NameIdentifier),
+            ActorName = user?.Identity?.Name ?? "system",
+            IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
+            Action = action,
+            TargetType = targetType,
+            TargetId = targetId,
+            Changes = changes is { Count: > 0 } ? JsonSerializer.Serialize(changes) : null,
+        });
+    }
+}
+
+/// <summary>The actions written to the audit trail.</summary>
+public static class AuditActions
+{
+    public const string AuthClientCreated = "auth-client.created";
+    public const string AuthClientUpdated = "auth-client.updated";
+    public const string AuthClientDeleted = "auth-client.deleted";
+    public const string AuthClientSecretCopied = "auth-client.secret-copied";
+    public const string AuthClientSecretRegenerated = "auth-client.secret-regenerated";
+}

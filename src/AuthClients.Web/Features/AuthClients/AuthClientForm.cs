@@ -1,0 +1,65 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AuthClients.Web.Features.AuthClients;
+
+/// <summary>What an administrator posts to create or edit an auth client. Nothing else is bound.</summary>
+public sealed class AuthClientForm : IValidatableObject
+{
+    public const string GrantTypesField = "GrantTypes";
+    public const string AtLeastOneGrantMessage = "The Auth-Client must have at least 1 item chosen.";
+
+    [Display(Name = "Name")]
+    [Required(ErrorMessage = "The Name field is required.")]
+    [StringLength(255, ErrorMessage = "The Name may not be greater than 255 characters.")]
+    public string? Name { get; set; }
+
+    [Display(Name = "Enable Authorization Code Grant")]
+    public bool EnableAuthorizationCode { get; set; }
+
+    [Display(Name = "Enable Client Credentials Grant")]
+    public bool EnableClientCredentials { get; set; }
+
+    [Display(Name = "Enable Password Grant")]
+    public bool EnablePassword { get; set; }
+
+    [Display(Name = "Enable Personal Access Tokens")]
+    public bool EnablePersonalAccessTokens { get; set; }
+
+    /// <summary>One URL per line; required with the authorization code grant.</summary>
+    [Display(Name = "Redirect URL")]
+    public string? RedirectUris { get; set; }
+
+    /// <summary>The version the editor started from; a save from an older version is refused.</summary>
+    public string? ConcurrencyToken { get; set; }
+
+    public GrantTypeChoices Grants =>
+        new(EnableAuthorizationCode, EnableClientCredentials, EnablePassword, EnablePersonalAccessTokens);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Grants.Any)
+        {
+            yield return new ValidationResult(AtLeastOneGrantMessage, [GrantTypesField]);
+        }
+
+        var uris = RedirectUriRules.Split(RedirectUris);
+        if (EnableAuthorizationCode && uris.Count == 0)
+        {
+            yield return new ValidationResult("The Redirect field is required.", [nameof(RedirectUris)]);
+        }
+
+        if (uris.Count > RedirectUriRules.MaxCount)
+        {
+            yield return new ValidationResult($"At most {RedirectUriRules.MaxCount} redirect URLs are allowed.", [nameof(RedirectUris)]);
+        }
+
+        foreach (var uri in uris)
+        {
+            if (RedirectUriRules.Check(uri) is { } problem)
+            {
+                var where = uris.Count > 1 ? $"{uri}: " : "";
+                yield return new ValidationResult(where + problem, [nameof(RedirectUris)]);
+            }
+        }
+    }
+}

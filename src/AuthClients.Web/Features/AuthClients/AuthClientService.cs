@@ -1,0 +1,322 @@
+using System.Text.Json;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Audit;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Core;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AuthClients.Web.Features.AuthClients;
+
+public enum SaveStatus { Saved, Invalid, NotFound, Conflict }
+
+/// <summary>The outcome of a write: field errors go next to their fields on the form.</summary>
+public sealed record SaveResult(SaveStatus Status, string? Id = null, IReadOnlyList<KeyValuePair<string, string>>? Errors = null)
+{
+    public static SaveResult Invalid(string field, string message) => new(SaveStatus.Invalid, Errors: [new(field, message)]);
+}
+
+/// <summary>
+/// Everything the Auth Clients page and API do to clients. Writes go through OpenIddict's
+/// application manager, the same store the token endpoint reads; list reads are projections.
+/// </summary>
+public sealed class AuthClientService(
+    AppDbContext db,
+    OpenIddictApplicationManager<AuthClientApplication> manager,
+    ClientSecrets secrets,
+    AuditService audit,
+    TimeProvider clock)
+{
+    public const string NameTakenMessage = "An auth client with this name already exists. Name must be unique.";
+    public const string ConflictMessage = "Someone else saved this auth client after you opened it. Reload to see their changes, then edit again.";
+    private const string TargetType = "auth-client";
+
+    public async Task<AuthClientPage> ListAsync(AuthClientListQuery query, CancellationToken cancellationToken = default)
+    {
+        var clients = db.AuthClients.AsNoTracking();
+        if (query.Term is { } term)
+        {
+            var upper = term.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
+            clients = clients.Where(a =>
+                a.NormalizedName.Contains(upper) ||
+                a.ClientId == term ||
+                (a.RedirectUris != null && a.RedirectUris.ToUpper().Contains(upper)));
+#pragma warning restore CA1304, CA1311, CA1862
+        }
+
+        var total = await clients.CountAsync(cancellationToken);
+        var pageSize = query.SafePageSize;
+        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
+
+        var rows = await Sorted(clients, query)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt })
+            .ToListAsync(cancellationToken);
+
+        var items = rows.Select(r => new AuthClientListItem(
+            r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
+            Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt)).ToList();
+        return new AuthClientPage(query, items, total, page);
+    }
+
+    public async Task<AuthClientForm?> GetFormAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var application = await manager.FindByIdAsync(id, cancellationToken);
+        if (application is null)
+        {
+            return null;
+        }
+
+        var grants = GrantTypeChoices.FromPermissions(await manager.GetPermissionsAsync(application, cancellationToken));
+        var uris = await manager.GetRedirectUrisAsync(application, cancellationToken);
+        return new AuthClientForm
+        {
+            Name = application.DisplayName,
+            EnableAuthorizationCode = grants.AuthorizationCode,
+            EnableClientCredentials = grants.ClientCredentials,
+            EnablePassword = grants.Password,
+            EnablePersonalAccessTokens = grants.PersonalAccessTokens,
+            RedirectUris = string.Join('\n', uris),
+            ConcurrencyToken = application.ConcurrencyToken,
+        };
+    }
+
+    public Task<string?> GetNameAsync(string id, CancellationToken cancellationToken = default) =>
+        db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => a.DisplayName).SingleOrDefaultAsync(cancellationToken);
+
+    public async Task<SaveResult> CreateAsync(AuthClientForm form, string? actorId, CancellationToken cancellationToken = default)
+    {
+        var name = form.Name!.Trim();
+        var normalizedName = name.ToUpperInvariant();
+        var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
+
+        // On SQLite this begins IMMEDIATE: concurrent creations queue here instead of failing later.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await NameTakenAsync(normalizedName, exceptId: null, cancellationToken))
+        {
+            return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+        }
+
+        var number = new ClientNumber { AllocatedAt = clock.GetUtcNow().UtcDateTime };
+        db.ClientNumbers.Add(number);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var secret = ClientSecrets.Generate();
+        var application = new AuthClientApplication
+        {
+            Number = number.Number,
+            NormalizedName = normalizedName,
+            PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null,
+            CreatedAt = number.AllocatedAt,
+            CreatedById = actorId,
+            ProtectedSecret = secrets.Protect(secret),
+        };
+        await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form.Grants, uris), cancellationToken);
+
+        audit.Record(AuditActions.AuthClientCreated, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
+        {
+            ["name"] = new(null, name),
+            ["redirect_uris"] = new(null, uris),
+            ["grant_types"] = new(null, form.Grants.Names().ToList()),
+        });
+
+        try
+        {
+            await manager.CreateAsync(application, secret, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request took the name between the check and the insert: the unique index refused it.
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            if (await NameTakenAsync(normalizedName, exceptId: null, CancellationToken.None))
+            {
+                return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+            }
+
+            throw;
+        }
+
+        return new SaveResult(SaveStatus.Saved, application.Id);
+    }
+
+    public async Task<SaveResult> UpdateAsync(string id, AuthClientForm form, CancellationToken cancellationToken = default)
+    {
+        var application = await manager.FindByIdAsync(id, cancellationToken);
+        if (application is null)
+        {
+            return new SaveResult(SaveStatus.NotFound);
+        }
+
+        if (form.ConcurrencyToken != application.ConcurrencyToken)
+        {
+            return new SaveResult(SaveStatus.Conflict);
+        }
+
+        var name = form.Name!.Trim();
+        var normalizedName = name.ToUpperInvariant();
+        if (await NameTakenAsync(normalizedName, exceptId: id, cancellationToken))
+        {
+            return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+        }
+
+        var before = await GetFormAsync(id, cancellationToken);
+        var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await manager.PopulateAsync(descriptor, application, cancellationToken);
+        var wanted = Describe(application.ClientId!, name, form.Grants, uris);
+        descriptor.DisplayName = wanted.DisplayName;
+        descriptor.RedirectUris.Clear();
+        descriptor.RedirectUris.UnionWith(wanted.RedirectUris);
+        descriptor.Permissions.Clear();
+        descriptor.Permissions.UnionWith(wanted.Permissions);
+        descriptor.Requirements.Clear();
+        descriptor.Requirements.UnionWith(wanted.Requirements);
+
+        application.NormalizedName = normalizedName;
+        application.PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null;
+        audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before!, form, uris));
+
+        try
+        {
+            await manager.UpdateAsync(application, descriptor, cancellationToken);
+        }
+        catch (OpenIddictExceptions.ConcurrencyException)
+        {
+            return new SaveResult(SaveStatus.Conflict);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await NameTakenAsync(normalizedName, exceptId: id, CancellationToken.None))
+            {
+                return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+            }
+
+            throw;
+        }
+
+        return new SaveResult(SaveStatus.Saved, id);
+    }
+
+    /// <summary>Deletes the client with its tokens and authorizations, so every token it holds stops at once.</summary>
+    /// <returns>The deleted client's name, or null when it did not exist.</returns>
+    public async Task<string?> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var application = await manager.FindByIdAsync(id, cancellationToken);
+        if (application is null)
+        {
+            return null;
+        }
+
+        audit.Record(AuditActions.AuthClientDeleted, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
+        {
+            ["name"] = new(application.DisplayName, null),
+        });
+        try
+        {
+            await manager.DeleteAsync(application, cancellationToken);
+        }
+        catch (OpenIddictExceptions.ConcurrencyException)
+        {
+            // Deleted (or changed) by someone else in the meantime.
+            return null;
+        }
+
+        return application.DisplayName;
+    }
+
+    /// <summary>Decrypts the client's secret for the copy action, and records that it was read.</summary>
+    public async Task<string?> RevealSecretAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var application = await db.AuthClients.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (application?.ProtectedSecret is null)
+        {
+            return null;
+        }
+
+        audit.Record(AuditActions.AuthClientSecretCopied, TargetType, application.ClientId!);
+        await db.SaveChangesAsync(cancellationToken);
+        return secrets.Unprotect(application.ProtectedSecret);
+    }
+
+    /// <summary>Replaces the secret; OpenIddict's verifier changes in the same write, so the old one fails at once.</summary>
+    public async Task<bool> RegenerateSecretAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var application = await manager.FindByIdAsync(id, cancellationToken);
+        if (application is null)
+        {
+            return false;
+        }
+
+        var secret = ClientSecrets.Generate();
+        application.ProtectedSecret = secrets.Protect(secret);
+        audit.Record(AuditActions.AuthClientSecretRegenerated, TargetType, application.ClientId!);
+        await manager.UpdateAsync(application, secret, cancellationToken);
+        return true;
+    }
+
+    private Task<bool> NameTakenAsync(string normalizedName, string? exceptId, CancellationToken cancellationToken) =>
+        db.AuthClients.AnyAsync(a => a.NormalizedName == normalizedName && a.Id != exceptId, cancellationToken);
+
+    private static IQueryable<AuthClientApplication> Sorted(IQueryable<AuthClientApplication> clients, AuthClientListQuery query) =>
+        (query.SortKey, query.Descending) switch
+        {
+            (AuthClientListQuery.SortKeys.Name, false) => clients.OrderBy(a => a.NormalizedName).ThenByDescending(a => a.Number),
+            (AuthClientListQuery.SortKeys.Name, true) => clients.OrderByDescending(a => a.NormalizedName).ThenByDescending(a => a.Number),
+            (AuthClientListQuery.SortKeys.Redirect, false) => clients.OrderBy(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
+            (AuthClientListQuery.SortKeys.Redirect, true) => clients.OrderByDescending(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
+            (_, false) => clients.OrderBy(a => a.Number),
+            _ => clients.OrderByDescending(a => a.Number),
+        };
+
+    private static OpenIddictApplicationDescriptor Describe(string clientId, string name, GrantTypeChoices grants, IReadOnlyList<string> redirectUris)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            DisplayName = name,
+            ClientType = ClientTypes.Confidential,
+            ConsentType = ConsentTypes.Explicit,
+        };
+        descriptor.Permissions.UnionWith(grants.ToPermissions());
+        descriptor.RedirectUris.UnionWith(redirectUris.Select(u => new Uri(u, UriKind.Absolute)));
+        if (grants.AuthorizationCode)
+        {
+            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+        }
+
+        return descriptor;
+    }
+
+    private static Dictionary<string, FieldChange> Changes(AuthClientForm before, AuthClientForm after, IReadOnlyList<string> afterUris)
+    {
+        var changes = new Dictionary<string, FieldChange>();
+        if (before.Name != after.Name!.Trim())
+        {
+            changes["name"] = new(before.Name, after.Name.Trim());
+        }
+
+        var beforeUris = RedirectUriRules.Split(before.RedirectUris);
+        if (!beforeUris.SequenceEqual(afterUris))
+        {
+            changes["redirect_uris"] = new(beforeUris, afterUris);
+        }
+
+        var beforeGrants = before.Grants.Names().ToList();
+        var afterGrants = after.Grants.Names().ToList();
+        if (!beforeGrants.SequenceEqual(afterGrants))
+        {
+            changes["grant_types"] = new(beforeGrants, afterGrants);
+        }
+
+        return changes;
+    }
+
+    private static int CountRedirects(string? json) =>
+        string.IsNullOrEmpty(json) ? 0 : JsonSerializer.Deserialize<string[]>(json)?.Length ?? 0;
+}

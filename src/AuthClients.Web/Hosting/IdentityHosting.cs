@@ -1,0 +1,46 @@
+using AuthClients.Web.Authorization;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
+
+namespace AuthClients.Web.Hosting;
+
+public static class IdentityHosting
+{
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    public static IServiceCollection AddAppIdentity(this IServiceCollection services)
+    {
+        services.AddIdentity<AppUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                // Length over composition rules (NIST SP 800-63B): 12 characters, any kind.
+                options.Password.RequiredLength = 12;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireDigit = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
+                options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "AuthClients.Session";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.LoginPath = Routes.SignIn;
+            options.LogoutPath = Routes.SignOut;
+            options.AccessDeniedPath = Routes.AccessDenied;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            options.EventsType = typeof(CurrentAccessCookieEvents);
+        });
+        return services;
+    }
+}

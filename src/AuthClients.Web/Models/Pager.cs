@@ -1,0 +1,23 @@
+namespace AuthClients.Web.Models;
+
+public static class Pager
+{
+    /// <summary>Page numbers to link: the first, the last and two either side of the current; null marks a gap.</summary>
+    public static IEnumerable<int?> Pages(int current, int total)
+    {
+        int? previous = null;
+        for (var page = 1; page <= total; page++)
+        {
+            if (page == 1 || page == total || Math.Abs(page - current) <= 2)
+            {
+                if (previous is { } p && page - p > 1)
+                {
+                    yield return null;
+                }
+
+                yield return page;
+                previous = page;
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using AuthClients.Web.Authorization;
+using AuthClients.Web.Hosting;
+using Microsoft.Extensions.Options;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.Services
+        .AddAppDatabase(builder.Configuration, builder.Environment)
+        .AddAppDataProtection()
+        .AddAppIdentity()
+        .AddAppAuthorization()
+        .AddAppOpenIddict()
+        .AddAppFeatures(builder.Configuration)
+        .AddAppWeb();
+
+    var app = builder.Build();
+
+    app.UseAppPipeline();
+    await app.PrepareDatabaseAsync();
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException invalid)
+{
+    // A bad setting: say which one and stop, without a stack trace.
+    await Console.Error.WriteLineAsync("AuthClients cannot start, the configuration is invalid:");
+    foreach (var failure in invalid.Failures)
+    {
+        await Console.Error.WriteLineAsync($"  - {failure}");
+    }
+
+    return 1;
+}

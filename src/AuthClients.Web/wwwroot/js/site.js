@@ -1,0 +1,64 @@
+// Behaviour for the admin pages. Loaded as a module; reads everything it needs from data-*
+// attributes so that pages work under a CSP without inline script.
+
+const antiforgeryToken = () =>
+    document.querySelector('input[name="__RequestVerificationToken"]')?.value ?? '';
+
+// "Copy Client Secret to Clipboard": fetch the secret on demand, never keep it in the page.
+document.addEventListener('click', async (event) => {
+    const button = event.target.closest('[data-copy-secret-url]');
+    if (!button) return;
+    const feedback = button.parentElement.querySelector('.copy-feedback');
+    try {
+        const response = await fetch(button.dataset.copySecretUrl, {
+            method: 'POST',
+            headers: { 'RequestVerificationToken': antiforgeryToken(), 'Accept': 'application/json' },
+            credentials: 'same-origin',
+            cache: 'no-store',
+        });
+        if (!response.ok) throw new Error(response.status === 404 ? 'This auth client no longer exists.' : 'Could not copy the secret.');
+        const { secret } = await response.json();
+        await navigator.clipboard.writeText(secret);
+        show(feedback, 'Copied', 'text-success');
+    } catch (error) {
+        show(feedback, error.message || 'Could not copy the secret.', 'text-danger');
+    }
+});
+
+function show(element, text, colour) {
+    if (!element) return;
+    element.classList.remove('text-success', 'text-danger');
+    element.classList.add(colour);
+    element.textContent = text;
+    clearTimeout(element.clearTimer);
+    element.clearTimer = setTimeout(() => { element.textContent = ''; }, 3000);
+}
+
+// The delete dialog takes the row's client: its name (as text, never HTML) and its delete URL.
+document.addEventListener('show.bs.modal', (event) => {
+    const trigger = event.relatedTarget;
+    const form = event.target.querySelector('[data-delete-form]');
+    if (!trigger || !form) return;
+    form.action = trigger.dataset.deleteUrl;
+    form.querySelector('[data-client-name]').textContent = trigger.dataset.clientName;
+    if (!form.querySelector('input[name="__RequestVerificationToken"]')) {
+        const token = document.createElement('input');
+        token.type = 'hidden';
+        token.name = '__RequestVerificationToken';
+        token.value = antiforgeryToken();
+        form.append(token);
+    }
+});
+
+// Checkboxes that show or hide a field (the Redirect URL follows "Enable Authorization Code Grant").
+for (const checkbox of document.querySelectorAll('[data-toggles]')) {
+    const target = document.querySelector(checkbox.dataset.toggles);
+    const sync = () => target?.classList.toggle('d-none', !checkbox.checked);
+    checkbox.addEventListener('change', sync);
+    sync();
+}
+
+// Selects that apply at once (the per-page choice).
+for (const form of document.querySelectorAll('form[data-autosubmit]')) {
+    form.addEventListener('change', () => form.requestSubmit());
+}
