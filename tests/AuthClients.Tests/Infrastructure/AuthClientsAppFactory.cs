@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AuthClients.Tests.Infrastructure;
+
+/// <summary>
+/// The real application over HTTP, on its own SQLite file, with a known first administrator and
+/// every log line captured (so tests can prove a secret never reaches the log).
+/// </summary>
+public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@example.test";
+    public const string AdminPassword = "admin-password-for-tests";
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+
+    public ConcurrentQueue<string> LogLines { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", $"Data Source={_databasePath}");
+        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(new CapturingLoggerProvider(LogLines));
+        });
+    }
+
+    /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests assert them).</summary>
+    public HttpClient CreateBrowser() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Creates a user directly in the store (the Users admin pages come later) and returns its email.</summary>
+    public async Task<string> CreateUserAsync(
+        string? email = null,
+        string[]? permissions = null,
+        bool superAdmin = false,
+        string[]? groupPermissions = null,
+        bool active = true)
+    {
+        email ??= $"user-{Guid.NewGuid():N}@example.test";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var user = new AppUser
+        {
+            UserName = email,
+            Email = email,
+            FirstName = "Test",
+            LastName = email.Split('@')[0],
+            IsSuperAdmin = superAdmin,
+            IsActive = active,
+            CreatedAt = DateTime.UtcNow,
+        };
+        var result = await users.CreateAsync(user, UserPassword);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+
+        foreach (var permission in permissions ?? [])
+        {
+            db.UserPermissions.Add(new UserPermission { UserId = user.Id, Permission = permission });
+        }
+
+        if (groupPermissions is { Length: > 0 })
+        {
+            var group = new Group { Name = $"Group {Guid.NewGuid():N}" };
+            group.NormalizedName = group.Name.ToUpperInvariant();
+            group.Members.Add(new GroupMember { UserId = user.Id });
+            foreach (var permission in groupPermissions)
+            {
+                group.Permissions.Add(new GroupPermission { Permission = permission });
+            }
+
+            db.Groups.Add(group);
+        }
+
+        await db.SaveChangesAsync();
+        return email;
+    }
+
+    public const string UserPassword = "user-password-for-tests";
+
+    /// <summary>Runs <paramref name="action"/> against the app's services in a fresh scope.</summary>
+    public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public async Task WithServicesAsync(Func<IServiceProvider, Task> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await action(scope.ServiceProvider);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_databasePath + suffix);
+            }
+        }
+    }
+}
+
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+            {
+                // Structured values too, in case a sink writes them without the message.
+                lines.Enqueue(string.Join(" ", values.Select(v => $"{v.Key}={v.Value}")));
+            }
+        }
+    }
+}
