@@ -11,7 +11,7 @@ try
         .AddAppDataProtection()
         .AddAppIdentity()
         .AddAppAuthorization()
-        .AddAppOpenIddict()
+        .AddAppOpenIddict(builder.Configuration, builder.Environment)
         .AddAppFeatures(builder.Configuration)
         .AddAppWeb();
 

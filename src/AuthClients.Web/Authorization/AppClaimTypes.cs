@@ -8,4 +8,13 @@ public static class AppClaimTypes
 
     /// <summary>Present (value <c>true</c>) when the user is a Super Admin.</summary>
     public const string SuperAdmin = "super_admin";
+
+    /// <summary>In access tokens: <c>client</c> (client credentials) or <c>user</c> (a person, through a client).</summary>
+    public const string SubjectKind = "sub_kind";
+}
+
+public static class SubjectKinds
+{
+    public const string Client = "client";
+    public const string User = "user";
 }

@@ -1,3 +1,4 @@
+using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +35,7 @@ internal static partial class DatabaseStartup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
+        await services.GetRequiredService<ServerKeyStore>().EnsureKeysAsync(cancellationToken);
         await BootstrapAdministrator.EnsureAsync(services, cancellationToken);
     }
 

@@ -1,17 +1,104 @@
+using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Hosting;
 
+/// <summary>The <c>OAuthServer</c> section.</summary>
+public sealed class OAuthServerOptions
+{
+    public const string Section = "OAuthServer";
+
+    /// <summary>The issuer URL, when the app is reached through a proxy under another name. Default: the request's own.</summary>
+    public Uri? Issuer { get; set; }
+
+    /// <summary>Refuse plain http. Default: true, except in the Development and Testing environments.</summary>
+    public bool? RequireHttps { get; set; }
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Absolute: a chain of rotated refresh tokens never outlives the first one's lifetime.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a spent refresh token may still be retried (lost responses) before reuse revokes the chain.</summary>
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
+}
+
 public static class OpenIddictHosting
 {
-    public static IServiceCollection AddAppOpenIddict(this IServiceCollection services)
+    public static IServiceCollection AddAppOpenIddict(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        var settings = configuration.GetSection(OAuthServerOptions.Section).Get<OAuthServerOptions>() ?? new OAuthServerOptions();
+        var requireHttps = settings.RequireHttps ?? !(environment.IsDevelopment() || environment.IsEnvironment("Testing"));
+        services.AddSingleton(Options.Create(settings));
+        services.AddSingleton<ServerKeyStore>();
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
+
         services.AddOpenIddict()
             .AddCore(options => options
                 .UseEntityFrameworkCore()
                 .UseDbContext<AppDbContext>()
-                .ReplaceDefaultEntities<AuthClientApplication, AuthClientAuthorization, AuthClientScope, AuthClientToken, string>());
+                .ReplaceDefaultEntities<AuthClientApplication, AuthClientAuthorization, AuthClientScope, AuthClientToken, string>())
+            .AddServer(options =>
+            {
+                if (settings.Issuer is not null)
+                {
+                    options.SetIssuer(settings.Issuer);
+                }
+
+                options.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetIntrospectionEndpointUris("connect/introspect")
+                    .SetRevocationEndpointUris("connect/revoke")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/logout")
+                    .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
+
+                options.AllowClientCredentialsFlow()
+                    .AllowAuthorizationCodeFlow()
+                    .RequireProofKeyForCodeExchange()
+                    .AllowRefreshTokenFlow()
+                    .AllowPasswordFlow();
+
+                // S256 only: "plain" PKCE gives no protection against a stolen code (RFC 9700 2.1.1).
+                options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+
+                options.RegisterScopes(OAuthScopes.All);
+                options.SetAccessTokenLifetime(settings.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime)
+                    .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway)
+                    .DisableSlidingRefreshTokenExpiration();
+
+                // Plain signed JWTs, so any resource server can validate them from the JWKS.
+                options.DisableAccessTokenEncryption();
+
+                var aspNetCore = options.UseAspNetCore()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
+                if (!requireHttps)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(options =>
+            {
+                options.UseLocalServer();
+                options.UseAspNetCore();
+                options.AddAudiences(OAuthScopes.ApiResource);
+
+                // Every access token is checked against its database entry, so deleting a client
+                // (which deletes its tokens) or revoking a token stops it at once.
+                options.EnableTokenEntryValidation();
+                options.AddEventHandler(BearerUserAccessHandler.Descriptor);
+            });
         return services;
     }
 }

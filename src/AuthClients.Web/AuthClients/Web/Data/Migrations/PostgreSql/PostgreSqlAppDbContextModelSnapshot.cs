@@ -466,6 +466,42 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.ToTable("GroupPermissions");
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ServerKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("NotBefore")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Use")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Use", "NotBefore");
+
+                    b.ToTable("ServerKeys");
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.UserPermission", b =>
                 {
                     b.Property<string>("UserId")

@@ -470,6 +470,42 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.ToTable("GroupPermissions");
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ServerKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("NotBefore")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Use")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Use", "NotBefore");
+
+                    b.ToTable("ServerKeys");
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.UserPermission", b =>
                 {
                     b.Property<string>("UserId")

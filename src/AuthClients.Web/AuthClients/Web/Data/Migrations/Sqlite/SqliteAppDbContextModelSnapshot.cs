@@ -457,6 +457,42 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.ToTable("GroupPermissions");
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ServerKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NotAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NotBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Use")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Use", "NotBefore");
+
+                    b.ToTable("ServerKeys");
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.UserPermission", b =>
                 {
                     b.Property<string>("UserId")

@@ -1,0 +1,25 @@
+namespace AuthClients.Web.Data.Entities;
+
+/// <summary>
+/// A key of the authorization server (token signing or encryption), shared by every instance
+/// through the database. The key material is encrypted with Data Protection.
+/// </summary>
+public sealed class ServerKey
+{
+    /// <summary>The key id (<c>kid</c>) published in the JWKS.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary><c>sig</c> or <c>enc</c>.</summary>
+    public string Use { get; set; } = "";
+
+    public string Algorithm { get; set; } = "";
+
+    public string ProtectedKey { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>When this key starts signing; before that it is only published, so resource servers can fetch it early.</summary>
+    public DateTime NotBefore { get; set; }
+
+    public DateTime NotAfter { get; set; }
+}
