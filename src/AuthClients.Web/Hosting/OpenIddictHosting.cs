@@ -75,6 +75,11 @@ public static class OpenIddictHosting
                     .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway)
                     .DisableSlidingRefreshTokenExpiration();
 
+                foreach (var handler in ProtocolErrorHandler.Descriptors)
+                {
+                    options.AddEventHandler(handler);
+                }
+
                 // Plain signed JWTs, so any resource server can validate them from the JWKS.
                 options.DisableAccessTokenEncryption();
 

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace AuthClients.Web.Connect;
+
+/// <summary>
+/// Adjusts two of OpenIddict's error answers before they are written:
+/// <list type="bullet">
+/// <item>A scope the client was not given comes back as <c>invalid_request</c> (ID2051); RFC 6749
+/// 5.2 and 4.1.2.1 call it <c>invalid_scope</c>, which client libraries look for.</item>
+/// <item>An unknown <c>client_id</c> (ID2052) is told apart from a wrong secret (ID2055); both get
+/// the wrong-secret answer, after the same key-stretching work, so a caller cannot learn which
+/// client IDs exist from the body or the timing.</item>
+/// </list>
+/// </summary>
+public sealed class ProtocolErrorHandler :
+    IOpenIddictServerHandler<ApplyTokenResponseContext>,
+    IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
+    IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
+    IOpenIddictServerHandler<ApplyRevocationResponseContext>
+{
+    private const string ScopeNotAllowed = "ID2051";
+    private const string UnknownClient = "ID2052";
+    private const string InvalidCredentials = "ID2055";
+    private const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
+    private const string ErrorUriPrefix = "https://documentation.openiddict.com/errors/";
+    private static readonly byte[] TimingSalt = RandomNumberGenerator.GetBytes(16);
+
+    public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
+    [
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyAuthorizationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+    ];
+
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Response);
+
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Response);
+
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Response);
+
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Response);
+
+    private static ValueTask Rewrite(OpenIddictResponse response)
+    {
+        if (response.Error == Errors.InvalidRequest && IsError(response, ScopeNotAllowed))
+        {
+            response.Error = Errors.InvalidScope;
+        }
+        else if (response.Error == Errors.InvalidClient && IsError(response, UnknownClient))
+        {
+            // The work a wrong secret costs (OpenIddict's PBKDF2 verifier: 10,000 iterations).
+            Rfc2898DeriveBytes.Pbkdf2("unknown-client"u8, TimingSalt, 10_000, HashAlgorithmName.SHA256, 32);
+            response.ErrorDescription = InvalidCredentialsDescription;
+            response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool IsError(OpenIddictResponse response, string id) =>
+        response.ErrorUri?.EndsWith(id, StringComparison.Ordinal) == true;
+
+    private static OpenIddictServerHandlerDescriptor Describe<TContext>(OpenIddictServerHandlerDescriptor.Builder<TContext> builder)
+        where TContext : OpenIddictServerEvents.BaseContext =>
+        builder
+            .SetOrder(int.MinValue + 100_000) // before the response is written
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+}

@@ -1,0 +1,47 @@
+using AuthClients.Web.Features.AuthClients;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+
+namespace AuthClients.Tests.Infrastructure;
+
+/// <summary>A client as an API consumer receives it from an administrator.</summary>
+public sealed record RegisteredClient(string Id, string ClientId, string Secret);
+
+public static class RegisteredClients
+{
+    public const string RedirectUri = "http://localhost/callback";
+
+    /// <summary>Registers a client through the same service the admin page uses, and reads its secret like the copy button.</summary>
+    public static async Task<RegisteredClient> RegisterClientAsync(
+        this AuthClientsAppFactory app,
+        bool clientCredentials = true,
+        bool authorizationCode = false,
+        bool password = false,
+        string? name = null)
+    {
+        var form = new AuthClientForm
+        {
+            Name = name ?? $"client-{Guid.NewGuid():N}",
+            EnableClientCredentials = clientCredentials,
+            EnableAuthorizationCode = authorizationCode,
+            EnablePassword = password,
+            RedirectUris = authorizationCode ? RedirectUri : null,
+        };
+        return await app.WithServicesAsync(async services =>
+        {
+            var clients = services.GetRequiredService<AuthClientService>();
+            var result = await clients.CreateAsync(form, actorId: null);
+            Assert.Equal(SaveStatus.Saved, result.Status);
+            var secret = await clients.RevealSecretAsync(result.Id!);
+            var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
+            var clientId = await manager.GetClientIdAsync((await manager.FindByIdAsync(result.Id!))!);
+            return new RegisteredClient(result.Id!, clientId!, secret!);
+        });
+    }
+
+    public static Task DeleteClientAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
+        app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().DeleteAsync(client.Id));
+
+    public static Task RegenerateSecretAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
+        app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().RegenerateSecretAsync(client.Id));
+}
