@@ -30,6 +30,9 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+
+        // No grace period for a spent refresh token, so tests see reuse detection at once.
+        builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
