@@ -1,0 +1,88 @@
+using AuthClients.BrowserTests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuthClients.BrowserTests.Docs;
+
+/// <summary>
+/// Pictures of the Auth Clients page for the docs. They go to the test's output folder, or to
+/// the folder named by AUTHCLIENTS_SCREENSHOTS_DIR (relative to the repository root), so that a
+/// normal test run never rewrites committed files. To refresh docs/screenshots:
+/// <c>AUTHCLIENTS_SCREENSHOTS_DIR=docs/screenshots dotnet test tests/AuthClients.BrowserTests --filter Screenshots</c>.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ScreenshotTests(ChromiumFixture chromium) : IAsyncLifetime
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private BrowserSession _session = null!;
+
+    private IPage Page => _session.Page;
+
+    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
+
+    public async Task DisposeAsync() => await _session.DisposeAsync();
+
+    [Fact]
+    public async Task Screenshots_OfListCreateFormAndDeleteDialog_AreSaved()
+    {
+        var folder = ScreenshotFolder();
+        await Page.SignInAsync();
+        await Page.OpenAuthClientsAsync();
+        await Page.CreateClientAsync("Billing Service");
+        await Page.CreateClientAsync("Customer Portal", clientCredentials: false,
+            redirectUrl: "https://portal.example.com/signin-oidc\nhttps://portal.example.com/silent-renew");
+        await Page.CreateClientAsync("Reporting CLI", redirectUrl: "http://127.0.0.1:7890/callback");
+
+        await Page.OpenCreateFormAsync();
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Mobile App");
+        await Page.GetByLabel("Enable Authorization Code Grant").CheckAsync();
+        await Page.GetByLabel("Redirect URL").FillAsync("https://mobile.example.com/callback");
+        var createForm = await SaveAsync(folder, "auth-client-create.png");
+
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(Page.ClientRow("Reporting CLI")).ToBeVisibleAsync();
+        var list = await SaveAsync(folder, "auth-clients-list.png");
+
+        await Page.ClientRow("Reporting CLI").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(Page.DeleteDialog()).ToBeFocusedAsync();
+        var dialog = await SaveAsync(folder, "auth-client-delete-dialog.png");
+
+        foreach (var picture in new[] { createForm, list, dialog })
+        {
+            var bytes = await File.ReadAllBytesAsync(picture);
+            Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{picture} is not a PNG image.");
+            Assert.True(bytes.Length > 10_000, $"{picture} is suspiciously small ({bytes.Length} bytes): is the page blank?");
+        }
+    }
+
+    private async Task<string> SaveAsync(string folder, string fileName)
+    {
+        var path = Path.Combine(folder, fileName);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+        return path;
+    }
+
+    private static string ScreenshotFolder()
+    {
+        var configured = Environment.GetEnvironmentVariable("AUTHCLIENTS_SCREENSHOTS_DIR");
+        var folder = string.IsNullOrEmpty(configured)
+            ? Path.Combine(AppContext.BaseDirectory, "screenshots")
+            : Path.GetFullPath(configured, RepositoryRoot());
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "AuthClients.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AuthClients.sln was not found above " + AppContext.BaseDirectory);
+    }
+}

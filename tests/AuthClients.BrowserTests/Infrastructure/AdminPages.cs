@@ -1,0 +1,63 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuthClients.BrowserTests.Infrastructure;
+
+/// <summary>
+/// The steps a person takes through the admin pages, by role and accessible name. Each step
+/// waits for the page it leads to, so a test reads as the path through the product.
+/// </summary>
+public static class AdminPages
+{
+    public static async Task SignInAsync(this IPage page, string email = BrowserAppFactory.AdminEmail, string password = BrowserAppFactory.AdminPassword)
+    {
+        await page.GotoAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Top menu Admin (the Users page), then Auth Clients in the left sidebar.</summary>
+    public static async Task OpenAuthClientsAsync(this IPage page)
+    {
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Auth Clients" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Auth Clients", Exact = true })).ToBeVisibleAsync();
+    }
+
+    public static async Task OpenCreateFormAsync(this IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create Auth Client" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create Auth-Client" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>From the list: creates a client with the given grants and returns to the list.</summary>
+    public static async Task CreateClientAsync(this IPage page, string name, bool clientCredentials = true, string? redirectUrl = null)
+    {
+        await page.OpenCreateFormAsync();
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        if (redirectUrl is not null)
+        {
+            await page.GetByLabel("Enable Authorization Code Grant").CheckAsync();
+            await page.GetByLabel("Redirect URL").FillAsync(redirectUrl);
+        }
+
+        if (clientCredentials)
+        {
+            await page.GetByLabel("Enable Client Credentials Grant").CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByText("The auth client was created.")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The table row that shows the client with this name.</summary>
+    public static ILocator ClientRow(this IPage page, string name) =>
+        page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true }) });
+
+    public static ILocator DeleteDialog(this IPage page) =>
+        page.GetByRole(AriaRole.Dialog, new() { Name = "Caution!" });
+}
