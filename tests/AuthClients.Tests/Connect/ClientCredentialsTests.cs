@@ -200,6 +200,17 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
+    [Fact]
+    public async Task Api_RefusesAnUnsignedCopyOfAValidToken()
+    {
+        var client = await app.RegisterClientAsync();
+        var token = (await RequestTokenAsync(client.ClientId, client.Secret)).AccessToken!;
+        var unsigned = System.Buffers.Text.Base64Url.EncodeToString("{\"alg\":\"none\",\"typ\":\"at+jwt\"}"u8) + "." + token.Split('.')[1] + ".";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallMeAsync(unsigned)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(token)).StatusCode);
+    }
+
     private Task<DiscoveryDocumentResponse> DiscoverAsync() =>
         _http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
         {
