@@ -10,7 +10,8 @@ public sealed class HomeController : Controller
     [HttpGet("/")]
     [HttpGet("/admin")]
     public IActionResult Index() =>
-        User.Can(Permissions.Users.View) || !User.Can(Permissions.AuthClients.View)
-            ? Redirect(Routes.Users)
-            : Redirect(Routes.AuthClients);
+        User.Can(Permissions.Users.View) ? Redirect(Routes.Users)
+        : User.Can(Permissions.Groups.View) ? Redirect(Routes.Groups)
+        : User.Can(Permissions.AuthClients.View) ? Redirect(Routes.AuthClients)
+        : Redirect(Routes.Users);
 }

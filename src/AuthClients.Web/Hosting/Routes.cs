@@ -9,4 +9,6 @@ public static class Routes
     public const string Error = "/error";
     public const string AuthClients = "/admin/auth-clients";
     public const string Users = "/admin/users";
+    public const string Groups = "/admin/groups";
+    public const string Profile = "/profile";
 }

@@ -1,5 +1,6 @@
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Features.Groups;
 using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,6 +22,12 @@ public static class WebHosting
         services.AddScoped<ClientSecrets>();
         services.AddScoped<AuthClientService>();
         services.AddScoped<UserListService>();
+        services.AddScoped<UserService>();
+        services.AddScoped<UserPermissionService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<GroupService>();
+        services.AddScoped<GroupMemberService>();
+        services.AddScoped<GroupPermissionService>();
         return services;
     }
 

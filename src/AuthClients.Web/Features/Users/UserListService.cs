@@ -1,29 +1,74 @@
 using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.Users;
 
-public sealed record UserListItem(string Id, string Name, string Email, bool IsSuperAdmin, bool IsActive);
-
-public sealed record UserPage(IReadOnlyList<UserListItem> Items, int Total, int Page, int PageSize)
-{
-    public int TotalPages => Math.Max(1, (Total + PageSize - 1) / PageSize);
-}
-
-/// <summary>The read-only Users list (managing users comes with the Users and Groups pages).</summary>
+/// <summary>The Users list: search, sort and paging all happen in the database.</summary>
 public sealed class UserListService(AppDbContext db)
 {
-    public const int PageSize = 25;
-
-    public async Task<UserPage> ListAsync(int page, CancellationToken cancellationToken = default)
+    public async Task<UserPage> ListAsync(UserListQuery query, Actor viewer, CancellationToken cancellationToken = default)
     {
-        var total = await db.Users.CountAsync(cancellationToken);
-        page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
-        var items = await db.Users.AsNoTracking()
-            .OrderBy(u => u.LastName).ThenBy(u => u.FirstName).ThenBy(u => u.Email)
-            .Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(u => new UserListItem(u.Id, (u.FirstName + " " + u.LastName).Trim(), u.Email ?? "", u.IsSuperAdmin, u.IsActive))
+        var users = Search(db.Users.AsNoTracking(), query.Term);
+        var total = await users.CountAsync(cancellationToken);
+        var pageSize = query.SafePageSize;
+        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
+
+        var rows = await Sorted(users, query)
+            .Skip((page - 1) * pageSize)
+            .Take(pageSize)
+            .Select(u => new { u.Id, u.FirstName, u.LastName, u.Email, u.IsSuperAdmin, u.IsActive, u.CreatedAt })
             .ToListAsync(cancellationToken);
-        return new UserPage(items, total, page, PageSize);
+
+        var rights = await EffectivePermissionsAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
+        var items = rows.Select(r => new UserListItem(
+            r.Id, $"{r.FirstName} {r.LastName}".Trim(), r.Email ?? "", r.IsSuperAdmin, r.IsActive, r.CreatedAt,
+            IsSelf: r.Id == viewer.Id,
+            CanManage: viewer.Outranks(r.IsSuperAdmin, rights[r.Id]))).ToList();
+        return new UserPage(query, items, total, page);
     }
+
+    /// <summary>Matches first name, last name, "first last" and email, ignoring case on every database.</summary>
+    internal static IQueryable<AppUser> Search(IQueryable<AppUser> users, string? term)
+    {
+        if (term is null)
+        {
+            return users;
+        }
+
+        var upper = term.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
+        return users.Where(u =>
+            (u.FirstName + " " + u.LastName).ToUpper().Contains(upper) ||
+            (u.NormalizedEmail != null && u.NormalizedEmail.Contains(upper)));
+#pragma warning restore CA1304, CA1311, CA1862
+    }
+
+    private async Task<ILookup<string, string>> EffectivePermissionsAsync(List<string> userIds, CancellationToken cancellationToken)
+    {
+        var direct = db.UserPermissions.Where(p => userIds.Contains(p.UserId)).Select(p => new { p.UserId, p.Permission });
+        var throughGroups =
+            from m in db.GroupMembers
+            join p in db.GroupPermissions on m.GroupId equals p.GroupId
+            where userIds.Contains(m.UserId)
+            select new { m.UserId, p.Permission };
+        var pairs = await direct.Union(throughGroups).ToListAsync(cancellationToken);
+        return pairs.ToLookup(p => p.UserId, p => p.Permission, StringComparer.Ordinal);
+    }
+
+    // The name sorts as it is shown ("First Last"), ignoring case.
+#pragma warning disable CA1304, CA1311 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
+    private static IQueryable<AppUser> Sorted(IQueryable<AppUser> users, UserListQuery query) =>
+        (query.SortKey, query.Descending) switch
+        {
+            (UserListQuery.SortKeys.Email, false) => users.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id),
+            (UserListQuery.SortKeys.Email, true) => users.OrderByDescending(u => u.NormalizedEmail).ThenBy(u => u.Id),
+            (UserListQuery.SortKeys.Status, false) => users.OrderByDescending(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
+            (UserListQuery.SortKeys.Status, true) => users.OrderBy(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
+            (UserListQuery.SortKeys.Created, false) => users.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id),
+            (UserListQuery.SortKeys.Created, true) => users.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
+            (_, false) => users.OrderBy(u => u.FirstName.ToUpper()).ThenBy(u => u.LastName.ToUpper()).ThenBy(u => u.NormalizedEmail),
+            _ => users.OrderByDescending(u => u.FirstName.ToUpper()).ThenByDescending(u => u.LastName.ToUpper()).ThenBy(u => u.NormalizedEmail),
+        };
+#pragma warning restore CA1304, CA1311
 }

@@ -62,3 +62,27 @@ for (const checkbox of document.querySelectorAll('[data-toggles]')) {
 for (const form of document.querySelectorAll('form[data-autosubmit]')) {
     form.addEventListener('change', () => form.requestSubmit());
 }
+
+// Permission checkboxes of a user or a group, per category: choosing Create also chooses Edit;
+// choosing Create, Edit or Delete also chooses View; removing one removes those that need it
+// (so removing View removes the others). The server applies the same rules on save.
+const permissionImplies = { create: ['edit', 'view'], edit: ['view'], delete: ['view'] };
+for (const category of document.querySelectorAll('[data-permission-category]')) {
+    const box = (action) => category.querySelector(`input[data-permission-action="${action}"]:not(:disabled)`);
+    category.addEventListener('change', (event) => {
+        const input = event.target.closest('input[data-permission-action]');
+        if (!input) return;
+        const action = input.dataset.permissionAction;
+        if (input.checked) {
+            for (const implied of permissionImplies[action] ?? []) {
+                const other = box(implied);
+                if (other) other.checked = true;
+            }
+        } else {
+            for (const [other, needs] of Object.entries(permissionImplies)) {
+                const dependant = box(other);
+                if (dependant && needs.includes(action)) dependant.checked = false;
+            }
+        }
+    });
+}

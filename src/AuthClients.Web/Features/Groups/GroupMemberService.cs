@@ -1,0 +1,124 @@
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Audit;
+using AuthClients.Web.Features.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthClients.Web.Features.Groups;
+
+public sealed record GroupMemberItem(string UserId, string Name, string Email, bool IsActive, bool IsSelf);
+
+/// <summary>A group's Members tab: one page of members, and the users matching the "add" search.</summary>
+public sealed record GroupMembers(
+    GroupHeader Group,
+    IReadOnlyList<GroupMemberItem> Members,
+    int Total,
+    int Page,
+    string? Find,
+    IReadOnlyList<GroupMemberItem> Candidates)
+{
+    public int TotalPages => Math.Max(1, (Total + GroupMemberService.PageSize - 1) / GroupMemberService.PageSize);
+}
+
+/// <summary>
+/// Adding users to a group and removing them. Membership changes a user's rights, so nobody but a
+/// Super Admin changes their own membership, and only groups granting nothing beyond the actor's
+/// own rights can be changed.
+/// </summary>
+public sealed class GroupMemberService(AppDbContext db, GroupService groups, AuditService audit)
+{
+    public const int PageSize = 25;
+    public const int MaxCandidates = 10;
+    public const string UserMissingMessage = "This user no longer exists.";
+
+    public async Task<Found<GroupMembers>> ListAsync(string groupId, int page, string? find, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var header = await groups.HeaderAsync(groupId, actor, cancellationToken);
+        if (header is null || !header.CanManage)
+        {
+            return new Found<GroupMembers>(header is null ? null : new GroupMembers(header, [], 0, 1, null, []), false);
+        }
+
+        var members = db.Users.AsNoTracking().Where(u => db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
+        var total = await members.CountAsync(cancellationToken);
+        page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
+        var items = await Items(members, actor).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+
+        var term = string.IsNullOrWhiteSpace(find) ? null : find.Trim();
+        IReadOnlyList<GroupMemberItem> candidates = [];
+        if (term is not null)
+        {
+            var outside = db.Users.AsNoTracking().Where(u => !db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
+            candidates = await Items(UserListService.Search(outside, term), actor).Take(MaxCandidates).ToListAsync(cancellationToken);
+        }
+
+        return new Found<GroupMembers>(new GroupMembers(header, items, total, page, term, candidates), true);
+    }
+
+    public Task<(ChangeResult Result, string? Name)> AddAsync(string groupId, string userId, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(groupId, userId, actor, add: true, cancellationToken);
+
+    public Task<(ChangeResult Result, string? Name)> RemoveAsync(string groupId, string userId, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(groupId, userId, actor, add: false, cancellationToken);
+
+    private async Task<(ChangeResult Result, string? Name)> ChangeAsync(string groupId, string userId, Actor actor, bool add, CancellationToken cancellationToken)
+    {
+        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == groupId, cancellationToken);
+        if (group is null)
+        {
+            return (ChangeResult.NotFound, null);
+        }
+
+        if (!GroupService.MayChange(group, actor))
+        {
+            return (groups.Refuse(actor, "change the members of a group that grants rights they do not hold", groupId), null);
+        }
+
+        if (userId == actor.Id && !actor.IsSuperAdmin)
+        {
+            return (groups.Refuse(actor, add ? "add themselves to a group" : "remove themselves from a group", groupId), null);
+        }
+
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.FirstName, u.LastName, u.Email }).SingleOrDefaultAsync(cancellationToken);
+        if (user is null)
+        {
+            return (ChangeResult.Invalid("", UserMissingMessage), null);
+        }
+
+        var name = $"{user.FirstName} {user.LastName}".Trim();
+        var membership = await db.GroupMembers.SingleOrDefaultAsync(m => m.GroupId == groupId && m.UserId == userId, cancellationToken);
+        if ((membership is not null) == add)
+        {
+            return (ChangeResult.Saved(groupId), name);
+        }
+
+        if (add)
+        {
+            db.GroupMembers.Add(new GroupMember { GroupId = groupId, UserId = userId });
+        }
+        else
+        {
+            db.GroupMembers.Remove(membership!);
+        }
+
+        audit.Record(add ? GroupAudit.MemberAdded : GroupAudit.MemberRemoved, GroupAudit.TargetType, groupId, new Dictionary<string, FieldChange>
+        {
+            ["member"] = add ? new(null, user.Email) : new(user.Email, null),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same change made at the same moment by someone else: the outcome is what was asked.
+            db.ChangeTracker.Clear();
+        }
+
+        return (ChangeResult.Saved(groupId), name);
+    }
+
+    private static IQueryable<GroupMemberItem> Items(IQueryable<AppUser> users, Actor actor) =>
+        users.OrderBy(u => u.FirstName).ThenBy(u => u.LastName).ThenBy(u => u.NormalizedEmail)
+            .Select(u => new GroupMemberItem(u.Id, (u.FirstName + " " + u.LastName).Trim(), u.Email ?? "", u.IsActive, u.Id == actor.Id));
+}

@@ -1,0 +1,42 @@
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Audit;
+using Microsoft.AspNetCore.Identity;
+
+namespace AuthClients.Web.Features.Users;
+
+public sealed record ProfileViewModel(string Name, string Email, bool IsSuperAdmin, ChangePasswordForm Form);
+
+/// <summary>The signed-in user's own profile: who they are, and changing their password.</summary>
+public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, AuditService audit)
+{
+    public const string WrongPasswordMessage = "The current password is incorrect.";
+
+    public async Task<AppUser?> FindAsync(string? userId) =>
+        userId is null ? null : await users.FindByIdAsync(userId);
+
+    public static ProfileViewModel View(AppUser user, ChangePasswordForm form) =>
+        new(user.FullName, user.Email ?? "", user.IsSuperAdmin, form);
+
+    public async Task<ChangeResult> ChangePasswordAsync(AppUser user, ChangePasswordForm form)
+    {
+        audit.Record(UserAudit.PasswordChanged, UserAudit.TargetType, user.Id);
+        var result = await users.ChangePasswordAsync(user, form.CurrentPassword!, form.NewPassword!);
+        if (result.Succeeded)
+        {
+            return ChangeResult.Saved(user.Id);
+        }
+
+        db.ChangeTracker.Clear();
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
+        {
+            // Guessing the current password from a borrowed session counts like failed sign-ins.
+            await users.AccessFailedAsync(user);
+            return ChangeResult.Invalid(nameof(ChangePasswordForm.CurrentPassword), WrongPasswordMessage);
+        }
+
+        return ChangeResult.Invalid(result.Errors.Select(e => new KeyValuePair<string, string>(
+            e.Code.StartsWith("Password", StringComparison.Ordinal) ? nameof(ChangePasswordForm.NewPassword) : "",
+            e.Description)));
+    }
+}
