@@ -12,7 +12,7 @@ namespace AuthClients.Web.Controllers;
 [Route("profile")]
 public sealed class ProfileController(ProfileService profile, SignInManager<AppUser> signIn) : Controller
 {
-    public const string PasswordChangedMessage = "Your password was changed. Your other sessions have ended.";
+    public const string PasswordChangedMessage = "Your password was changed.";
 
     [HttpGet("")]
     public async Task<IActionResult> Index() =>

@@ -2,6 +2,7 @@ using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Audit;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.Users;
 
@@ -27,7 +28,7 @@ public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, 
             return ChangeResult.Saved(user.Id);
         }
 
-        db.ChangeTracker.Clear();
+        DiscardPendingAudit();
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
             // Guessing the current password from a borrowed session counts like failed sign-ins.
@@ -38,5 +39,15 @@ public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, 
         return ChangeResult.Invalid(result.Errors.Select(e => new KeyValuePair<string, string>(
             e.Code.StartsWith("Password", StringComparison.Ordinal) ? nameof(ChangePasswordForm.NewPassword) : "",
             e.Description)));
+    }
+
+    // The audit record describes a change that did not happen. (Clearing the whole tracker would
+    // detach the user, which Identity saves again when it counts the failed attempt.)
+    private void DiscardPendingAudit()
+    {
+        foreach (var entry in db.ChangeTracker.Entries<AuditRecord>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 }

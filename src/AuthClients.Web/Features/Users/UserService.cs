@@ -161,8 +161,8 @@ public sealed class UserService(
         }
 
         // A reset token lets Identity validate and set the password in one save (removing the old
-        // password first would leave none if the new one failed the policy). The new security
-        // stamp ends the user's other sessions.
+        // password first would leave none if the new one failed the policy). It also changes the
+        // security stamp, which Identity uses to end the user's existing sessions.
         var token = await users.GeneratePasswordResetTokenAsync(user);
         audit.Record(UserAudit.PasswordReset, UserAudit.TargetType, user.Id);
         var result = await users.ResetPasswordAsync(user, token, form.NewPassword!);

@@ -16,7 +16,7 @@ public sealed class UsersController(UserListService list, UserService users) : C
     public const string CreatedMessage = "The user was created.";
     public const string SavedMessage = "The user was saved.";
     public const string DeletedMessage = "The user was deleted.";
-    public const string PasswordResetMessage = "The password was reset. The user's other sessions have ended.";
+    public const string PasswordResetMessage = "The password was reset.";
     public const string MissingMessage = "This user no longer exists. They may have been deleted by someone else.";
 
     [HttpGet("")]
