@@ -54,7 +54,8 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
             var result = await signIn.PasswordSignInAsync(user, form.Password!, isPersistent: false, lockoutOnFailure: true);
             if (result.Succeeded)
             {
-                return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : Routes.Users);
+                // "/" sends each user to the first admin page they may open.
+                return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
             }
         }
 

@@ -146,6 +146,18 @@ public sealed partial class UserListTests(AuthClientsAppFactory app) : IClassFix
         Assert.Equal(UserGroupPages.Groups, response.Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task SignIn_WithOnlyViewGroups_LandsOnAPageTheUserMayOpen()
+    {
+        var browser = app.CreateBrowser();
+
+        var signIn = await browser.SignInAsync(await app.CreateUserAsync(permissions: [ViewGroups]), AuthClientsAppFactory.UserPassword);
+        var home = await browser.GetAsync(signIn.Headers.Location);
+
+        Assert.Equal(UserGroupPages.Groups, home.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(home.Headers.Location)).StatusCode);
+    }
+
     private static async Task CreateViaPageAsync(HttpClient admin, string first, string last, string email)
     {
         var response = await admin.PostAsync($"{UserGroupPages.Users}/create", UserGroupPages.UserForm(email, first, last, password: NewPassword));
