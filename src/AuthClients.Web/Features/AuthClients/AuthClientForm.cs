@@ -25,12 +25,23 @@ public sealed class AuthClientForm : IValidatableObject
     [Display(Name = "Enable Personal Access Tokens")]
     public bool EnablePersonalAccessTokens { get; set; }
 
+    [Display(Name = "auth_clients.read: read auth clients through the API")]
+    public bool ScopeAuthClientsRead { get; set; }
+
+    [Display(Name = "auth_clients.write: create, change and delete auth clients through the API")]
+    public bool ScopeAuthClientsWrite { get; set; }
+
     /// <summary>One URL per line; required with the authorization code grant.</summary>
     [Display(Name = "Redirect URL")]
     public string? RedirectUris { get; set; }
 
     /// <summary>The version the editor started from; a save from an older version is refused.</summary>
     public string? ConcurrencyToken { get; set; }
+
+    /// <summary>The API scopes this client may ask for.</summary>
+    public IReadOnlyList<string> Scopes =>
+        [.. ScopeAuthClientsRead ? [Connect.OAuthScopes.AuthClientsRead] : Array.Empty<string>(),
+         .. ScopeAuthClientsWrite ? [Connect.OAuthScopes.AuthClientsWrite] : Array.Empty<string>()];
 
     public GrantTypeChoices Grants =>
         new(EnableAuthorizationCode, EnableClientCredentials, EnablePassword, EnablePersonalAccessTokens);
