@@ -64,10 +64,12 @@ public static class WebHosting
             pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseApiDocumentation();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+        app.MapApiDescription();
         return app;
     }
 }
