@@ -82,6 +82,8 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(new CapturingLoggerProvider(LogLines));
+            // The app's settings quieten Microsoft.* categories; the capture must still see every line.
+            logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         });
     }
 
