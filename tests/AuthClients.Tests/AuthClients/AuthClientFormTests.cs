@@ -138,6 +138,19 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task Create_WithDuplicateNonAsciiNameInOtherCase_ShowsError()
+    {
+        var browser = await app.SignInAdminAsync();
+        var suffix = Guid.NewGuid().ToString("N");
+        await browser.CreateClientAsync($"Ärzte-Portal Éire {suffix}");
+
+        var response = await browser.CreateAsync(AuthClientPages.Form($"ärzte-portal éIRE {suffix}"));
+
+        var page = await AssertFormShownAgainAsync(response, "Create Auth-Client");
+        Assert.Equal(NameTaken, page.ErrorNextTo(Name));
+    }
+
+    [Fact]
     public async Task Create_WithNoGrantType_ShowsAtLeastOneItemError()
     {
         var browser = await app.SignInAdminAsync();

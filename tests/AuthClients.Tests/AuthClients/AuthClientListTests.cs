@@ -126,6 +126,73 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task Search_MatchesNonAsciiNameIgnoringCase()
+    {
+        var browser = await app.SignInAdminAsync();
+        var tag = NewTag();
+        await browser.CreateClientAsync($"{tag} Ärzte-Portal Çelik");
+
+        var page = await browser.GetDocumentAsync(Search($"{tag} ärzte-portal çelik"));
+
+        Assert.Equal([$"{tag} Ärzte-Portal Çelik"], Names(page));
+    }
+
+    [Fact]
+    public async Task Search_WithWildcardCharacters_MatchesThemLiterally()
+    {
+        var browser = await app.SignInAdminAsync();
+        var tag = NewTag();
+        await browser.CreateClientAsync($"{tag}_50%");
+        await browser.CreateClientAsync($"{tag}x50x");
+
+        Assert.Equal([$"{tag}_50%"], Names(await browser.GetDocumentAsync(Search($"{tag}_50%"))));
+        Assert.Equal([$"{tag}_50%"], Names(await browser.GetDocumentAsync(Search($"{tag}_"))));
+    }
+
+    [Fact]
+    public async Task Search_MatchesClientId()
+    {
+        await using var fresh = new AuthClientsAppFactory();
+        var browser = await fresh.SignInAdminAsync();
+        foreach (var name in new[] { "one", "two", "three", "four", "five", "six", "seven", "eight" })
+        {
+            await browser.CreateClientAsync($"client {name}");
+        }
+
+        var page = await browser.GetDocumentAsync(Search("7"));
+
+        Assert.Equal([("7", "client seven")], page.Rows().Select(r => (r.ClientId, r.Name)));
+    }
+
+    [Fact]
+    public async Task List_WithNoClients_SaysNoDataAvailable()
+    {
+        await using var fresh = new AuthClientsAppFactory();
+        var browser = await fresh.SignInAdminAsync();
+
+        var page = await browser.GetDocumentAsync(AuthClientPages.List);
+
+        Assert.Empty(page.Rows());
+        Assert.Equal("No Data Available", page.EmptyTableMessage());
+        Assert.Equal("Showing 0-0 of 0", page.Showing());
+        Assert.Null(page.QuerySelector("nav[aria-label=Pages]"));
+    }
+
+    [Fact]
+    public async Task List_AfterDeletingTheOnlyClient_SaysNoDataAvailable()
+    {
+        await using var fresh = new AuthClientsAppFactory();
+        var browser = await fresh.SignInAdminAsync();
+        var id = await browser.CreateClientAsync("the only one");
+        Assert.Equal("Showing 1-1 of 1", (await browser.GetDocumentAsync(AuthClientPages.List)).Showing());
+
+        var page = await browser.FollowRedirectAsync(await browser.DeleteClientAsync(id));
+
+        Assert.Empty(page.Rows());
+        Assert.Equal("No Data Available", page.EmptyTableMessage());
+    }
+
+    [Fact]
     public async Task Search_ForACopiedSecret_FindsNothing()
     {
         var browser = await app.SignInAdminAsync();

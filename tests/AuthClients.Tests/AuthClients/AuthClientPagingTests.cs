@@ -106,7 +106,8 @@ public sealed class AuthClientPagingTests(PagedListFixture fixture) : IClassFixt
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]
-    public async Task List_PageBeforeTheStart_ShowsTheFirstPage(string pageNumber)
+    [InlineData("first")]
+    public async Task List_WithPageBeforeTheStartOrNotANumber_ShowsTheFirstPage(string pageNumber)
     {
         var page = await GetAsync($"?page={pageNumber}");
 

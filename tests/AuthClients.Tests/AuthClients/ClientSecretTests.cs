@@ -88,6 +88,24 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     }
 
     [Fact]
+    public async Task EditPage_RegenerateSecret_AsksForConfirmationFirst()
+    {
+        var browser = await app.SignInAdminAsync();
+        var name = NewName();
+        var id = await browser.CreateClientAsync(name);
+
+        var page = await browser.GetDocumentAsync(AuthClientPages.EditPage(id));
+
+        var button = page.QuerySelectorAll("button").Single(b => b.Text() == "Regenerate secret");
+        Assert.Equal("button", button.GetAttribute("type"));
+        var dialog = page.QuerySelector(button.GetAttribute("data-bs-target")!)!;
+        Assert.Equal("Caution!", dialog.QuerySelector(".modal-title")!.Text());
+        Assert.Contains(name, dialog.QuerySelector(".modal-body")!.Text(), StringComparison.Ordinal);
+        Assert.Equal(AuthClientPages.RegenerateSecretUrl(id), dialog.QuerySelector("form")!.GetAttribute("action"));
+        Assert.Equal(["Cancel", "Confirm"], dialog.QuerySelectorAll(".modal-footer button").Select(b => b.Text()));
+    }
+
+    [Fact]
     public async Task CopySecret_AfterARestart_GivesTheSameWorkingSecret()
     {
         var path = AuthClientsAppFactory.NewDatabasePath();
