@@ -76,6 +76,7 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 
         // No grace period for a spent refresh token, so tests see reuse detection at once.
         builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
+
         builder.ConfigureServices(services =>
             services.AddSingleton<IStartupFilter>(new RemoteIpAddressStartupFilter(() => RemoteIpAddress)));
         builder.ConfigureLogging(logging =>
