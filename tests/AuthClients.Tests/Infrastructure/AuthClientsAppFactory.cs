@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -19,9 +21,50 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "admin-password-for-tests";
 
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+    private readonly string _databasePath;
+    private readonly bool _ownsDatabase;
+
+    /// <summary>An app on a new, empty database file of its own, deleted when the factory is disposed.</summary>
+    public AuthClientsAppFactory()
+        : this(NewDatabasePath(), ownsDatabase: true)
+    {
+    }
+
+    private AuthClientsAppFactory(string databasePath, bool ownsDatabase)
+    {
+        _databasePath = databasePath;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>
+    /// An app on the given SQLite file, which outlives the factory: a second factory on the same
+    /// path is the same installation after a restart. The caller deletes the file
+    /// (<see cref="DeleteDatabaseFiles"/>).
+    /// </summary>
+    public static AuthClientsAppFactory OnDatabase(string databasePath) => new(databasePath, ownsDatabase: false);
+
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+
+    /// <summary>Deletes a SQLite database with its write-ahead log and shared-memory files.</summary>
+    public static void DeleteDatabaseFiles(string databasePath)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+    }
+
+    /// <summary>The SQLite file this app writes to.</summary>
+    public string DatabasePath => _databasePath;
 
     public ConcurrentQueue<string> LogLines { get; } = new();
+
+    /// <summary>
+    /// The address requests appear to come from. The test server has no network connection, so
+    /// without this the app sees no remote address at all. Read on every request.
+    /// </summary>
+    public IPAddress? RemoteIpAddress { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,10 +76,15 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 
         // No grace period for a spent refresh token, so tests see reuse detection at once.
         builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
+
+        builder.ConfigureServices(services =>
+            services.AddSingleton<IStartupFilter>(new RemoteIpAddressStartupFilter(() => RemoteIpAddress)));
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(new CapturingLoggerProvider(LogLines));
+            // The app's settings quieten Microsoft.* categories; the capture must still see every line.
+            logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         });
     }
 
@@ -111,13 +159,35 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            if (_ownsDatabase)
             {
-                File.Delete(_databasePath + suffix);
+                DeleteDatabaseFiles(_databasePath);
+            }
+            else
+            {
+                // Close pooled connections so the next factory on this file starts from what was written.
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             }
         }
     }
+}
+
+/// <summary>Sets the connection's remote address before the app's own pipeline sees the request.</summary>
+internal sealed class RemoteIpAddressStartupFilter(Func<IPAddress?> address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (address() is { } ip)
+            {
+                context.Connection.RemoteIpAddress = ip;
+            }
+
+            await nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider

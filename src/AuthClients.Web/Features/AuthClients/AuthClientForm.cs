@@ -53,8 +53,15 @@ public sealed class AuthClientForm : IValidatableObject
             yield return new ValidationResult(AtLeastOneGrantMessage, [GrantTypesField]);
         }
 
+        // Redirect URLs serve the authorization code grant only. With it off the field is hidden and
+        // its text is not saved, so it is not checked either: an error there could not be seen or fixed.
+        if (!EnableAuthorizationCode)
+        {
+            yield break;
+        }
+
         var uris = RedirectUriRules.Split(RedirectUris);
-        if (EnableAuthorizationCode && uris.Count == 0)
+        if (uris.Count == 0)
         {
             yield return new ValidationResult("The Redirect field is required.", [nameof(RedirectUris)]);
         }
