@@ -31,6 +31,9 @@ public static class WebHosting
             // Every unsafe request needs an anti-forgery token unless an action opts out
             // (only the OAuth protocol endpoints do).
             options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+
+            // Show every problem of a form at once: cross-field rules run even when a field failed.
+            options.ValidateComplexTypesIfChildValidationFails = true;
         }).AddJsonOptions(options =>
         {
             // The REST API speaks snake_case, like OAuth and the anchor product's API.

@@ -11,7 +11,9 @@ public sealed class AuthClientForm : IValidatableObject
     [Display(Name = "Name")]
     [Required(ErrorMessage = "The Name field is required.")]
     [StringLength(255, ErrorMessage = "The Name may not be greater than 255 characters.")]
-    public string? Name { get; set; }
+    public string? Name { get => _name; set => _name = value?.Trim(); } // trimmed before the rules see it
+
+    private string? _name;
 
     [Display(Name = "Enable Authorization Code Grant")]
     public bool EnableAuthorizationCode { get; set; }

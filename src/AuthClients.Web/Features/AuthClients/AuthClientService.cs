@@ -219,27 +219,32 @@ public sealed class AuthClientService(
     /// <returns>The deleted client's name, or null when it did not exist.</returns>
     public async Task<string?> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
-        var application = await manager.FindByIdAsync(id, cancellationToken);
-        if (application is null)
+        // A concurrent edit changes the concurrency token under us: then read the client again
+        // and delete that version. Only when it is really gone is the answer "no longer exists".
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            return null;
+            var application = await manager.FindByIdAsync(id, cancellationToken);
+            if (application is null)
+            {
+                return null;
+            }
+
+            audit.Record(AuditActions.AuthClientDeleted, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
+            {
+                ["name"] = new(application.DisplayName, null),
+            });
+            try
+            {
+                await manager.DeleteAsync(application, cancellationToken);
+                return application.DisplayName;
+            }
+            catch (OpenIddictExceptions.ConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
 
-        audit.Record(AuditActions.AuthClientDeleted, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
-        {
-            ["name"] = new(application.DisplayName, null),
-        });
-        try
-        {
-            await manager.DeleteAsync(application, cancellationToken);
-        }
-        catch (OpenIddictExceptions.ConcurrencyException)
-        {
-            // Deleted (or changed) by someone else in the meantime.
-            return null;
-        }
-
-        return application.DisplayName;
+        return null;
     }
 
     /// <summary>Decrypts the client's secret for the copy action, and records that it was read.</summary>
