@@ -65,6 +65,13 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
     [HttpPost("logout")]
     public async Task<IActionResult> Logout()
     {
+        // A new security stamp makes every copy of this session's cookie worthless, not just the
+        // browser's own (which SignOutAsync deletes). It also ends the user's other sessions.
+        if (await users.GetUserAsync(User) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         return Redirect(Routes.SignIn);
     }
