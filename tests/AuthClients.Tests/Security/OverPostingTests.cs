@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data.Entities;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,19 +86,67 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     }
 
     [Fact]
-    public async Task RegenerateSecret_WithPostedSecret_GeneratesItsOwn()
+    public async Task RegenerateSecret_WithPostedSecretAndAnotherClientsId_RegeneratesOnlyTheClientInTheUrl()
     {
         var browser = await SignedInAdminAsync();
         var target = await app.CreateStoredClientAsync();
-        var fields = ExtraFields(target.Id);
+        var other = await app.CreateStoredClientAsync();
 
-        var response = await browser.PostFormAsync(ByName[EditPage].PathFor(target.Id), ByName[RegenerateSecret].PathFor(target.Id), fields);
+        var response = await browser.PostFormAsync(ByName[EditPage].PathFor(target.Id), ByName[RegenerateSecret].PathFor(target.Id), ExtraFields(other.Id));
 
         Assert.Equal(ByName[EditPage].PathFor(target.Id), HttpAssert.RedirectTarget(response));
         var regenerated = await app.FindStoredClientAsync(target.Id);
         Assert.NotEqual(target.Secret, regenerated!.Secret);
         Assert.NotEqual(PostedSecret, regenerated.Secret);
         Assert.False(await app.SecretIsAcceptedAsync(target.Id, PostedSecret));
+        Assert.True(await app.SecretIsAcceptedAsync(other.Id, other.Secret));
+    }
+
+    [Fact]
+    public async Task Delete_WithAnotherClientsIdPosted_DeletesOnlyTheClientInTheUrl()
+    {
+        var browser = await SignedInAdminAsync();
+        var target = await app.CreateStoredClientAsync();
+        var other = await app.CreateStoredClientAsync();
+
+        var response = await browser.PostFormAsync(AuthClientPages.List, ByName[Delete].PathFor(target.Id), [new("id", other.Id)]);
+
+        Assert.Equal(AuthClientPages.List, HttpAssert.RedirectTarget(response));
+        Assert.Null(await app.FindStoredClientAsync(target.Id));
+        Assert.NotNull(await app.FindStoredClientAsync(other.Id));
+    }
+
+    [Fact]
+    public async Task Edit_WithAnotherClientsIdPosted_EditsOnlyTheClientInTheUrl()
+    {
+        var browser = await SignedInAdminAsync();
+        var target = await app.CreateStoredClientAsync();
+        var other = await app.CreateStoredClientAsync();
+        var name = $"Edited {Guid.NewGuid():N}";
+
+        var response = await browser.PostFormAsync(ByName[EditPage].PathFor(target.Id), ByName[Edit].PathFor(target.Id),
+            AuthClientPages.Form(name, concurrencyToken: other.ConcurrencyToken).Append(new("id", other.Id)));
+
+        // The posted version is the other client's, so the save of this one is refused as stale...
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // ...and neither client changes.
+        Assert.Equal(target.Name, (await app.FindStoredClientAsync(target.Id))!.Name);
+        Assert.Equal(other.Name, (await app.FindStoredClientAsync(other.Id))!.Name);
+    }
+
+    [Fact]
+    public async Task CopySecret_WithAnotherClientsIdPosted_ReturnsTheSecretOfTheClientInTheUrl()
+    {
+        var browser = await SignedInAdminAsync();
+        var target = await app.CreateStoredClientAsync();
+        var other = await app.CreateStoredClientAsync();
+
+        var response = await browser.PostFormAsync(AuthClientPages.List, ByName[CopySecret].PathFor(target.Id), [new("id", other.Id)]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains(target.Secret, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(other.Secret, body, StringComparison.Ordinal);
     }
 
     private async Task AssertConfidentialWithoutPasswordGrantAsync(string id)
