@@ -80,9 +80,6 @@ public static class AppStore
             return JsonSerializer.Serialize(new { clients, audits });
         });
 
-    public static Task<int> CountAuditRecordsAsync(this AuthClientsAppFactory app, string action) =>
-        app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuditRecords.CountAsync(r => r.Action == action));
-
     /// <summary>Deletes a permission the user holds directly, as removing it on the Users page would.</summary>
     public static Task RevokeUserPermissionAsync(this AuthClientsAppFactory app, string email, string permission) =>
         app.WithDatabaseAsync(async db =>
