@@ -39,6 +39,8 @@ public static class OpenIddictHosting
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
         services.AddHostedService<ServerKeyRotation>();
+        services.AddSingleton<ClientAuthenticationThrottle>();
+        services.AddSingleton<ProtocolErrorHandler>();
 
         services.AddOpenIddict()
             .AddCore(options => options
