@@ -13,7 +13,8 @@ try
         .AddAppAuthorization()
         .AddAppOpenIddict(builder.Configuration, builder.Environment)
         .AddAppFeatures(builder.Configuration)
-        .AddAppWeb();
+        .AddAppWeb()
+        .AddAppApi();
 
     var app = builder.Build();
 

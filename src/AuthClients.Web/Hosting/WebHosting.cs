@@ -1,8 +1,12 @@
+using System.Text.RegularExpressions;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Groups;
 using AuthClients.Web.Features.Users;
+using AuthClients.Web.Connect;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace AuthClients.Web.Hosting;
 
@@ -38,6 +42,14 @@ public static class WebHosting
             // Every unsafe request needs an anti-forgery token unless an action opts out
             // (only the OAuth protocol endpoints do).
             options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            options.Conventions.Add(new RouteParametersBindFromUrl());
+
+            // Show every problem of a form at once: cross-field rules run even when a field failed.
+            options.ValidateComplexTypesIfChildValidationFails = true;
+        }).AddJsonOptions(options =>
+        {
+            // The REST API speaks snake_case, like OAuth and the anchor product's API.
+            options.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddAntiforgery(options =>
         {
@@ -46,6 +58,7 @@ public static class WebHosting
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddRouting(options => options.LowercaseUrls = true);
+        services.AddProblemDetails();
         return services;
     }
 
@@ -59,13 +72,47 @@ public static class WebHosting
             app.UseHsts();
         }
 
-        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // Pages get the friendly error page; the API gets RFC 9457 problem details instead.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
+            api => api.UseStatusCodePages());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+            pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseApiDocumentation();
+        app.UseClientAuthenticationThrottle();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+        app.MapApiDescription();
         return app;
     }
+}
+
+/// <summary>
+/// An action parameter named like a parameter of its route template (the <c>{id}</c> of
+/// <c>admin/auth-clients/{id}/delete</c>) binds from the URL only, as if marked
+/// <c>[FromRoute]</c>. Otherwise MVC lets a posted field of the same name win over the URL, so a
+/// form posted to one client's address with an extra <c>id</c> field would act on another client.
+/// </summary>
+internal sealed partial class RouteParametersBindFromUrl : IActionModelConvention
+{
+    public void Apply(ActionModel action)
+    {
+        var routeParameters = action.Selectors.Concat(action.Controller.Selectors)
+            .Select(s => s.AttributeRouteModel?.Template)
+            .OfType<string>()
+            .SelectMany(template => RouteParameterName().Matches(template).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in action.Parameters.Where(p => routeParameters.Contains(p.ParameterName)))
+        {
+            parameter.BindingInfo ??= new BindingInfo();
+            parameter.BindingInfo.BindingSource ??= BindingSource.Path;
+        }
+    }
+
+    // "{id}", "{id:int}", "{id?}", "{*path}": the name between the brace (and catch-all stars) and any constraint.
+    [GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex RouteParameterName();
 }

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using System.Net;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,25 +22,97 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "admin-password-for-tests";
 
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+    private readonly string _databasePath;
+    private readonly bool _ownsDatabase;
+
+    /// <summary>An app on a new, empty database file of its own, deleted when the factory is disposed.</summary>
+    public AuthClientsAppFactory()
+        : this(NewDatabasePath(), ownsDatabase: true)
+    {
+    }
+
+    private AuthClientsAppFactory(string databasePath, bool ownsDatabase)
+    {
+        _databasePath = databasePath;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>
+    /// An app on the given SQLite file, which outlives the factory: a second factory on the same
+    /// path is the same installation after a restart. The caller deletes the file
+    /// (<see cref="DeleteDatabaseFiles"/>).
+    /// </summary>
+    public static AuthClientsAppFactory OnDatabase(string databasePath) => new(databasePath, ownsDatabase: false);
+
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+
+    /// <summary>Deletes a SQLite database with its write-ahead log and shared-memory files.</summary>
+    public static void DeleteDatabaseFiles(string databasePath)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(databasePath + suffix);
+        }
+    }
+
+    /// <summary>The SQLite file this app writes to.</summary>
+    public string DatabasePath => _databasePath;
 
     public ConcurrentQueue<string> LogLines { get; } = new();
 
+    /// <summary>The same log, one entry per call, with its level and formatted message.</summary>
+    public ConcurrentQueue<CapturedLogEntry> LogEntries { get; } = new();
+
+    /// <summary>
+    /// The address requests appear to come from. The test server has no network connection, so
+    /// without this the app sees no remote address at all. Read on every request.
+    /// </summary>
+    public IPAddress? RemoteIpAddress { get; set; }
+
+    /// <summary>
+    /// <c>Bootstrap:AdminPassword</c>; null sets it empty, as on a fresh deployment where the app
+    /// generates the first administrator's password and logs it once.
+    /// </summary>
+    public string? BootstrapPassword { get; init; } = AdminPassword;
+
+    /// <summary>The hosting environment; set it to check behaviour that differs in Production or Development.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
+    /// <summary>Extra configuration settings (e.g. <c>OAuthServer:AuthorizationCodeLifetime</c>), applied last.</summary>
+    public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>Test-only services, e.g. an <c>IStartupFilter</c> that adds an endpoint the app does not have.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Default", $"Data Source={_databasePath}");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
-        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Bootstrap:AdminPassword", BootstrapPassword ?? "");
 
         // No grace period for a spent refresh token, so tests see reuse detection at once.
         builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+            services.AddSingleton<IStartupFilter>(new RemoteIpAddressStartupFilter(() => RemoteIpAddress)));
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddProvider(new CapturingLoggerProvider(LogLines));
+            logging.AddProvider(new CapturingLoggerProvider(LogLines, LogEntries));
+            // The app's settings quieten Microsoft.* categories; the capture must still see every line.
+            logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         });
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests assert them).</summary>
@@ -111,24 +186,49 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            if (_ownsDatabase)
             {
-                File.Delete(_databasePath + suffix);
+                DeleteDatabaseFiles(_databasePath);
+            }
+            else
+            {
+                // Close pooled connections so the next factory on this file starts from what was written.
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             }
         }
     }
 }
 
-internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+/// <summary>Sets the connection's remote address before the app's own pipeline sees the request.</summary>
+internal sealed class RemoteIpAddressStartupFilter(Func<IPAddress?> address) : IStartupFilter
 {
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (address() is { } ip)
+            {
+                context.Connection.RemoteIpAddress = ip;
+            }
+
+            await nextMiddleware(context);
+        });
+        next(app);
+    };
+}
+
+/// <summary>One log call as a sink would write it.</summary>
+public sealed record CapturedLogEntry(LogLevel Level, string Category, string Message, Exception? Exception);
+
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines, ConcurrentQueue<CapturedLogEntry> entries) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines, entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines, ConcurrentQueue<CapturedLogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -136,7 +236,9 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : I
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            var message = formatter(state, exception);
+            entries.Enqueue(new CapturedLogEntry(logLevel, category, message, exception));
+            lines.Enqueue($"{logLevel} {category}: {message} {exception}");
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
             {
                 // Structured values too, in case a sink writes them without the message.

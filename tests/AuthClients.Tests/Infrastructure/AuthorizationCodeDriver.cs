@@ -13,6 +13,8 @@ namespace AuthClients.Tests.Infrastructure;
 /// </summary>
 public sealed partial class AuthorizationCodeDriver(HttpClient browser, RegisteredClient client)
 {
+    public RegisteredClient Client => client;
+
     public string Verifier { get; } = CryptoRandom.CreateUniqueId(32);
 
     public string State { get; } = CryptoRandom.CreateUniqueId(16);
@@ -72,7 +74,7 @@ public sealed partial class AuthorizationCodeDriver(HttpClient browser, Register
         {
             Address = "/connect/token",
             ClientId = client.ClientId,
-            ClientSecret = client.Secret,
+            ClientSecret = client.Secret.Length == 0 ? null : client.Secret,
             Code = code,
             RedirectUri = redirectUri ?? RegisteredClients.RedirectUri,
             CodeVerifier = verifier ?? Verifier,

@@ -63,6 +63,19 @@ for (const form of document.querySelectorAll('form[data-autosubmit]')) {
     form.addEventListener('change', () => form.requestSubmit());
 }
 
+// Copy the text of another element (the personal access token shown once).
+document.addEventListener('click', async (event) => {
+    const button = event.target.closest('[data-copy-text]');
+    if (!button) return;
+    const feedback = button.parentElement.querySelector('.copy-feedback');
+    try {
+        await navigator.clipboard.writeText(document.querySelector(button.dataset.copyText).textContent.trim());
+        show(feedback, 'Copied', 'text-success');
+    } catch {
+        show(feedback, 'Could not copy: select the text and copy it yourself.', 'text-danger');
+    }
+});
+
 // Permission checkboxes of a user or a group, per category: choosing Create also chooses Edit;
 // choosing Create, Edit or Delete also chooses View; removing one removes those that need it
 // (so removing View removes the others). The server applies the same rules on save.
