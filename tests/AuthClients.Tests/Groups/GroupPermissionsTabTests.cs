@@ -20,7 +20,7 @@ public sealed class GroupPermissionsTabTests(AuthClientsAppFactory app) : IClass
         Assert.Equal("The permissions were saved. They apply to every member from their next request.", await admin.FollowStatusAsync(response));
         Assert.Equal([CreateUsers, EditUsers, ViewUsers], await app.GroupPermissionsAsync(id));
         using var changes = JsonDocument.Parse((await app.AuditRecordsAsync(id)).Last().Changes!);
-        Assert.Equal([CreateUsers, EditUsers, ViewUsers], changes.RootElement.GetProperty("permissions").GetProperty("To").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([CreateUsers, EditUsers, ViewUsers], changes.RootElement.GetProperty("permissions").GetProperty("to").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]

@@ -129,8 +129,8 @@ public sealed class UserCreateEditTests(AuthClientsAppFactory app) : IClassFixtu
         var record = (await app.AuditRecordsAsync(id)).Last();
         Assert.Equal("user.updated", record.Action);
         using var changes = JsonDocument.Parse(record.Changes!);
-        Assert.Equal(email, changes.RootElement.GetProperty("email").GetProperty("From").GetString());
-        Assert.Equal(renamed, changes.RootElement.GetProperty("email").GetProperty("To").GetString());
+        Assert.Equal(email, changes.RootElement.GetProperty("email").GetProperty("from").GetString());
+        Assert.Equal(renamed, changes.RootElement.GetProperty("email").GetProperty("to").GetString());
         await app.SignedInAsync(renamed);
     }
 

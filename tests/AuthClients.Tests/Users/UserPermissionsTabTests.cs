@@ -134,9 +134,9 @@ public sealed class UserPermissionsTabTests(AuthClientsAppFactory app) : IClassF
         Assert.Equal(AuthClientsAppFactory.AdminEmail, record.ActorName);
         using var changes = JsonDocument.Parse(record.Changes!);
         var permissions = changes.RootElement.GetProperty("permissions");
-        Assert.Equal([ViewGroups], permissions.GetProperty("From").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal([ViewUsers], permissions.GetProperty("To").EnumerateArray().Select(e => e.GetString()));
-        Assert.True(changes.RootElement.GetProperty("super_admin").GetProperty("To").GetBoolean());
+        Assert.Equal([ViewGroups], permissions.GetProperty("from").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([ViewUsers], permissions.GetProperty("to").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(changes.RootElement.GetProperty("super_admin").GetProperty("to").GetBoolean());
     }
 
     [Fact]
