@@ -92,7 +92,7 @@ public sealed class PasswordTests(AuthClientsAppFactory app) : IClassFixture<Aut
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("<a class=\"nav-link text-light active\" href=\"/profile\"", html, StringComparison.Ordinal);
+        Assert.Matches("<header>.*<a class=\"btn btn-outline-light btn-sm\" href=\"/profile\"[^>]*>Profile</a>.*</header>", html.ReplaceLineEndings(" "));
         Assert.Contains(email, html, StringComparison.Ordinal);
         Assert.Contains("Change Password", html, StringComparison.Ordinal);
     }
