@@ -7,7 +7,9 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.Services
+        .AddAppForwardedHeaders(builder.Configuration)
         .AddAppDatabase(builder.Configuration, builder.Environment)
+        .AddAppHealthChecks()
         .AddAppDataProtection()
         .AddAppIdentity()
         .AddAppAuthorization()
@@ -16,6 +18,10 @@ try
         .AddAppWeb();
 
     var app = builder.Build();
+    if (DatabaseStartup.IsMigrateCommand(args))
+    {
+        return await app.MigrateDatabaseAsync();
+    }
 
     app.UseAppPipeline();
     await app.PrepareDatabaseAsync();
