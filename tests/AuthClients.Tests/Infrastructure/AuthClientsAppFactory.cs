@@ -11,23 +11,26 @@ using Microsoft.Extensions.Logging;
 namespace AuthClients.Tests.Infrastructure;
 
 /// <summary>
-/// The real application over HTTP, on its own SQLite file, with a known first administrator and
-/// every log line captured (so tests can prove a secret never reaches the log).
+/// The real application over HTTP, on its own new database (a SQLite file, or a PostgreSQL
+/// database when <c>AUTHCLIENTS_TEST_PROVIDER=PostgreSql</c>: see <see cref="TestDatabase"/>), with
+/// a known first administrator and every log line captured (so tests can prove a secret never
+/// reaches the log).
 /// </summary>
 public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "admin-password-for-tests";
 
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+    /// <summary>The database this app runs on; dropped when the factory is disposed.</summary>
+    public TestDatabase Database { get; } = TestDatabase.Create();
 
     public ConcurrentQueue<string> LogLines { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={_databasePath}");
-        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
+        builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
 
@@ -111,11 +114,7 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(_databasePath + suffix);
-            }
+            Database.Dispose();
         }
     }
 }

@@ -1,0 +1,126 @@
+using AuthClients.Web.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace AuthClients.Tests.Infrastructure;
+
+/// <summary>
+/// A new, empty database for one test app, on the provider the suite runs against:
+/// <c>AUTHCLIENTS_TEST_PROVIDER</c> = <c>Sqlite</c> (default, a temporary file) or <c>PostgreSql</c>
+/// (a database created on the server given by <c>AUTHCLIENTS_TEST_POSTGRES</c>). Disposing it
+/// deletes the file or drops the database.
+/// </summary>
+public sealed class TestDatabase : IDisposable
+{
+    public const string ProviderVariable = "AUTHCLIENTS_TEST_PROVIDER";
+    public const string PostgresVariable = "AUTHCLIENTS_TEST_POSTGRES";
+    public const string Sqlite = "Sqlite";
+    public const string PostgreSql = "PostgreSql";
+
+    private bool _disposed;
+
+    private TestDatabase(string provider, string name, string connectionString)
+    {
+        Provider = provider;
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    /// <summary>The suite's provider: the value for <c>Database:Provider</c>.</summary>
+    public static string SuiteProvider { get; } = ReadSuiteProvider();
+
+    public static bool SuiteUsesPostgreSql => SuiteProvider == PostgreSql;
+
+    /// <summary>The value for <c>Database:Provider</c>.</summary>
+    public string Provider { get; }
+
+    /// <summary>The SQLite file path, or the PostgreSQL database name.</summary>
+    public string Name { get; }
+
+    /// <summary>The value for <c>ConnectionStrings:Default</c>.</summary>
+    public string ConnectionString { get; }
+
+    public bool IsPostgreSql => Provider == PostgreSql;
+
+    /// <summary>A new database on the suite's provider.</summary>
+    public static TestDatabase Create() => SuiteUsesPostgreSql ? CreatePostgreSql() : CreateSqlite();
+
+    public static TestDatabase CreateSqlite()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+        return new TestDatabase(Sqlite, path, $"Data Source={path}");
+    }
+
+    /// <summary>A new PostgreSQL database, whatever the suite's provider (tests that need a server use it).</summary>
+    public static TestDatabase CreatePostgreSql()
+    {
+        var server = PostgresServer();
+        var name = $"authclients_test_{Guid.NewGuid():N}";
+        using (var connection = new NpgsqlConnection(server))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            command.ExecuteNonQuery();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new TestDatabase(PostgreSql, name, builder.ConnectionString);
+    }
+
+    /// <summary>The maintenance connection string of the test server, or a failure that says how to get one.</summary>
+    public static string PostgresServer() =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } server
+            ? server
+            : throw new InvalidOperationException(
+                $"{PostgresVariable} is not set: these tests need a PostgreSQL server. Run build/test.sh, which starts a throwaway " +
+                $"cluster, or set {PostgresVariable}=\"Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres\".");
+
+    /// <summary>A context straight on this database, outside any app, e.g. to look at what the app stored.</summary>
+    public AppDbContext OpenContext() => IsPostgreSql
+        ? new PostgreSqlAppDbContext(new DbContextOptionsBuilder<PostgreSqlAppDbContext>().UseNpgsql(ConnectionString).Options)
+        : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(ConnectionString).Options);
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (IsPostgreSql)
+        {
+            using (var pooled = new NpgsqlConnection(ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(pooled);
+            }
+
+            using var connection = new NpgsqlConnection(PostgresServer());
+            connection.Open();
+            using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+            command.ExecuteNonQuery();
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(Name + suffix);
+            }
+        }
+    }
+
+    private static string ReadSuiteProvider()
+    {
+        var value = Environment.GetEnvironmentVariable(ProviderVariable);
+        if (string.IsNullOrWhiteSpace(value) || value.Equals(Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            return Sqlite;
+        }
+
+        return value.Equals(PostgreSql, StringComparison.OrdinalIgnoreCase)
+            ? PostgreSql
+            : throw new InvalidOperationException($"{ProviderVariable}='{value}' is not supported: use {Sqlite} or {PostgreSql}.");
+    }
+}
