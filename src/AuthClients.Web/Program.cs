@@ -15,7 +15,8 @@ try
         .AddAppAuthorization()
         .AddAppOpenIddict(builder.Configuration, builder.Environment)
         .AddAppFeatures(builder.Configuration)
-        .AddAppWeb();
+        .AddAppWeb()
+        .AddAppApi();
 
     var app = builder.Build();
     if (DatabaseStartup.IsMigrateCommand(args))

@@ -11,7 +11,6 @@ namespace AuthClients.Web.Api;
 [ApiController]
 [Authorize(AuthenticationSchemes = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)]
 [IgnoreAntiforgeryToken]
-[Produces("application/json")]
 public abstract class ApiControllerBase : ControllerBase
 {
     public const string Prefix = "api/1.0";

@@ -13,9 +13,11 @@ public static class AuthorizationHosting
         services.AddScoped<UserAccessService>();
         services.AddScoped<CurrentAccessCookieEvents>();
         services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
+        services.AddSingleton<IAuthorizationHandler, ApiAccessHandler>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPermissionPolicies();
+            .AddPermissionPolicies()
+            .AddApiPolicies();
         return services;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace AuthClients.Web.Controllers;
 
 [AllowAnonymous]
+[IgnoreAntiforgeryToken] // re-executed for failed POSTs too; it changes nothing
 [Route("error")]
 [ApiExplorerSettings(IgnoreApi = true)]
 public sealed class ErrorController : Controller

@@ -38,6 +38,7 @@ public static class OpenIddictHosting
         services.AddSingleton(Options.Create(settings));
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
+        services.AddHostedService<ServerKeyRotation>();
 
         services.AddOpenIddict()
             .AddCore(options => options

@@ -31,6 +31,13 @@ public static class WebHosting
             // Every unsafe request needs an anti-forgery token unless an action opts out
             // (only the OAuth protocol endpoints do).
             options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+
+            // Show every problem of a form at once: cross-field rules run even when a field failed.
+            options.ValidateComplexTypesIfChildValidationFails = true;
+        }).AddJsonOptions(options =>
+        {
+            // The REST API speaks snake_case, like OAuth and the anchor product's API.
+            options.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddAntiforgery(options =>
         {
@@ -39,6 +46,7 @@ public static class WebHosting
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddRouting(options => options.LowercaseUrls = true);
+        services.AddProblemDetails();
         return services;
     }
 
@@ -52,13 +60,19 @@ public static class WebHosting
             app.UseHsts();
         }
 
-        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        // Pages get the friendly error page; the API gets RFC 9457 problem details instead.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
+            api => api.UseStatusCodePages());
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+            pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
+        app.UseApiDocumentation();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+        app.MapApiDescription();
         return app;
     }
 }

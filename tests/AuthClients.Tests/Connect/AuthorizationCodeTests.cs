@@ -38,7 +38,7 @@ public sealed class AuthorizationCodeTests : IClassFixture<AuthClientsAppFactory
         using var me = JsonDocument.Parse(await (await CallMeAsync(tokens.AccessToken!)).Content.ReadAsStringAsync());
         Assert.Equal("user", me.RootElement.GetProperty("kind").GetString());
         Assert.Equal(email, me.RootElement.GetProperty("user").GetProperty("email").GetString());
-        Assert.Equal(client.ClientId, me.RootElement.GetProperty("clientId").GetString());
+        Assert.Equal(client.ClientId, me.RootElement.GetProperty("client_id").GetString());
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         using var body = JsonDocument.Parse(await me.Content.ReadAsStringAsync());
         Assert.Equal("client", body.RootElement.GetProperty("kind").GetString());
-        Assert.Equal(client.ClientId, body.RootElement.GetProperty("clientId").GetString());
+        Assert.Equal(client.ClientId, body.RootElement.GetProperty("client_id").GetString());
     }
 
     [Fact]

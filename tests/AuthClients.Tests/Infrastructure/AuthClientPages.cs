@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 
 namespace AuthClients.Tests.Infrastructure;
 
@@ -8,6 +10,22 @@ public static partial class AuthClientPages
 {
     public const string List = "/admin/auth-clients";
     public const string CreatePage = "/admin/auth-clients/create";
+
+    public static string EditPage(string id) => $"{List}/{id}/edit";
+
+    public static string DeleteUrl(string id) => $"{List}/{id}/delete";
+
+    public static string SecretUrl(string id) => $"{List}/{id}/secret";
+
+    public static string RegenerateSecretUrl(string id) => $"{List}/{id}/regenerate-secret";
+
+    /// <summary>A browser signed in as the bootstrap Super Admin.</summary>
+    public static async Task<HttpClient> SignInAdminAsync(this AuthClientsAppFactory app)
+    {
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        return browser;
+    }
 
     public static IEnumerable<KeyValuePair<string, string>> Form(
         string name,
@@ -49,15 +67,109 @@ public static partial class AuthClientPages
 
     public static async Task<string> CopySecretAsync(this HttpClient client, string id)
     {
-        var token = await client.GetAntiforgeryTokenAsync(List);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{List}/{id}/secret");
-        request.Headers.Add("RequestVerificationToken", token);
-        request.Headers.Add("Accept", "application/json");
-        var response = await client.SendAsync(request);
+        var response = await client.RequestSecretAsync(id);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("secret").GetString()!;
     }
+
+    /// <summary>What the copy button sends: a POST with the page's anti-forgery token in a header.</summary>
+    public static async Task<HttpResponseMessage> RequestSecretAsync(this HttpClient client, string id)
+    {
+        var token = await client.GetAntiforgeryTokenAsync(List);
+        using var request = new HttpRequestMessage(HttpMethod.Post, SecretUrl(id));
+        request.Headers.Add("RequestVerificationToken", token);
+        request.Headers.Add("Accept", "application/json");
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Opens the edit page and saves it with the given values, as one editor would.</summary>
+    public static async Task<HttpResponseMessage> EditClientAsync(
+        this HttpClient client,
+        string id,
+        string name,
+        bool authorizationCode = false,
+        bool clientCredentials = true,
+        bool password = false,
+        bool personalAccessTokens = false,
+        string? redirectUris = null)
+    {
+        var page = await client.OpenEditPageAsync(id);
+        return await client.SaveEditAsync(id, page, Form(name, authorizationCode, clientCredentials, password, personalAccessTokens, redirectUris));
+    }
+
+    /// <summary>The edit page as an editor has it open: its anti-forgery token and the version it shows.</summary>
+    public sealed record OpenedEditPage(IHtmlDocument Document, string AntiforgeryToken, string ConcurrencyToken);
+
+    public static async Task<OpenedEditPage> OpenEditPageAsync(this HttpClient client, string id)
+    {
+        var document = await client.GetDocumentAsync(EditPage(id));
+        var token = HtmlForms.ExtractAntiforgeryToken(document.DocumentElement.OuterHtml);
+        var version = document.FieldValue("Form.ConcurrencyToken");
+        Assert.False(string.IsNullOrEmpty(version), "The edit form carries no concurrency token.");
+        return new OpenedEditPage(document, token, version);
+    }
+
+    /// <summary>Submits an edit form opened earlier; the fields given replace what the form held.</summary>
+    public static Task<HttpResponseMessage> SaveEditAsync(this HttpClient client, string id, OpenedEditPage page, IEnumerable<KeyValuePair<string, string>> form) =>
+        client.PostWithTokenAsync(EditPage(id), page.AntiforgeryToken,
+            form.Where(f => f.Key != "Form.ConcurrencyToken").Append(new("Form.ConcurrencyToken", page.ConcurrencyToken)));
+
+    /// <summary>Confirms the delete dialog of the list page.</summary>
+    public static Task<HttpResponseMessage> DeleteClientAsync(this HttpClient client, string id) =>
+        client.PostFormAsync(List, DeleteUrl(id), []);
+
+    /// <summary>Confirms the "Regenerate secret" dialog of the edit page.</summary>
+    public static Task<HttpResponseMessage> RegenerateSecretAsync(this HttpClient client, string id) =>
+        client.PostFormAsync(EditPage(id), RegenerateSecretUrl(id), []);
+
+    /// <summary>One row of the Auth Clients table as displayed.</summary>
+    public sealed record ListRow(string Id, string ClientId, string Name, string Redirect, string? MoreRedirects);
+
+    public static IReadOnlyList<ListRow> Rows(this IDocument document) =>
+        document.QuerySelectorAll("table.auth-clients tbody tr")
+            .Select(tr => tr.QuerySelectorAll("td").ToList())
+            .Where(cells => cells.Count == 5)
+            .Select(cells =>
+            {
+                var more = cells[2].QuerySelector(".badge");
+                var redirect = cells[2].Clone() as IElement;
+                redirect!.QuerySelector(".badge")?.Remove();
+                var secretUrl = cells[3].QuerySelector("[data-copy-secret-url]")?.GetAttribute("data-copy-secret-url") ?? "";
+                var id = RowIdPattern().Match(secretUrl).Groups[1].Value;
+                return new ListRow(id, cells[0].Text(), cells[1].Text(), redirect.Text(), more?.Text());
+            })
+            .ToList();
+
+    /// <summary>The message the table shows in place of rows, or null when it has rows.</summary>
+    public static string? EmptyTableMessage(this IDocument document) =>
+        document.QuerySelector("table.auth-clients tbody td[colspan]")?.Text();
+
+    /// <summary>The "Showing X-Y of Z" line under the table.</summary>
+    public static string Showing(this IDocument document)
+    {
+        var line = document.QuerySelectorAll("div").Select(d => d.Text()).FirstOrDefault(t => t.StartsWith("Showing ", StringComparison.Ordinal) && t.Length < 40);
+        Assert.True(line is not null, "The page has no \"Showing X-Y of Z\" line.");
+        return line;
+    }
+
+    /// <summary>The header cells' aria-sort values by column name (null when the column is not the sort).</summary>
+    public static IReadOnlyDictionary<string, string?> AriaSort(this IDocument document) =>
+        document.QuerySelectorAll("table.auth-clients thead th")
+            .Where(th => th.Text().Length > 0)
+            .ToDictionary(th => th.Text(), th => th.GetAttribute("aria-sort"));
+
+    /// <summary>The link a person clicks in a column header.</summary>
+    public static string HeaderLink(this IDocument document, string column)
+    {
+        var link = document.QuerySelectorAll("table.auth-clients thead th a").FirstOrDefault(a => a.Text() == column);
+        Assert.True(link is not null, $"The column {column} has no sort link.");
+        return link.GetAttribute("href")!;
+    }
+
+    /// <summary>The pagination link with the given text ("Next", "Previous", "2"...), or null.</summary>
+    public static IElement? PageLink(this IDocument document, string text) =>
+        document.QuerySelectorAll("nav[aria-label=Pages] a.page-link").FirstOrDefault(a => a.Text() == text);
 
     [GeneratedRegex("/admin/auth-clients/([0-9a-f-]{36})/secret")]
     private static partial Regex RowIdPattern();

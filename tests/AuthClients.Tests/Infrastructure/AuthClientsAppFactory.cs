@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Net;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -21,10 +23,46 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "admin-password-for-tests";
 
-    /// <summary>The database this app runs on; dropped when the factory is disposed.</summary>
-    public TestDatabase Database { get; } = TestDatabase.Create();
+    private readonly bool _ownsDatabase;
+
+    /// <summary>An app on a new, empty database of its own, deleted when the factory is disposed.</summary>
+    public AuthClientsAppFactory()
+        : this(TestDatabase.Create(), ownsDatabase: true)
+    {
+    }
+
+    private AuthClientsAppFactory(TestDatabase database, bool ownsDatabase)
+    {
+        Database = database;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>
+    /// An app on the given database (from <see cref="NewDatabasePath"/>), which outlives the
+    /// factory: a second factory on the same database is the same installation after a restart.
+    /// The caller deletes it (<see cref="DeleteDatabaseFiles"/>).
+    /// </summary>
+    public static AuthClientsAppFactory OnDatabase(string databasePath) => new(TestDatabase.Open(databasePath), ownsDatabase: false);
+
+    /// <summary>A new, empty database on the suite's provider: a SQLite file path, or the name of a new PostgreSQL database.</summary>
+    public static string NewDatabasePath() => TestDatabase.CreateEmpty();
+
+    /// <summary>Deletes a database from <see cref="NewDatabasePath"/> (for SQLite with its write-ahead log and shared-memory files).</summary>
+    public static void DeleteDatabaseFiles(string databasePath) => TestDatabase.Open(databasePath).Dispose();
+
+    /// <summary>The database this app runs on: the suite's provider, its connection string, a way to look inside.</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The SQLite file this app writes to (on PostgreSQL: the database name).</summary>
+    public string DatabasePath => Database.Name;
 
     public ConcurrentQueue<string> LogLines { get; } = new();
+
+    /// <summary>
+    /// The address requests appear to come from. The test server has no network connection, so
+    /// without this the app sees no remote address at all. Read on every request.
+    /// </summary>
+    public IPAddress? RemoteIpAddress { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -36,10 +74,15 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 
         // No grace period for a spent refresh token, so tests see reuse detection at once.
         builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
+
+        builder.ConfigureServices(services =>
+            services.AddSingleton<IStartupFilter>(new RemoteIpAddressStartupFilter(() => RemoteIpAddress)));
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
             logging.AddProvider(new CapturingLoggerProvider(LogLines));
+            // The app's settings quieten Microsoft.* categories; the capture must still see every line.
+            logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         });
     }
 
@@ -114,9 +157,35 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Database.Dispose();
+            if (_ownsDatabase)
+            {
+                Database.Dispose();
+            }
+            else
+            {
+                // Close pooled connections so the next factory on this database starts from what was written.
+                Database.ReleaseConnections();
+            }
         }
     }
+}
+
+/// <summary>Sets the connection's remote address before the app's own pipeline sees the request.</summary>
+internal sealed class RemoteIpAddressStartupFilter(Func<IPAddress?> address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (address() is { } ip)
+            {
+                context.Connection.RemoteIpAddress = ip;
+            }
+
+            await nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider

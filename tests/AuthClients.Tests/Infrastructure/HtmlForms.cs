@@ -28,6 +28,10 @@ public static partial class HtmlForms
         return await client.PostAsync(actionUrl, content);
     }
 
+    /// <summary>Posts <paramref name="fields"/> with an anti-forgery token the caller already holds (e.g. many posts at once).</summary>
+    public static Task<HttpResponseMessage> PostWithTokenAsync(this HttpClient client, string actionUrl, string token, IEnumerable<KeyValuePair<string, string>> fields) =>
+        client.PostAsync(actionUrl, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
+
     public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password)
     {
         var response = await client.PostFormAsync("/account/login", "/account/login",

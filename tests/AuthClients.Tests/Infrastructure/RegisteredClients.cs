@@ -17,7 +17,8 @@ public static class RegisteredClients
         bool clientCredentials = true,
         bool authorizationCode = false,
         bool password = false,
-        string? name = null)
+        string? name = null,
+        string[]? scopes = null)
     {
         var form = new AuthClientForm
         {
@@ -26,6 +27,8 @@ public static class RegisteredClients
             EnableAuthorizationCode = authorizationCode,
             EnablePassword = password,
             RedirectUris = authorizationCode ? RedirectUri : null,
+            ScopeAuthClientsRead = scopes?.Contains("auth_clients.read") == true,
+            ScopeAuthClientsWrite = scopes?.Contains("auth_clients.write") == true,
         };
         return await app.WithServicesAsync(async services =>
         {

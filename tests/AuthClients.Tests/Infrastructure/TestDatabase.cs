@@ -68,6 +68,19 @@ public sealed class TestDatabase : IDisposable
         return new TestDatabase(PostgreSql, name, builder.ConnectionString);
     }
 
+    /// <summary>Creates a new, empty database on the suite's provider and returns its <see cref="Name"/>, for <see cref="Open"/>.</summary>
+    public static string CreateEmpty()
+    {
+        var database = Create();
+        database._disposed = true;
+        return database.Name;
+    }
+
+    /// <summary>A database created earlier (<see cref="CreateEmpty"/>), by <see cref="Name"/>, on the suite's provider.</summary>
+    public static TestDatabase Open(string name) => SuiteUsesPostgreSql
+        ? new TestDatabase(PostgreSql, name, new NpgsqlConnectionStringBuilder(PostgresServer()) { Database = name }.ConnectionString)
+        : new TestDatabase(Sqlite, name, $"Data Source={name}");
+
     /// <summary>The maintenance connection string of the test server, or a failure that says how to get one.</summary>
     public static string PostgresServer() =>
         Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } server
@@ -89,13 +102,9 @@ public sealed class TestDatabase : IDisposable
         }
 
         _disposed = true;
+        ReleaseConnections();
         if (IsPostgreSql)
         {
-            using (var pooled = new NpgsqlConnection(ConnectionString))
-            {
-                NpgsqlConnection.ClearPool(pooled);
-            }
-
             using var connection = new NpgsqlConnection(PostgresServer());
             connection.Open();
             using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
@@ -103,11 +112,56 @@ public sealed class TestDatabase : IDisposable
         }
         else
         {
-            SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { "", "-wal", "-shm" })
             {
                 File.Delete(Name + suffix);
             }
+        }
+    }
+
+    /// <summary>PostgreSQL: how many rows, in all the tables, contain <paramref name="text"/> in any column.</summary>
+    public async Task<int> CountRowsContainingAsync(string text)
+    {
+        if (!IsPostgreSql)
+        {
+            throw new InvalidOperationException("On SQLite, read the database file itself.");
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var count = 0L;
+        foreach (var table in tables)
+        {
+            // A row cast to text holds every column of it.
+            await using var search = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\" AS t WHERE strpos(t::text, @text) > 0", connection);
+            search.Parameters.AddWithValue("text", text);
+            count += (long)(await search.ExecuteScalarAsync())!;
+        }
+
+        return (int)count;
+    }
+
+    /// <summary>Closes the pooled connections to this database, so the next app on it starts from what was written.</summary>
+    public void ReleaseConnections()
+    {
+        if (IsPostgreSql)
+        {
+            using var pooled = new NpgsqlConnection(ConnectionString);
+            NpgsqlConnection.ClearPool(pooled);
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
         }
     }
 

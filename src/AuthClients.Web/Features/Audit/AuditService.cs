@@ -15,6 +15,8 @@ public sealed record FieldChange(object? From, object? To);
 /// </summary>
 public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpContextAccessor, TimeProvider clock)
 {
+    private static readonly JsonSerializerOptions ChangesJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     public void Record(string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null)
     {
         var http = httpContextAccessor.HttpContext;
@@ -28,7 +30,7 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
             Action = action,
             TargetType = targetType,
             TargetId = targetId,
-            Changes = changes is { Count: > 0 } ? JsonSerializer.Serialize(changes) : null,
+            Changes = changes is { Count: > 0 } ? JsonSerializer.Serialize(changes, ChangesJson) : null,
         });
     }
 }

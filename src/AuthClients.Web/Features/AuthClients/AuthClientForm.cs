@@ -11,7 +11,9 @@ public sealed class AuthClientForm : IValidatableObject
     [Display(Name = "Name")]
     [Required(ErrorMessage = "The Name field is required.")]
     [StringLength(255, ErrorMessage = "The Name may not be greater than 255 characters.")]
-    public string? Name { get; set; }
+    public string? Name { get => _name; set => _name = value?.Trim(); } // trimmed before the rules see it
+
+    private string? _name;
 
     [Display(Name = "Enable Authorization Code Grant")]
     public bool EnableAuthorizationCode { get; set; }
@@ -25,12 +27,23 @@ public sealed class AuthClientForm : IValidatableObject
     [Display(Name = "Enable Personal Access Tokens")]
     public bool EnablePersonalAccessTokens { get; set; }
 
+    [Display(Name = "auth_clients.read: read auth clients through the API")]
+    public bool ScopeAuthClientsRead { get; set; }
+
+    [Display(Name = "auth_clients.write: create, change and delete auth clients through the API")]
+    public bool ScopeAuthClientsWrite { get; set; }
+
     /// <summary>One URL per line; required with the authorization code grant.</summary>
     [Display(Name = "Redirect URL")]
     public string? RedirectUris { get; set; }
 
     /// <summary>The version the editor started from; a save from an older version is refused.</summary>
     public string? ConcurrencyToken { get; set; }
+
+    /// <summary>The API scopes this client may ask for.</summary>
+    public IReadOnlyList<string> Scopes =>
+        [.. ScopeAuthClientsRead ? [Connect.OAuthScopes.AuthClientsRead] : Array.Empty<string>(),
+         .. ScopeAuthClientsWrite ? [Connect.OAuthScopes.AuthClientsWrite] : Array.Empty<string>()];
 
     public GrantTypeChoices Grants =>
         new(EnableAuthorizationCode, EnableClientCredentials, EnablePassword, EnablePersonalAccessTokens);
@@ -42,8 +55,15 @@ public sealed class AuthClientForm : IValidatableObject
             yield return new ValidationResult(AtLeastOneGrantMessage, [GrantTypesField]);
         }
 
+        // Redirect URLs serve the authorization code grant only. With it off the field is hidden and
+        // its text is not saved, so it is not checked either: an error there could not be seen or fixed.
+        if (!EnableAuthorizationCode)
+        {
+            yield break;
+        }
+
         var uris = RedirectUriRules.Split(RedirectUris);
-        if (EnableAuthorizationCode && uris.Count == 0)
+        if (uris.Count == 0)
         {
             yield return new ValidationResult("The Redirect field is required.", [nameof(RedirectUris)]);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Audit;
@@ -70,7 +71,8 @@ public sealed class AuthClientService(
             return null;
         }
 
-        var grants = GrantTypeChoices.FromPermissions(await manager.GetPermissionsAsync(application, cancellationToken));
+        var permissions = await manager.GetPermissionsAsync(application, cancellationToken);
+        var grants = GrantTypeChoices.FromPermissions(permissions);
         var uris = await manager.GetRedirectUrisAsync(application, cancellationToken);
         return new AuthClientForm
         {
@@ -80,9 +82,18 @@ public sealed class AuthClientService(
             EnablePassword = grants.Password,
             EnablePersonalAccessTokens = grants.PersonalAccessTokens,
             RedirectUris = string.Join('\n', uris),
+            ScopeAuthClientsRead = permissions.Contains(Permissions.Prefixes.Scope + OAuthScopes.AuthClientsRead),
+            ScopeAuthClientsWrite = permissions.Contains(Permissions.Prefixes.Scope + OAuthScopes.AuthClientsWrite),
             ConcurrencyToken = application.ConcurrencyToken,
         };
     }
+
+    /// <summary>The internal id of the client with this public Client ID (the API addresses clients by Client ID).</summary>
+    public Task<string?> FindIdAsync(string clientId, CancellationToken cancellationToken = default) =>
+        db.AuthClients.AsNoTracking().Where(a => a.ClientId == clientId).Select(a => a.Id).SingleOrDefaultAsync(cancellationToken);
+
+    public Task<string?> GetClientIdAsync(string id, CancellationToken cancellationToken = default) =>
+        db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => a.ClientId).SingleOrDefaultAsync(cancellationToken);
 
     public Task<string?> GetNameAsync(string id, CancellationToken cancellationToken = default) =>
         db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => a.DisplayName).SingleOrDefaultAsync(cancellationToken);
@@ -114,13 +125,14 @@ public sealed class AuthClientService(
             CreatedById = actorId,
             ProtectedSecret = secrets.Protect(secret),
         };
-        await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form.Grants, uris), cancellationToken);
+        await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form, uris), cancellationToken);
 
         audit.Record(AuditActions.AuthClientCreated, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
         {
             ["name"] = new(null, name),
             ["redirect_uris"] = new(null, uris),
             ["grant_types"] = new(null, form.Grants.Names().ToList()),
+            ["scopes"] = new(null, form.Scopes),
         });
 
         try
@@ -168,7 +180,7 @@ public sealed class AuthClientService(
         var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
         var descriptor = new OpenIddictApplicationDescriptor();
         await manager.PopulateAsync(descriptor, application, cancellationToken);
-        var wanted = Describe(application.ClientId!, name, form.Grants, uris);
+        var wanted = Describe(application.ClientId!, name, form, uris);
         descriptor.DisplayName = wanted.DisplayName;
         descriptor.RedirectUris.Clear();
         descriptor.RedirectUris.UnionWith(wanted.RedirectUris);
@@ -207,27 +219,32 @@ public sealed class AuthClientService(
     /// <returns>The deleted client's name, or null when it did not exist.</returns>
     public async Task<string?> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
-        var application = await manager.FindByIdAsync(id, cancellationToken);
-        if (application is null)
+        // A concurrent edit changes the concurrency token under us: then read the client again
+        // and delete that version. Only when it is really gone is the answer "no longer exists".
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            return null;
+            var application = await manager.FindByIdAsync(id, cancellationToken);
+            if (application is null)
+            {
+                return null;
+            }
+
+            audit.Record(AuditActions.AuthClientDeleted, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
+            {
+                ["name"] = new(application.DisplayName, null),
+            });
+            try
+            {
+                await manager.DeleteAsync(application, cancellationToken);
+                return application.DisplayName;
+            }
+            catch (OpenIddictExceptions.ConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
 
-        audit.Record(AuditActions.AuthClientDeleted, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
-        {
-            ["name"] = new(application.DisplayName, null),
-        });
-        try
-        {
-            await manager.DeleteAsync(application, cancellationToken);
-        }
-        catch (OpenIddictExceptions.ConcurrencyException)
-        {
-            // Deleted (or changed) by someone else in the meantime.
-            return null;
-        }
-
-        return application.DisplayName;
+        return null;
     }
 
     /// <summary>Decrypts the client's secret for the copy action, and records that it was read.</summary>
@@ -274,8 +291,9 @@ public sealed class AuthClientService(
             _ => clients.OrderByDescending(a => a.Number),
         };
 
-    private static OpenIddictApplicationDescriptor Describe(string clientId, string name, GrantTypeChoices grants, IReadOnlyList<string> redirectUris)
+    private static OpenIddictApplicationDescriptor Describe(string clientId, string name, AuthClientForm form, IReadOnlyList<string> redirectUris)
     {
+        var grants = form.Grants;
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -284,6 +302,7 @@ public sealed class AuthClientService(
             ConsentType = ConsentTypes.Explicit,
         };
         descriptor.Permissions.UnionWith(grants.ToPermissions());
+        descriptor.Permissions.UnionWith(form.Scopes.Select(scope => Permissions.Prefixes.Scope + scope));
         descriptor.RedirectUris.UnionWith(redirectUris.Select(u => new Uri(u, UriKind.Absolute)));
         if (grants.AuthorizationCode)
         {
@@ -312,6 +331,11 @@ public sealed class AuthClientService(
         if (!beforeGrants.SequenceEqual(afterGrants))
         {
             changes["grant_types"] = new(beforeGrants, afterGrants);
+        }
+
+        if (!before.Scopes.SequenceEqual(after.Scopes))
+        {
+            changes["scopes"] = new(before.Scopes, after.Scopes);
         }
 
         return changes;

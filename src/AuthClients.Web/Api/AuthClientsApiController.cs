@@ -1,0 +1,179 @@
+using System.ComponentModel.DataAnnotations;
+using AuthClients.Web.Authorization;
+using AuthClients.Web.Features.AuthClients;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuthClients.Web.Api;
+
+/// <summary>
+/// <c>/api/1.0/auth-clients</c>: the Auth Clients page as a REST resource, addressed by Client ID.
+/// A person's token is held to their Auth Clients permissions; a client's token to its scopes.
+/// </summary>
+[Route(Prefix + "/auth-clients")]
+public sealed class AuthClientsApiController(AuthClientService clients) : ApiControllerBase
+{
+    [HttpGet]
+    [Authorize(Policy = ApiPolicies.ReadAuthClients)]
+    public async Task<AuthClientList> List(string? search, string? sort, string? dir, int page = 1, [FromQuery(Name = "per_page")] int perPage = AuthClientListQuery.DefaultPageSize)
+    {
+        var result = await clients.ListAsync(new AuthClientListQuery(search, sort, dir, page, perPage), HttpContext.RequestAborted);
+        return new AuthClientList(
+            result.Items.Select(i => new AuthClientListEntry(i.ClientId, i.Name, i.Redirect, i.CreatedAt)).ToList(),
+            new PageMeta(result.Total, result.Page, result.Query.SafePageSize, result.TotalPages));
+    }
+
+    [HttpGet("{clientId}")]
+    [Authorize(Policy = ApiPolicies.ReadAuthClients)]
+    public async Task<ActionResult<AuthClientResource>> Get(string clientId)
+    {
+        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
+        var form = id is null ? null : await clients.GetFormAsync(id, HttpContext.RequestAborted);
+        if (form is null)
+        {
+            return NotFoundProblem(clientId);
+        }
+
+        Response.Headers.ETag = $"\"{form.ConcurrencyToken}\"";
+        return AuthClientResource.From(clientId, form);
+    }
+
+    [HttpPost]
+    [Authorize(Policy = ApiPolicies.CreateAuthClients)]
+    [ProducesResponseType<AuthClientWithSecret>(StatusCodes.Status201Created)]
+    public async Task<IActionResult> Create(AuthClientRequest request)
+    {
+        var form = request.ToForm();
+        if (Invalid(request, form) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await clients.CreateAsync(form, User.GetUserId(), HttpContext.RequestAborted);
+        if (result.Status != SaveStatus.Saved)
+        {
+            return ProblemFor(result);
+        }
+
+        return await WithSecretAsync(result.Id!, StatusCodes.Status201Created);
+    }
+
+    /// <summary>Replaces the client's settings. Send <c>If-Match</c> with the ETag from GET to refuse overwriting someone else's change.</summary>
+    [HttpPut("{clientId}")]
+    [Authorize(Policy = ApiPolicies.EditAuthClients)]
+    public async Task<IActionResult> Update(string clientId, AuthClientRequest request)
+    {
+        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
+        var current = id is null ? null : await clients.GetFormAsync(id, HttpContext.RequestAborted);
+        if (current is null)
+        {
+            return NotFoundProblem(clientId);
+        }
+
+        var ifMatch = Request.Headers.IfMatch.ToString().Trim('"');
+        var form = request.ToForm(string.IsNullOrEmpty(ifMatch) ? current.ConcurrencyToken : ifMatch);
+        if (Invalid(request, form) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await clients.UpdateAsync(id!, form, HttpContext.RequestAborted);
+        return result.Status == SaveStatus.Saved
+            ? Ok(AuthClientResource.From(clientId, (await clients.GetFormAsync(id!, HttpContext.RequestAborted))!))
+            : ProblemFor(result);
+    }
+
+    [HttpDelete("{clientId}")]
+    [Authorize(Policy = ApiPolicies.DeleteAuthClients)]
+    public async Task<IActionResult> Delete(string clientId)
+    {
+        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
+        return id is not null && await clients.DeleteAsync(id, HttpContext.RequestAborted) is not null
+            ? NoContent()
+            : NotFoundProblem(clientId);
+    }
+
+    /// <summary>Replaces the secret; the previous one stops working at once. The new secret is in the response, once.</summary>
+    [HttpPost("{clientId}/secret")]
+    [Authorize(Policy = ApiPolicies.EditAuthClients)]
+    public async Task<IActionResult> RegenerateSecret(string clientId)
+    {
+        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
+        if (id is null || !await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
+        {
+            return NotFoundProblem(clientId);
+        }
+
+        return await WithSecretAsync(id, StatusCodes.Status200OK);
+    }
+
+    private async Task<IActionResult> WithSecretAsync(string id, int status)
+    {
+        var form = (await clients.GetFormAsync(id, HttpContext.RequestAborted))!;
+        var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, form);
+        var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
+        Response.Headers.CacheControl = "no-store";
+        var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.GrantTypes, resource.Scopes, secret!);
+        return status == StatusCodes.Status201Created
+            ? Created($"/{Prefix}/auth-clients/{resource.ClientId}", body)
+            : Ok(body);
+    }
+
+    private ActionResult? Invalid(AuthClientRequest request, AuthClientForm form)
+    {
+        var results = new List<ValidationResult>();
+        var context = new ValidationContext(form);
+        if (!Validator.TryValidateObject(form, context, results, validateAllProperties: true))
+        {
+            // The form's cross-field rules only run once its fields pass; an API caller wants every problem at once.
+            results.AddRange(form.Validate(context));
+        }
+        foreach (var unknown in request.UnknownGrantTypes())
+        {
+            results.Add(new ValidationResult($"Unknown grant type '{unknown}'.", [AuthClientForm.GrantTypesField]));
+        }
+
+        foreach (var unknown in request.UnknownScopes())
+        {
+            results.Add(new ValidationResult($"Unknown scope '{unknown}'.", ["scopes"]));
+        }
+
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames.DefaultIfEmpty(""))
+            {
+                ModelState.AddModelError(ApiFieldName(member), result.ErrorMessage ?? "Invalid value.");
+            }
+        }
+
+        return results.Count == 0 ? null : ValidationProblem(ModelState);
+    }
+
+    private ObjectResult ProblemFor(SaveResult result) => result.Status switch
+    {
+        SaveStatus.Conflict => Problem(title: AuthClientService.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
+        SaveStatus.NotFound => Problem(title: "This auth client no longer exists.", statusCode: StatusCodes.Status404NotFound),
+        _ => (ObjectResult)ValidationProblemFor(result),
+    };
+
+    private ActionResult ValidationProblemFor(SaveResult result)
+    {
+        foreach (var (field, message) in result.Errors ?? [])
+        {
+            ModelState.AddModelError(ApiFieldName(field), message);
+        }
+
+        return ValidationProblem(ModelState);
+    }
+
+    private ObjectResult NotFoundProblem(string clientId) =>
+        Problem(title: $"There is no auth client with Client ID {clientId}.", statusCode: StatusCodes.Status404NotFound);
+
+    private static string ApiFieldName(string formField) => formField switch
+    {
+        nameof(AuthClientForm.Name) => "name",
+        nameof(AuthClientForm.RedirectUris) => "redirect_uris",
+        AuthClientForm.GrantTypesField => "grant_types",
+        _ => formField,
+    };
+}

@@ -1,0 +1,58 @@
+using AuthClients.Web.Features.AuthClients;
+
+namespace AuthClients.Web.Api;
+
+/// <summary>The body of a create or update request.</summary>
+public sealed class AuthClientRequest
+{
+    /// <summary>Checked with the same rules as the page's form (see <see cref="ToForm"/>), so errors name API fields.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Any of <c>authorization_code</c>, <c>client_credentials</c>, <c>password</c>, <c>personal_access_tokens</c>.</summary>
+    public IReadOnlyList<string> GrantTypes { get; set; } = [];
+
+    public IReadOnlyList<string> RedirectUris { get; set; } = [];
+
+    /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
+    public IReadOnlyList<string> Scopes { get; set; } = [];
+
+    /// <summary>The form the admin page posts: the same rules apply to the API.</summary>
+    public AuthClientForm ToForm(string? concurrencyToken = null) => new()
+    {
+        Name = Name,
+        EnableAuthorizationCode = GrantTypes.Contains("authorization_code"),
+        EnableClientCredentials = GrantTypes.Contains("client_credentials"),
+        EnablePassword = GrantTypes.Contains("password"),
+        EnablePersonalAccessTokens = GrantTypes.Contains("personal_access_tokens"),
+        RedirectUris = string.Join('\n', RedirectUris),
+        ScopeAuthClientsRead = Scopes.Contains(Connect.OAuthScopes.AuthClientsRead),
+        ScopeAuthClientsWrite = Scopes.Contains(Connect.OAuthScopes.AuthClientsWrite),
+        ConcurrencyToken = concurrencyToken,
+    };
+
+    public IEnumerable<string> UnknownScopes() =>
+        Scopes.Except([Connect.OAuthScopes.AuthClientsRead, Connect.OAuthScopes.AuthClientsWrite], StringComparer.Ordinal);
+
+    public IEnumerable<string> UnknownGrantTypes() =>
+        GrantTypes.Except(["authorization_code", "client_credentials", "password", "personal_access_tokens"], StringComparer.Ordinal);
+}
+
+public sealed record AuthClientResource(
+    string ClientId,
+    string Name,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> GrantTypes,
+    IReadOnlyList<string> Scopes)
+{
+    public static AuthClientResource From(string clientId, AuthClientForm form) =>
+        new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), form.Grants.Names().ToList(), form.Scopes);
+}
+
+/// <summary>Returned once, when a client is created or its secret regenerated.</summary>
+public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientSecret);
+
+public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);
+
+public sealed record PageMeta(int Total, int Page, int PerPage, int TotalPages);
+
+public sealed record AuthClientList(IReadOnlyList<AuthClientListEntry> Data, PageMeta Meta);

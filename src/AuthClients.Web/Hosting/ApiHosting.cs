@@ -1,0 +1,69 @@
+using AuthClients.Web.Api;
+using AuthClients.Web.Connect;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace AuthClients.Web.Hosting;
+
+/// <summary>The OpenAPI description of <c>/api/1.0</c> and its interactive documentation.</summary>
+public static class ApiHosting
+{
+    public const string DocumentPath = "/api/openapi/v1.json";
+    public const string DocumentationPath = "api/documentation";
+    private const string OAuthScheme = "oauth2";
+
+    public static IServiceCollection AddAppApi(this IServiceCollection services)
+    {
+        services.AddOpenApi("v1", options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith(ApiControllerBase.Prefix, StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "AuthClients API",
+                    Version = "1.0",
+                    Description = "Get a token with your Client ID and Client Secret at /connect/token (client_credentials), then call the API with `Authorization: Bearer <token>`.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[OAuthScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.OAuth2,
+                    Description = "Client credentials of an auth client with the auth_clients scopes it needs.",
+                    Flows = new OpenApiOAuthFlows
+                    {
+                        ClientCredentials = new OpenApiOAuthFlow
+                        {
+                            TokenUrl = new Uri("/connect/token", UriKind.Relative),
+                            Scopes = new Dictionary<string, string>
+                            {
+                                [OAuthScopes.AuthClientsRead] = OAuthScopes.Describe(OAuthScopes.AuthClientsRead),
+                                [OAuthScopes.AuthClientsWrite] = OAuthScopes.Describe(OAuthScopes.AuthClientsWrite),
+                            },
+                        },
+                    },
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OAuthScheme, document)] = [] }];
+                return Task.CompletedTask;
+            });
+        });
+        return services;
+    }
+
+    /// <summary>Serves Swagger UI from the app itself (no CDN, strict CSP) at <c>/api/documentation</c>.</summary>
+    public static IApplicationBuilder UseApiDocumentation(this IApplicationBuilder app) =>
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = DocumentationPath;
+            options.DocumentTitle = "AuthClients API documentation";
+            options.SwaggerEndpoint(DocumentPath, "AuthClients API 1.0");
+            options.OAuthScopes(OAuthScopes.AuthClientsRead);
+        });
+
+    public static IEndpointRouteBuilder MapApiDescription(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapOpenApi("/api/openapi/{documentName}.json").AllowAnonymous();
+        return endpoints;
+    }
+}
