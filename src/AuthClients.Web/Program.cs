@@ -10,7 +10,7 @@ try
         .AddAppForwardedHeaders(builder.Configuration)
         .AddAppDatabase(builder.Configuration, builder.Environment)
         .AddAppHealthChecks()
-        .AddAppDataProtection()
+        .AddAppDataProtection(builder.Configuration)
         .AddAppIdentity()
         .AddAppAuthorization()
         .AddAppOpenIddict(builder.Configuration, builder.Environment)

@@ -13,6 +13,7 @@ public sealed class StartupCommandTests
     [InlineData("ConnectionStrings:Default", "", "ConnectionStrings:Default is missing: set the database connection string.")]
     [InlineData("Database:MigrateOnStartup", "perhaps", "'Database:MigrateOnStartup'")]
     [InlineData("ForwardedHeaders:KnownProxies:0", "proxy.example", "ForwardedHeaders:KnownProxies 'proxy.example' is not an IP address.")]
+    [InlineData("DataProtection:CertificatePath", "/nowhere/keys.pfx", "DataProtection:CertificatePath '/nowhere/keys.pfx' cannot be read")]
     public async Task BadDatabaseSetting_StopsTheAppWithAMessageNamingIt(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?>

@@ -59,7 +59,7 @@ public sealed partial class TwoInstancesTests
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         using (var body = JsonDocument.Parse(await me.Content.ReadAsStringAsync()))
         {
-            Assert.Equal(clientId, body.RootElement.GetProperty("clientId").GetString());
+            Assert.Equal(clientId, body.RootElement.GetProperty("client_id").GetString());
         }
 
         // Deleting the client on B makes A refuse its token and its secret.
