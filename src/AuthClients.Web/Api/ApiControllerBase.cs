@@ -1,15 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using OpenIddict.Validation.AspNetCore;
 
 namespace AuthClients.Web.Api;
 
 /// <summary>
-/// The REST API under <c>/api/1.0</c>: bearer tokens only. The session cookie is not accepted
+/// The REST API under <c>/api/1.0</c>: bearer tokens only (OAuth access tokens or personal access tokens). The session cookie is not accepted
 /// here, so the API has no cross-site request forgery surface.
 /// </summary>
 [ApiController]
-[Authorize(AuthenticationSchemes = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)]
+[Authorize(AuthenticationSchemes = ApiAuthentication.Scheme)]
 [IgnoreAntiforgeryToken]
 public abstract class ApiControllerBase : ControllerBase
 {

@@ -113,7 +113,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, form);
         var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
         Response.Headers.CacheControl = "no-store";
-        var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.GrantTypes, resource.Scopes, secret!);
+        var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
         return status == StatusCodes.Status201Created
             ? Created($"/{Prefix}/auth-clients/{resource.ClientId}", body)
             : Ok(body);

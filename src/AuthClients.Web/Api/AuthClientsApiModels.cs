@@ -13,6 +13,9 @@ public sealed class AuthClientRequest
 
     public IReadOnlyList<string> RedirectUris { get; set; } = [];
 
+    /// <summary><c>confidential</c> (default) or <c>public</c>; fixed at creation.</summary>
+    public string ClientType { get; set; } = "confidential";
+
     /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
 
@@ -20,6 +23,7 @@ public sealed class AuthClientRequest
     public AuthClientForm ToForm(string? concurrencyToken = null) => new()
     {
         Name = Name,
+        IsPublic = ClientType == "public",
         EnableAuthorizationCode = GrantTypes.Contains("authorization_code"),
         EnableClientCredentials = GrantTypes.Contains("client_credentials"),
         EnablePassword = GrantTypes.Contains("password"),
@@ -42,14 +46,17 @@ public sealed record AuthClientResource(
     string Name,
     IReadOnlyList<string> RedirectUris,
     IReadOnlyList<string> GrantTypes,
-    IReadOnlyList<string> Scopes)
+    IReadOnlyList<string> Scopes,
+    string ClientType)
 {
     public static AuthClientResource From(string clientId, AuthClientForm form) =>
-        new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), form.Grants.Names().ToList(), form.Scopes);
+        new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), form.Grants.Names().ToList(), form.Scopes,
+            form.IsPublic ? "public" : "confidential");
 }
 
 /// <summary>Returned once, when a client is created or its secret regenerated.</summary>
-public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientSecret);
+/// <summary>The client as created, with its secret (null for a public client).</summary>
+public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientType, string? ClientSecret);
 
 public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);
 

@@ -4,7 +4,11 @@ using Microsoft.EntityFrameworkCore;
 namespace AuthClients.Web.Authorization;
 
 /// <summary>What a user may do right now, read fresh from the database.</summary>
-public sealed record UserAccess(bool IsActive, bool IsSuperAdmin, IReadOnlySet<string> Permissions);
+public sealed record UserAccess(bool IsActive, bool IsSuperAdmin, IReadOnlySet<string> Permissions)
+{
+    /// <summary>Identity's security stamp: it changes on sign-out and password changes, ending older sessions.</summary>
+    public string? SecurityStamp { get; init; }
+}
 
 /// <summary>
 /// Computes effective permissions: the user's own plus those of every group they belong to.
@@ -17,7 +21,7 @@ public sealed class UserAccessService(AppDbContext db)
     {
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new { u.IsActive, u.IsSuperAdmin })
+            .Select(u => new { u.IsActive, u.IsSuperAdmin, u.SecurityStamp })
             .SingleOrDefaultAsync(cancellationToken);
         if (user is null)
         {
@@ -30,6 +34,9 @@ public sealed class UserAccessService(AppDbContext db)
             .Select(p => p.Permission);
         var keys = await direct.Union(throughGroups).ToListAsync(cancellationToken);
 
-        return new UserAccess(user.IsActive, user.IsSuperAdmin, keys.ToHashSet(StringComparer.Ordinal));
+        return new UserAccess(user.IsActive, user.IsSuperAdmin, keys.ToHashSet(StringComparer.Ordinal))
+        {
+            SecurityStamp = user.SecurityStamp,
+        };
     }
 }

@@ -173,12 +173,22 @@ public sealed class AuthorizationController(
         return Ok(claims);
     }
 
+    /// <summary>RP-initiated logout: asks first, so another site cannot sign the user out with a link.</summary>
     [AllowAnonymous]
-    [IgnoreAntiforgeryToken] // RP-initiated logout is a protocol request; OpenIddict validates its parameters
     [HttpGet("~/connect/logout")]
+    public IActionResult Logout() => View("Logout", Request.Query.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString())).ToList());
+
+    [AllowAnonymous]
     [HttpPost("~/connect/logout")]
-    public async Task<IActionResult> Logout()
+    [ActionName(nameof(Logout))]
+    public async Task<IActionResult> LogoutConfirmed()
     {
+        // As the app's own sign-out: a new security stamp ends every copy of the session cookie.
+        if (await users.GetUserAsync(User) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         return SignOut(new AuthenticationProperties { RedirectUri = "/" }, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

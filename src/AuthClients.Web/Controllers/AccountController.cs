@@ -44,12 +44,13 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
         }
 
         var user = await users.FindByEmailAsync(form.Email!);
-        if (user is null)
+        if (user is null || !user.IsActive || await users.IsLockedOutAsync(user))
         {
-            // Spend the time a real check costs, so timing does not reveal unknown emails either.
+            // Spend the time a real check costs (Identity skips it for a locked account), so timing
+            // does not tell unknown, inactive or locked accounts from a wrong password either.
             users.PasswordHasher.VerifyHashedPassword(new AppUser(), TimingDummyHash, form.Password!);
         }
-        else if (user.IsActive)
+        else
         {
             var result = await signIn.PasswordSignInAsync(user, form.Password!, isPersistent: false, lockoutOnFailure: true);
             if (result.Succeeded)
@@ -65,6 +66,13 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
     [HttpPost("logout")]
     public async Task<IActionResult> Logout()
     {
+        // A new security stamp makes every copy of this session's cookie worthless, not just the
+        // browser's own (which SignOutAsync deletes). It also ends the user's other sessions.
+        if (await users.GetUserAsync(User) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+
         await signIn.SignOutAsync();
         return Redirect(Routes.SignIn);
     }

@@ -33,6 +33,8 @@ public abstract class AppDbContext(DbContextOptions options)
 
     public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
 
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

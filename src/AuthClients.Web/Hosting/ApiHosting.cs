@@ -1,5 +1,6 @@
 using AuthClients.Web.Api;
 using AuthClients.Web.Connect;
+using AuthClients.Web.Features.ApiTokens;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -14,6 +15,9 @@ public static class ApiHosting
 
     public static IServiceCollection AddAppApi(this IServiceCollection services)
     {
+        services.AddScoped<ApiTokenService>();
+        services.AddAuthentication().AddApiAuthentication();
+
         services.AddOpenApi("v1", options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith(ApiControllerBase.Prefix, StringComparison.Ordinal) == true;

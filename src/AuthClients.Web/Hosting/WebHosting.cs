@@ -1,7 +1,10 @@
+using System.Text.RegularExpressions;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace AuthClients.Web.Hosting;
 
@@ -31,6 +34,7 @@ public static class WebHosting
             // Every unsafe request needs an anti-forgery token unless an action opts out
             // (only the OAuth protocol endpoints do).
             options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            options.Conventions.Add(new RouteParametersBindFromUrl());
 
             // Show every problem of a form at once: cross-field rules run even when a field failed.
             options.ValidateComplexTypesIfChildValidationFails = true;
@@ -75,4 +79,31 @@ public static class WebHosting
         app.MapApiDescription();
         return app;
     }
+}
+
+/// <summary>
+/// An action parameter named like a parameter of its route template (the <c>{id}</c> of
+/// <c>admin/auth-clients/{id}/delete</c>) binds from the URL only, as if marked
+/// <c>[FromRoute]</c>. Otherwise MVC lets a posted field of the same name win over the URL, so a
+/// form posted to one client's address with an extra <c>id</c> field would act on another client.
+/// </summary>
+internal sealed partial class RouteParametersBindFromUrl : IActionModelConvention
+{
+    public void Apply(ActionModel action)
+    {
+        var routeParameters = action.Selectors.Concat(action.Controller.Selectors)
+            .Select(s => s.AttributeRouteModel?.Template)
+            .OfType<string>()
+            .SelectMany(template => RouteParameterName().Matches(template).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var parameter in action.Parameters.Where(p => routeParameters.Contains(p.ParameterName)))
+        {
+            parameter.BindingInfo ??= new BindingInfo();
+            parameter.BindingInfo.BindingSource ??= BindingSource.Path;
+        }
+    }
+
+    // "{id}", "{id:int}", "{id?}", "{*path}": the name between the brace (and catch-all stars) and any constraint.
+    [GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex RouteParameterName();
 }

@@ -171,6 +171,6 @@ public static partial class AuthClientPages
     public static IElement? PageLink(this IDocument document, string text) =>
         document.QuerySelectorAll("nav[aria-label=Pages] a.page-link").FirstOrDefault(a => a.Text() == text);
 
-    [GeneratedRegex("/admin/auth-clients/([0-9a-f-]{36})/secret")]
+    [GeneratedRegex("/admin/auth-clients/([0-9a-f-]{36})/(?:secret|edit|delete)")]
     private static partial Regex RowIdPattern();
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -58,19 +59,34 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 
     public ConcurrentQueue<string> LogLines { get; } = new();
 
+    /// <summary>The same log, one entry per call, with its level and formatted message.</summary>
+    public ConcurrentQueue<CapturedLogEntry> LogEntries { get; } = new();
+
     /// <summary>
     /// The address requests appear to come from. The test server has no network connection, so
     /// without this the app sees no remote address at all. Read on every request.
     /// </summary>
     public IPAddress? RemoteIpAddress { get; set; }
 
+    /// <summary>
+    /// <c>Bootstrap:AdminPassword</c>; null sets it empty, as on a fresh deployment where the app
+    /// generates the first administrator's password and logs it once.
+    /// </summary>
+    public string? BootstrapPassword { get; init; } = AdminPassword;
+
+    /// <summary>The hosting environment; set it to check behaviour that differs in Production or Development.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
+    /// <summary>Test-only services, e.g. an <c>IStartupFilter</c> that adds an endpoint the app does not have.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
         builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
-        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Bootstrap:AdminPassword", BootstrapPassword ?? "");
 
         // No grace period for a spent refresh token, so tests see reuse detection at once.
         builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
@@ -80,10 +96,14 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddProvider(new CapturingLoggerProvider(LogLines));
+            logging.AddProvider(new CapturingLoggerProvider(LogLines, LogEntries));
             // The app's settings quieten Microsoft.* categories; the capture must still see every line.
             logging.AddFilter<CapturingLoggerProvider>(category: null, LogLevel.Trace);
         });
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     /// <summary>A browser-like client: keeps cookies, does not follow redirects (tests assert them).</summary>
@@ -188,15 +208,18 @@ internal sealed class RemoteIpAddressStartupFilter(Func<IPAddress?> address) : I
     };
 }
 
-internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+/// <summary>One log call as a sink would write it.</summary>
+public sealed record CapturedLogEntry(LogLevel Level, string Category, string Message, Exception? Exception);
+
+internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines, ConcurrentQueue<CapturedLogEntry> entries) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines, entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines, ConcurrentQueue<CapturedLogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -204,7 +227,9 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : I
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            var message = formatter(state, exception);
+            entries.Enqueue(new CapturedLogEntry(logLevel, category, message, exception));
+            lines.Enqueue($"{logLevel} {category}: {message} {exception}");
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
             {
                 // Structured values too, in case a sink writes them without the message.

@@ -72,7 +72,7 @@ public sealed partial class AuthorizationCodeDriver(HttpClient browser, Register
         {
             Address = "/connect/token",
             ClientId = client.ClientId,
-            ClientSecret = client.Secret,
+            ClientSecret = client.Secret.Length == 0 ? null : client.Secret,
             Code = code,
             RedirectUri = redirectUri ?? RegisteredClients.RedirectUri,
             CodeVerifier = verifier ?? Verifier,

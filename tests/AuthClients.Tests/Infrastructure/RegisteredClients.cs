@@ -18,7 +18,8 @@ public static class RegisteredClients
         bool authorizationCode = false,
         bool password = false,
         string? name = null,
-        string[]? scopes = null)
+        string[]? scopes = null,
+        bool isPublic = false)
     {
         var form = new AuthClientForm
         {
@@ -27,6 +28,7 @@ public static class RegisteredClients
             EnableAuthorizationCode = authorizationCode,
             EnablePassword = password,
             RedirectUris = authorizationCode ? RedirectUri : null,
+            IsPublic = isPublic,
             ScopeAuthClientsRead = scopes?.Contains("auth_clients.read") == true,
             ScopeAuthClientsWrite = scopes?.Contains("auth_clients.write") == true,
         };
@@ -38,7 +40,7 @@ public static class RegisteredClients
             var secret = await clients.RevealSecretAsync(result.Id!);
             var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
             var clientId = await manager.GetClientIdAsync((await manager.FindByIdAsync(result.Id!))!);
-            return new RegisteredClient(result.Id!, clientId!, secret!);
+            return new RegisteredClient(result.Id!, clientId!, secret ?? "");
         });
     }
 

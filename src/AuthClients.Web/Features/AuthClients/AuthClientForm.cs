@@ -7,6 +7,7 @@ public sealed class AuthClientForm : IValidatableObject
 {
     public const string GrantTypesField = "GrantTypes";
     public const string AtLeastOneGrantMessage = "The Auth-Client must have at least 1 item chosen.";
+    public const string PublicClientGrantMessage = "A public client has no secret: it can only use the authorization code grant (with PKCE).";
 
     [Display(Name = "Name")]
     [Required(ErrorMessage = "The Name field is required.")]
@@ -14,6 +15,14 @@ public sealed class AuthClientForm : IValidatableObject
     public string? Name { get => _name; set => _name = value?.Trim(); } // trimmed before the rules see it
 
     private string? _name;
+
+    /// <summary>
+    /// Confidential clients hold a secret; public clients (browser and mobile apps) cannot keep
+    /// one, so they get none and may only use the authorization code grant with PKCE. Chosen at
+    /// creation; fixed afterwards.
+    /// </summary>
+    [Display(Name = "Client type")]
+    public bool IsPublic { get; set; }
 
     [Display(Name = "Enable Authorization Code Grant")]
     public bool EnableAuthorizationCode { get; set; }
@@ -53,6 +62,11 @@ public sealed class AuthClientForm : IValidatableObject
         if (!Grants.Any)
         {
             yield return new ValidationResult(AtLeastOneGrantMessage, [GrantTypesField]);
+        }
+
+        if (IsPublic && (EnableClientCredentials || EnablePassword || EnablePersonalAccessTokens || !EnableAuthorizationCode))
+        {
+            yield return new ValidationResult(PublicClientGrantMessage, [GrantTypesField]);
         }
 
         // Redirect URLs serve the authorization code grant only. With it off the field is hidden and

@@ -82,6 +82,7 @@ public sealed class AuthClientService(
             EnablePassword = grants.Password,
             EnablePersonalAccessTokens = grants.PersonalAccessTokens,
             RedirectUris = string.Join('\n', uris),
+            IsPublic = await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken),
             ScopeAuthClientsRead = permissions.Contains(Permissions.Prefixes.Scope + OAuthScopes.AuthClientsRead),
             ScopeAuthClientsWrite = permissions.Contains(Permissions.Prefixes.Scope + OAuthScopes.AuthClientsWrite),
             ConcurrencyToken = application.ConcurrencyToken,
@@ -115,7 +116,7 @@ public sealed class AuthClientService(
         db.ClientNumbers.Add(number);
         await db.SaveChangesAsync(cancellationToken);
 
-        var secret = ClientSecrets.Generate();
+        var secret = form.IsPublic ? null : ClientSecrets.Generate();
         var application = new AuthClientApplication
         {
             Number = number.Number,
@@ -123,7 +124,7 @@ public sealed class AuthClientService(
             PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null,
             CreatedAt = number.AllocatedAt,
             CreatedById = actorId,
-            ProtectedSecret = secrets.Protect(secret),
+            ProtectedSecret = secret is null ? null : secrets.Protect(secret),
         };
         await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form, uris), cancellationToken);
 
@@ -133,11 +134,20 @@ public sealed class AuthClientService(
             ["redirect_uris"] = new(null, uris),
             ["grant_types"] = new(null, form.Grants.Names().ToList()),
             ["scopes"] = new(null, form.Scopes),
+            ["client_type"] = new(null, form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential),
         });
 
         try
         {
-            await manager.CreateAsync(application, secret, cancellationToken);
+            if (secret is null)
+            {
+                await manager.CreateAsync(application, cancellationToken);
+            }
+            else
+            {
+                await manager.CreateAsync(application, secret, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -167,6 +177,13 @@ public sealed class AuthClientService(
         if (form.ConcurrencyToken != application.ConcurrencyToken)
         {
             return new SaveResult(SaveStatus.Conflict);
+        }
+
+        // The client type is fixed at creation: a public client never gets a secret afterwards.
+        form.IsPublic = await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken);
+        if (form.IsPublic && (form.EnableClientCredentials || form.EnablePassword || form.EnablePersonalAccessTokens))
+        {
+            return SaveResult.Invalid(AuthClientForm.GrantTypesField, AuthClientForm.PublicClientGrantMessage);
         }
 
         var name = form.Name!.Trim();
@@ -265,7 +282,7 @@ public sealed class AuthClientService(
     public async Task<bool> RegenerateSecretAsync(string id, CancellationToken cancellationToken = default)
     {
         var application = await manager.FindByIdAsync(id, cancellationToken);
-        if (application is null)
+        if (application is null || await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken))
         {
             return false;
         }
@@ -298,10 +315,10 @@ public sealed class AuthClientService(
         {
             ClientId = clientId,
             DisplayName = name,
-            ClientType = ClientTypes.Confidential,
+            ClientType = form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
             ConsentType = ConsentTypes.Explicit,
         };
-        descriptor.Permissions.UnionWith(grants.ToPermissions());
+        descriptor.Permissions.UnionWith(grants.ToPermissions(form.IsPublic));
         descriptor.Permissions.UnionWith(form.Scopes.Select(scope => Permissions.Prefixes.Scope + scope));
         descriptor.RedirectUris.UnionWith(redirectUris.Select(u => new Uri(u, UriKind.Absolute)));
         if (grants.AuthorizationCode)

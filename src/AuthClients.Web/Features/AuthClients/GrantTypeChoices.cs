@@ -19,13 +19,15 @@ public sealed record GrantTypeChoices(
     /// set, so combining choices never removes another's (the anchor's combined grant types could
     /// silently disable the authorization code flow).
     /// </summary>
-    public HashSet<string> ToPermissions()
+    public HashSet<string> ToPermissions(bool isPublic = false)
     {
-        var permissions = new HashSet<string>(StringComparer.Ordinal)
+        // Introspection needs client authentication, which a public client cannot do.
+        var permissions = new HashSet<string>(StringComparer.Ordinal) { Permissions.Endpoints.Revocation };
+        if (!isPublic)
         {
-            Permissions.Endpoints.Introspection,
-            Permissions.Endpoints.Revocation,
-        };
+            permissions.Add(Permissions.Endpoints.Introspection);
+        }
+
         if (AuthorizationCode)
         {
             permissions.UnionWith([

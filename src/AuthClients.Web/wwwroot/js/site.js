@@ -62,3 +62,16 @@ for (const checkbox of document.querySelectorAll('[data-toggles]')) {
 for (const form of document.querySelectorAll('form[data-autosubmit]')) {
     form.addEventListener('change', () => form.requestSubmit());
 }
+
+// Copy the text of another element (the personal access token shown once).
+document.addEventListener('click', async (event) => {
+    const button = event.target.closest('[data-copy-text]');
+    if (!button) return;
+    const feedback = button.parentElement.querySelector('.copy-feedback');
+    try {
+        await navigator.clipboard.writeText(document.querySelector(button.dataset.copyText).textContent.trim());
+        show(feedback, 'Copied', 'text-success');
+    } catch {
+        show(feedback, 'Could not copy: select the text and copy it yourself.', 'text-danger');
+    }
+});

@@ -1,0 +1,119 @@
+using System.Net;
+using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Authorization;
+using static AuthClients.Tests.Authorization.AuthClientActions;
+
+namespace AuthClients.Tests.Authorization;
+
+/// <summary>
+/// Changes to a user's access apply on their next request, in the session they already have:
+/// the cookie carries no rights of its own.
+/// </summary>
+public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
+{
+    private const string ViewKey = Permissions.AuthClients.ViewKey;
+    private const string DeleteKey = Permissions.AuthClients.DeleteKey;
+
+    [Fact]
+    public async Task List_AfterViewPermissionRemoved_Returns403WithoutSigningInAgain()
+    {
+        var email = await app.CreateUserAsync(permissions: [ViewKey]);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
+
+        await app.RevokeUserPermissionAsync(email, ViewKey);
+
+        await HttpAssert.IsForbiddenPageAsync(await browser.GetAsync(AuthClientPages.List));
+    }
+
+    [Fact]
+    public async Task Delete_AfterDeletePermissionRemoved_Returns403AndTheClientStays()
+    {
+        var target = await app.CreateStoredClientAsync();
+        var email = await app.CreateUserAsync(permissions: [ViewKey, DeleteKey]);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        Assert.Contains("aria-label=\"Delete\"", await browser.GetStringAsync(AuthClientPages.List), StringComparison.Ordinal);
+
+        await app.RevokeUserPermissionAsync(email, DeleteKey);
+        var response = await browser.SendAsync(Delete, target, "");
+
+        await HttpAssert.IsForbiddenPageAsync(response);
+        Assert.NotNull(await app.FindStoredClientAsync(target.Id));
+        Assert.DoesNotContain("aria-label=\"Delete\"", await browser.GetStringAsync(AuthClientPages.List), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_AfterRemovalFromTheGrantingGroup_Returns403()
+    {
+        var email = await app.CreateUserAsync(groupPermissions: [ViewKey]);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
+
+        await app.RemoveFromGroupsAsync(email);
+
+        await HttpAssert.IsForbiddenPageAsync(await browser.GetAsync(AuthClientPages.List));
+    }
+
+    [Fact]
+    public async Task List_AfterViewPermissionGranted_IsAllowedWithoutSigningInAgain()
+    {
+        var email = await app.CreateUserAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
+
+        await app.GrantUserPermissionAsync(email, ViewKey);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
+    }
+
+    [Fact]
+    public async Task List_AfterSuperAdminRemoved_Returns403WithoutSigningInAgain()
+    {
+        var email = await app.CreateUserAsync(superAdmin: true);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
+
+        await app.SetSuperAdminAsync(email, false);
+
+        await HttpAssert.IsForbiddenPageAsync(await browser.GetAsync(AuthClientPages.List));
+    }
+
+    [Fact]
+    public async Task List_AfterUserDeactivated_SignsOutAndRedirectsToSignIn()
+    {
+        var email = await app.CreateUserAsync(superAdmin: true);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
+
+        await app.SetActiveAsync(email, false);
+        var response = await browser.GetAsync(AuthClientPages.List);
+
+        HttpAssert.RedirectsToSignIn(response);
+        // The session cookie is removed, not just ignored.
+        Assert.Contains(HttpAssert.SetCookies(response), c => c.StartsWith("AuthClients.Session=;", StringComparison.Ordinal));
+        HttpAssert.RedirectsToSignIn(await browser.GetAsync(AuthClientPages.List));
+    }
+
+    [Fact]
+    public async Task Delete_AfterUserDeactivated_IsRefusedAndTheClientStays()
+    {
+        var target = await app.CreateStoredClientAsync();
+        var email = await app.CreateUserAsync(superAdmin: true);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        var token = await browser.GetAntiforgeryTokenAsync(AuthClientPages.List);
+
+        await app.SetActiveAsync(email, false);
+        var response = await browser.PostAsync(ByName[Delete].PathFor(target.Id),
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+
+        HttpAssert.RedirectsToSignIn(response);
+        Assert.NotNull(await app.FindStoredClientAsync(target.Id));
+    }
+}

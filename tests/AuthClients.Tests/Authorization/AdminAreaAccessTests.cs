@@ -1,0 +1,72 @@
+using System.Net;
+using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Authorization;
+using AuthClients.Web.Hosting;
+
+namespace AuthClients.Tests.Authorization;
+
+/// <summary>The rest of the admin area the Auth Clients page sits in: the Users page and the Admin menu entry.</summary>
+public sealed class AdminAreaAccessTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
+{
+    [Fact]
+    public async Task UsersPage_WhenAnonymous_RedirectsToSignIn()
+    {
+        HttpAssert.RedirectsToSignIn(await app.CreateBrowser().GetAsync(Routes.Users));
+    }
+
+    public static TheoryData<string[]> WithoutViewUsers => new()
+    {
+        Array.Empty<string>(),
+        new[] { Permissions.AuthClients.ViewKey, Permissions.AuthClients.CreateKey, Permissions.AuthClients.EditKey, Permissions.AuthClients.DeleteKey },
+        new[] { Permissions.Users.CreateKey, Permissions.Users.EditKey, Permissions.Users.DeleteKey },
+    };
+
+    [Theory]
+    [MemberData(nameof(WithoutViewUsers))]
+    public async Task UsersPage_WithoutViewUsers_Returns403(string[] held)
+    {
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: held));
+
+        await HttpAssert.IsForbiddenPageAsync(await browser.GetAsync(Routes.Users));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public async Task UsersPage_WithViewUsersOrAsSuperAdmin_IsShown(bool superAdmin, bool throughGroup)
+    {
+        string[] permissions = superAdmin ? [] : [Permissions.Users.ViewKey];
+        var email = throughGroup
+            ? await app.CreateUserAsync(groupPermissions: permissions)
+            : await app.CreateUserAsync(permissions: permissions, superAdmin: superAdmin);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+
+        var response = await browser.GetAsync(Routes.Users);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(email, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Permissions.AuthClients.ViewKey, Routes.AuthClients)]
+    [InlineData(Permissions.Users.ViewKey, Routes.Users)]
+    public async Task AdminMenu_LeadsToTheFirstPageTheUserMayOpen(string permission, string expected)
+    {
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: [permission]));
+
+        var response = await browser.GetAsync("/admin");
+
+        Assert.Equal(expected, HttpAssert.RedirectTarget(response));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(expected)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AdminMenu_WhenAnonymous_RedirectsToSignIn()
+    {
+        HttpAssert.RedirectsToSignIn(await app.CreateBrowser().GetAsync("/admin"));
+    }
+}
