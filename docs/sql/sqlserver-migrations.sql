@@ -531,3 +531,51 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127143616_PersonalAccessTokens'
+)
+BEGIN
+    CREATE TABLE [PersonalAccessTokens] (
+        [Id] nvarchar(450) NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [TokenHash] nvarchar(64) NOT NULL,
+        [ClientId] nvarchar(100) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        [LastUsedAt] datetime2 NULL,
+        CONSTRAINT [PK_PersonalAccessTokens] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_PersonalAccessTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127143616_PersonalAccessTokens'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_PersonalAccessTokens_TokenHash] ON [PersonalAccessTokens] ([TokenHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127143616_PersonalAccessTokens'
+)
+BEGIN
+    CREATE INDEX [IX_PersonalAccessTokens_UserId] ON [PersonalAccessTokens] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127143616_PersonalAccessTokens'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127143616_PersonalAccessTokens', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

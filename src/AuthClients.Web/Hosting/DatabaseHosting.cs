@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -66,6 +67,7 @@ public static class DatabaseHosting
         }
 
         var connectionString = options.ConnectionString!;
+        EnsureReadable(connectionString, options.ParsedProvider);
         switch (options.ParsedProvider)
         {
             case DatabaseProvider.Sqlite:
@@ -88,6 +90,28 @@ public static class DatabaseHosting
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DeferredDatabasePreparation>();
         return services;
+    }
+
+    /// <summary>
+    /// A connection string the provider cannot read (typically another provider's, with
+    /// Database:Provider left at its default) stops the app here, naming both settings.
+    /// </summary>
+    private static void EnsureReadable(string connectionString, DatabaseProvider provider)
+    {
+        try
+        {
+            DbConnectionStringBuilder parsed = provider switch
+            {
+                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
+                DatabaseProvider.PostgreSql => new Npgsql.NpgsqlConnectionStringBuilder(connectionString),
+                _ => new SqliteConnectionStringBuilder(connectionString),
+            };
+        }
+        catch (Exception unreadable) when (unreadable is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                [$"ConnectionStrings:Default is not a {provider} connection string ({unreadable.Message}): set Database:Provider to the database it points to (Sqlite, SqlServer or PostgreSql)."]);
+        }
     }
 
     /// <summary>
