@@ -16,7 +16,7 @@ namespace AuthClients.Web.Connect;
 /// client IDs exist from the body or the timing.</item>
 /// </list>
 /// </summary>
-public sealed class ProtocolErrorHandler :
+public sealed class ProtocolErrorHandler(ClientAuthenticationThrottle throttle, IHttpContextAccessor http) :
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
     IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
     IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
@@ -37,13 +37,23 @@ public sealed class ProtocolErrorHandler :
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context, context.Response);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context, context.Response);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context, context.Response);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context, context.Response);
+
+    private ValueTask Rewrite(OpenIddictServerEvents.BaseRequestContext context, OpenIddictResponse response)
+    {
+        if (response.Error == Errors.InvalidClient)
+        {
+            throttle.RecordFailure(context.Transaction.Request?.ClientId, http.HttpContext?.Connection.RemoteIpAddress?.ToString());
+        }
+
+        return Rewrite(response);
+    }
 
     private static ValueTask Rewrite(OpenIddictResponse response)
     {

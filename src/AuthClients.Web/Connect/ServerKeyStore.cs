@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using Microsoft.AspNetCore.DataProtection;
+using AuthClients.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -16,7 +17,7 @@ namespace AuthClients.Web.Connect;
 /// <see cref="PublishAhead"/> before it starts signing, so resource servers that cache the JWKS
 /// already know it when the first token signed with it arrives.
 /// </summary>
-public sealed class ServerKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider clock)
+public sealed class ServerKeyStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection, TimeProvider clock, IOptions<OAuthServerOptions> settings)
     : IConfigureOptions<OpenIddictServerOptions>
 {
     public const string SigningUse = "sig";
@@ -69,7 +70,14 @@ public sealed class ServerKeyStore(IServiceScopeFactory scopes, IDataProtectionP
 
         // Signing keys are self-signed certificates whose validity is the key's period in force:
         // OpenIddict signs with the certificate valid now and publishes the next one in the JWKS.
-        foreach (var key in keys.Where(k => k.Use == SigningUse).OrderBy(k => k.NotBefore))
+        // An operator's certificate file, when configured, replaces them.
+        if (settings.Value.SigningCertificatePath is { } path)
+        {
+            var file = X509CertificateLoader.LoadPkcs12FromFile(path, settings.Value.SigningCertificatePassword, X509KeyStorageFlags.EphemeralKeySet);
+            options.SigningCredentials.Add(new X509SigningCredentials(file, SecurityAlgorithms.RsaSha256));
+        }
+
+        foreach (var key in keys.Where(k => k.Use == SigningUse && settings.Value.SigningCertificatePath == null).OrderBy(k => k.NotBefore))
         {
             var certificate = X509CertificateLoader.LoadPkcs12(
                 Convert.FromBase64String(_protector.Unprotect(key.ProtectedKey)), password: null, X509KeyStorageFlags.EphemeralKeySet);

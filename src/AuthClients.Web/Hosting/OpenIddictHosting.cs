@@ -25,6 +25,14 @@ public sealed class OAuthServerOptions
 
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A PKCS#12 (.pfx) file with the signing certificate, for operators who manage keys themselves.
+    /// When unset, signing keys are generated and kept in the database (encrypted with Data Protection).
+    /// </summary>
+    public string? SigningCertificatePath { get; set; }
+
+    public string? SigningCertificatePassword { get; set; }
+
     /// <summary>How long a spent refresh token may still be retried (lost responses) before reuse revokes the chain.</summary>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -34,11 +42,19 @@ public static class OpenIddictHosting
     public static IServiceCollection AddAppOpenIddict(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var settings = configuration.GetSection(OAuthServerOptions.Section).Get<OAuthServerOptions>() ?? new OAuthServerOptions();
+        if (settings.SigningCertificatePath is { } path && !File.Exists(path))
+        {
+            throw new OptionsValidationException(OAuthServerOptions.Section, typeof(OAuthServerOptions),
+                [$"OAuthServer:SigningCertificatePath '{path}' does not exist."]);
+        }
+
         var requireHttps = settings.RequireHttps ?? !(environment.IsDevelopment() || environment.IsEnvironment("Testing"));
         services.AddSingleton(Options.Create(settings));
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
         services.AddHostedService<ServerKeyRotation>();
+        services.AddSingleton<ClientAuthenticationThrottle>();
+        services.AddSingleton<ProtocolErrorHandler>();
 
         services.AddOpenIddict()
             .AddCore(options => options

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Users;
+using AuthClients.Web.Connect;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -72,6 +73,7 @@ public static class WebHosting
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseApiDocumentation();
+        app.UseClientAuthenticationThrottle();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -77,6 +77,9 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     /// <summary>The hosting environment; set it to check behaviour that differs in Production or Development.</summary>
     public string EnvironmentName { get; init; } = "Testing";
 
+    /// <summary>Extra configuration settings (e.g. <c>OAuthServer:AuthorizationCodeLifetime</c>), applied last.</summary>
+    public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     /// <summary>Test-only services, e.g. an <c>IStartupFilter</c> that adds an endpoint the app does not have.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
@@ -90,6 +93,10 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 
         // No grace period for a spent refresh token, so tests see reuse detection at once.
         builder.UseSetting("OAuthServer:RefreshTokenReuseLeeway", "00:00:00");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
 
         builder.ConfigureServices(services =>
             services.AddSingleton<IStartupFilter>(new RemoteIpAddressStartupFilter(() => RemoteIpAddress)));

@@ -13,6 +13,8 @@ namespace AuthClients.Tests.Infrastructure;
 /// </summary>
 public sealed partial class AuthorizationCodeDriver(HttpClient browser, RegisteredClient client)
 {
+    public RegisteredClient Client => client;
+
     public string Verifier { get; } = CryptoRandom.CreateUniqueId(32);
 
     public string State { get; } = CryptoRandom.CreateUniqueId(16);
