@@ -21,7 +21,11 @@ try
     var app = builder.Build();
     if (DatabaseStartup.IsMigrateCommand(args))
     {
-        return await app.MigrateDatabaseAsync();
+        // Disposing the app flushes the console log before the process exits.
+        await using (app)
+        {
+            return await app.MigrateDatabaseAsync();
+        }
     }
 
     app.UseAppPipeline();
