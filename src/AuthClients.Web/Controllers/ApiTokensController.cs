@@ -11,8 +11,21 @@ public sealed class ApiTokensController(ApiTokenService tokens) : Controller
 {
     public const string RevokedMessage = "The token was revoked. Programs using it can no longer call the API.";
 
+    private const string CreatedTokenKey = "CreatedApiToken";
+
     [HttpGet("")]
-    public async Task<IActionResult> Index() => View(await BuildAsync(new ApiTokenForm(), createdToken: null));
+    public async Task<IActionResult> Index()
+    {
+        // The token just created, shown on this one page view: TempData is read once and its
+        // cookie is encrypted with Data Protection; the page is never cached.
+        var created = TempData[CreatedTokenKey] as string;
+        if (created is not null)
+        {
+            Response.Headers.CacheControl = "no-store";
+        }
+
+        return View(await BuildAsync(new ApiTokenForm(), created));
+    }
 
     [HttpPost("")]
     public async Task<IActionResult> Create([Bind(Prefix = "Form")] ApiTokenForm form)
@@ -29,9 +42,9 @@ public sealed class ApiTokensController(ApiTokenService tokens) : Controller
             return View("Index", await BuildAsync(form, createdToken: null));
         }
 
-        // Shown once, in this response only: no redirect, no TempData, never cached.
-        Response.Headers.CacheControl = "no-store";
-        return View("Index", await BuildAsync(new ApiTokenForm(), token));
+        // POST-Redirect-GET, so reloading the page cannot create a second token.
+        TempData[CreatedTokenKey] = token;
+        return RedirectToAction(nameof(Index));
     }
 
     [HttpPost("{id}/revoke")]

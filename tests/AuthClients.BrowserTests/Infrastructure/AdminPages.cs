@@ -35,7 +35,7 @@ public static class AdminPages
     }
 
     /// <summary>From the list: creates a client with the given grants and returns to the list.</summary>
-    public static async Task CreateClientAsync(this IPage page, string name, bool clientCredentials = true, string? redirectUrl = null)
+    public static async Task CreateClientAsync(this IPage page, string name, bool clientCredentials = true, string? redirectUrl = null, bool personalAccessTokens = false)
     {
         await page.OpenCreateFormAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
@@ -48,6 +48,11 @@ public static class AdminPages
         if (clientCredentials)
         {
             await page.GetByLabel("Enable Client Credentials Grant").CheckAsync();
+        }
+
+        if (personalAccessTokens)
+        {
+            await page.GetByLabel("Enable Personal Access Tokens").CheckAsync();
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
