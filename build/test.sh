@@ -7,7 +7,10 @@
 # (Chromium for the browser tests, the PostgreSQL 15 server), starts a throwaway PostgreSQL
 # cluster on a free loopback port (removed again on exit) and exports its connection string as
 # AUTHCLIENTS_TEST_POSTGRES, builds the solution, runs `dotnet test AuthClients.sln` with a TRX
-# logger, and prints as its last line "N passed, N failed" summed over all test projects.
+# logger (the integration tests on SQLite, the two-instance scale-out test on PostgreSQL), then the
+# integration tests (tests/AuthClients.Tests) a second time with AUTHCLIENTS_TEST_PROVIDER=PostgreSql,
+# each test app on a database of its own on that cluster, and prints as its last line
+# "N passed, N failed" summed over both runs and all test projects.
 # The exit code is non-zero when the build or any test failed.
 #
 # Settings (environment): AUTHCLIENTS_TEST_RESULTS (results folder, default artifacts/test-results),
@@ -91,7 +94,7 @@ start_postgres() {
         port=$(( 20000 + RANDOM % 40000 ))
         port_is_free "$port" || continue
         if as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
-            -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null 2>&1; then
+            -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null 2>&1; then
             pg_started=true
             export AUTHCLIENTS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
             say "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (AUTHCLIENTS_TEST_POSTGRES)"
@@ -159,8 +162,17 @@ dotnet test AuthClients.sln --no-build --nologo \
     --logger trx --results-directory "$results" \
     --blame-hang-timeout 10m --blame-hang-dump-type none || test_status=$?
 
+# The same integration tests again, every test app on a PostgreSQL database of its own. The
+# scale-out tests start their own processes on PostgreSQL whatever the provider: they ran above.
+say "Testing tests/AuthClients.Tests on PostgreSQL (AUTHCLIENTS_TEST_PROVIDER=PostgreSql)"
+AUTHCLIENTS_TEST_PROVIDER=PostgreSql dotnet test tests/AuthClients.Tests --no-build --nologo \
+    --logger "trx;LogFilePrefix=postgres" --results-directory "$results" \
+    --filter "FullyQualifiedName!~AuthClients.Tests.ScaleOut" \
+    --blame-hang-timeout 10m --blame-hang-dump-type none || test_status=$?
+
 count_trx
-expected=$(grep -l 'Microsoft.NET.Test.Sdk' tests/*/*.csproj 2>/dev/null | wc -l)
+# One TRX file per test project, plus the PostgreSQL run of the integration tests.
+expected=$(( $(grep -l 'Microsoft.NET.Test.Sdk' tests/*/*.csproj 2>/dev/null | wc -l) + 1 ))
 found=$(find "$results" -maxdepth 1 -name '*.trx' | wc -l)
 if [[ $found -lt $expected ]]; then
     echo "Only $found of $expected test projects wrote results: counting the missing ones as failed." >&2

@@ -7,8 +7,10 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.Services
+        .AddAppForwardedHeaders(builder.Configuration)
         .AddAppDatabase(builder.Configuration, builder.Environment)
-        .AddAppDataProtection()
+        .AddAppHealthChecks()
+        .AddAppDataProtection(builder.Configuration)
         .AddAppIdentity()
         .AddAppAuthorization()
         .AddAppOpenIddict(builder.Configuration, builder.Environment)
@@ -17,6 +19,14 @@ try
         .AddAppApi();
 
     var app = builder.Build();
+    if (DatabaseStartup.IsMigrateCommand(args))
+    {
+        // Disposing the app flushes the console log before the process exits.
+        await using (app)
+        {
+            return await app.MigrateDatabaseAsync();
+        }
+    }
 
     app.UseAppPipeline();
     await app.PrepareDatabaseAsync();

@@ -23,7 +23,7 @@ internal sealed partial class ServerKeyRotation(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loaded = await CurrentKeyIdsAsync(stoppingToken);
+        var loaded = await LoadedKeyIdsAsync(stoppingToken);
         using var timer = new PeriodicTimer(Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -43,6 +43,22 @@ internal sealed partial class ServerKeyRotation(
             {
                 LogRotationFailed(logger, exception);
             }
+        }
+    }
+
+    /// <summary>
+    /// The keys at start-up. With Database:MigrateOnStartup=false the tables may not exist yet: an
+    /// empty set then, and the first tick loads what the database has by then.
+    /// </summary>
+    private async Task<HashSet<string>> LoadedKeyIdsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CurrentKeyIdsAsync(cancellationToken);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return [];
         }
     }
 

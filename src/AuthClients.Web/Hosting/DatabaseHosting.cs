@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -22,11 +23,23 @@ public sealed class DatabaseOptions
     [Required(ErrorMessage = "ConnectionStrings:Default is missing: set the database connection string.")]
     public string? ConnectionString { get; set; }
 
-    public DatabaseProvider ParsedProvider =>
-        Enum.TryParse<DatabaseProvider>(Provider, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-            ? parsed
-            : throw new OptionsValidationException(Section, typeof(DatabaseOptions),
+    /// <summary>The provider, by name in any case; anything else stops the app with a message naming the setting.</summary>
+    public DatabaseProvider ParsedProvider
+    {
+        get
+        {
+            foreach (var provider in Enum.GetValues<DatabaseProvider>())
+            {
+                if (string.Equals(provider.ToString(), Provider?.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return provider;
+                }
+            }
+
+            throw new OptionsValidationException(Section, typeof(DatabaseOptions),
                 [$"Database:Provider '{Provider}' is not supported: use Sqlite, SqlServer or PostgreSql."]);
+        }
+    }
 }
 
 public static class DatabaseHosting
@@ -35,7 +48,17 @@ public static class DatabaseHosting
     {
         // The provider decides which services to register, so it is read and checked here,
         // before the container is built: a bad setting stops the app with a message naming it.
-        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        DatabaseOptions options;
+        try
+        {
+            options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        }
+        catch (InvalidOperationException unreadable)
+        {
+            // e.g. Database:MigrateOnStartup=yes: the binder's message names the setting.
+            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions), [unreadable.Message]);
+        }
+
         options.ConnectionString = configuration.GetConnectionString("Default");
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
@@ -44,6 +67,7 @@ public static class DatabaseHosting
         }
 
         var connectionString = options.ConnectionString!;
+        EnsureReadable(connectionString, options.ParsedProvider);
         switch (options.ParsedProvider)
         {
             case DatabaseProvider.Sqlite:
@@ -63,7 +87,31 @@ public static class DatabaseHosting
 
         options.ConnectionString = connectionString;
         services.AddSingleton(Options.Create(options));
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddHostedService<DeferredDatabasePreparation>();
         return services;
+    }
+
+    /// <summary>
+    /// A connection string the provider cannot read (typically another provider's, with
+    /// Database:Provider left at its default) stops the app here, naming both settings.
+    /// </summary>
+    private static void EnsureReadable(string connectionString, DatabaseProvider provider)
+    {
+        try
+        {
+            DbConnectionStringBuilder parsed = provider switch
+            {
+                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
+                DatabaseProvider.PostgreSql => new Npgsql.NpgsqlConnectionStringBuilder(connectionString),
+                _ => new SqliteConnectionStringBuilder(connectionString),
+            };
+        }
+        catch (Exception unreadable) when (unreadable is ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                [$"ConnectionStrings:Default is not a {provider} connection string ({unreadable.Message}): set Database:Provider to the database it points to (Sqlite, SqlServer or PostgreSql)."]);
+        }
     }
 
     /// <summary>

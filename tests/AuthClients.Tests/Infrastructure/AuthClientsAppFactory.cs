@@ -14,50 +14,48 @@ using Microsoft.Extensions.Logging;
 namespace AuthClients.Tests.Infrastructure;
 
 /// <summary>
-/// The real application over HTTP, on its own SQLite file, with a known first administrator and
-/// every log line captured (so tests can prove a secret never reaches the log).
+/// The real application over HTTP, on its own new database (a SQLite file, or a PostgreSQL
+/// database when <c>AUTHCLIENTS_TEST_PROVIDER=PostgreSql</c>: see <see cref="TestDatabase"/>), with
+/// a known first administrator and every log line captured (so tests can prove a secret never
+/// reaches the log).
 /// </summary>
 public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "admin-password-for-tests";
 
-    private readonly string _databasePath;
     private readonly bool _ownsDatabase;
 
-    /// <summary>An app on a new, empty database file of its own, deleted when the factory is disposed.</summary>
+    /// <summary>An app on a new, empty database of its own, deleted when the factory is disposed.</summary>
     public AuthClientsAppFactory()
-        : this(NewDatabasePath(), ownsDatabase: true)
+        : this(TestDatabase.Create(), ownsDatabase: true)
     {
     }
 
-    private AuthClientsAppFactory(string databasePath, bool ownsDatabase)
+    private AuthClientsAppFactory(TestDatabase database, bool ownsDatabase)
     {
-        _databasePath = databasePath;
+        Database = database;
         _ownsDatabase = ownsDatabase;
     }
 
     /// <summary>
-    /// An app on the given SQLite file, which outlives the factory: a second factory on the same
-    /// path is the same installation after a restart. The caller deletes the file
-    /// (<see cref="DeleteDatabaseFiles"/>).
+    /// An app on the given database (from <see cref="NewDatabasePath"/>), which outlives the
+    /// factory: a second factory on the same database is the same installation after a restart.
+    /// The caller deletes it (<see cref="DeleteDatabaseFiles"/>).
     /// </summary>
-    public static AuthClientsAppFactory OnDatabase(string databasePath) => new(databasePath, ownsDatabase: false);
+    public static AuthClientsAppFactory OnDatabase(string databasePath) => new(TestDatabase.Open(databasePath), ownsDatabase: false);
 
-    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"authclients-tests-{Guid.NewGuid():N}.db");
+    /// <summary>A new, empty database on the suite's provider: a SQLite file path, or the name of a new PostgreSQL database.</summary>
+    public static string NewDatabasePath() => TestDatabase.CreateEmpty();
 
-    /// <summary>Deletes a SQLite database with its write-ahead log and shared-memory files.</summary>
-    public static void DeleteDatabaseFiles(string databasePath)
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(databasePath + suffix);
-        }
-    }
+    /// <summary>Deletes a database from <see cref="NewDatabasePath"/> (for SQLite with its write-ahead log and shared-memory files).</summary>
+    public static void DeleteDatabaseFiles(string databasePath) => TestDatabase.Open(databasePath).Dispose();
 
-    /// <summary>The SQLite file this app writes to.</summary>
-    public string DatabasePath => _databasePath;
+    /// <summary>The database this app runs on: the suite's provider, its connection string, a way to look inside.</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The SQLite file this app writes to (on PostgreSQL: the database name).</summary>
+    public string DatabasePath => Database.Name;
 
     public ConcurrentQueue<string> LogLines { get; } = new();
 
@@ -88,8 +86,8 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        builder.UseSetting("ConnectionStrings:Default", $"Data Source={_databasePath}");
-        builder.UseSetting("Database:Provider", "Sqlite");
+        builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
+        builder.UseSetting("Database:Provider", Database.Provider);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", BootstrapPassword ?? "");
 
@@ -188,12 +186,12 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         {
             if (_ownsDatabase)
             {
-                DeleteDatabaseFiles(_databasePath);
+                Database.Dispose();
             }
             else
             {
-                // Close pooled connections so the next factory on this file starts from what was written.
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                // Close pooled connections so the next factory on this database starts from what was written.
+                Database.ReleaseConnections();
             }
         }
     }
