@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -12,11 +11,11 @@ namespace AuthClients.Web.Connect;
 /// <item>A scope the client was not given comes back as <c>invalid_request</c> (ID2051); RFC 6749
 /// 5.2 and 4.1.2.1 call it <c>invalid_scope</c>, which client libraries look for.</item>
 /// <item>An unknown <c>client_id</c> (ID2052) is told apart from a wrong secret (ID2055); both get
-/// the wrong-secret answer, after the same key-stretching work, so a caller cannot learn which
-/// client IDs exist from the body or the timing.</item>
+/// the wrong-secret answer, after the work a wrong secret costs (<see cref="ClientSecretHasher.SpendFailedCheck"/>),
+/// so a caller cannot learn which client IDs exist from the body or the timing.</item>
 /// </list>
 /// </summary>
-public sealed class ProtocolErrorHandler :
+public sealed class ProtocolErrorHandler(ClientSecretHasher secrets) :
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
     IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
     IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
@@ -27,7 +26,6 @@ public sealed class ProtocolErrorHandler :
     private const string InvalidCredentials = "ID2055";
     private const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
     private const string ErrorUriPrefix = "https://documentation.openiddict.com/errors/";
-    private static readonly byte[] TimingSalt = RandomNumberGenerator.GetBytes(16);
 
     public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
     [
@@ -37,15 +35,15 @@ public sealed class ProtocolErrorHandler :
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Request, context.Response);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Request, context.Response);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Response);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response);
 
-    private static ValueTask Rewrite(OpenIddictResponse response)
+    private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response)
     {
         if (response.Error == Errors.InvalidRequest && IsError(response, ScopeNotAllowed))
         {
@@ -53,8 +51,7 @@ public sealed class ProtocolErrorHandler :
         }
         else if (response.Error == Errors.InvalidClient && IsError(response, UnknownClient))
         {
-            // The work a wrong secret costs (OpenIddict's PBKDF2 verifier: 10,000 iterations).
-            Rfc2898DeriveBytes.Pbkdf2("unknown-client"u8, TimingSalt, 10_000, HashAlgorithmName.SHA256, 32);
+            secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
         }
