@@ -15,7 +15,7 @@ namespace AuthClients.Web.Connect;
 /// so a caller cannot learn which client IDs exist from the body or the timing.</item>
 /// </list>
 /// </summary>
-public sealed class ProtocolErrorHandler(ClientSecretHasher secrets) :
+public sealed partial class ProtocolErrorHandler(ClientSecretHasher secrets, ILogger<ProtocolErrorHandler> logger) :
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
     IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
     IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
@@ -54,10 +54,21 @@ public sealed class ProtocolErrorHandler(ClientSecretHasher secrets) :
             secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
+            LogClientAuthenticationFailed(logger, Truncate(request?.ClientId), "unknown client");
+        }
+        else if (response.Error == Errors.InvalidClient)
+        {
+            // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
+            LogClientAuthenticationFailed(logger, Truncate(request?.ClientId), IsError(response, InvalidCredentials) ? "wrong secret" : response.ErrorUri ?? "");
         }
 
         return ValueTask.CompletedTask;
     }
+
+    private static string? Truncate(string? clientId) => clientId is { Length: > 100 } ? clientId[..100] + "..." : clientId;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client authentication failed for client_id {ClientId}: {Reason}.")]
+    private static partial void LogClientAuthenticationFailed(ILogger logger, string? clientId, string reason);
 
     private static bool IsError(OpenIddictResponse response, string id) =>
         response.ErrorUri?.EndsWith(id, StringComparison.Ordinal) == true;
