@@ -23,7 +23,8 @@ fi
 
 echo "==> Publishing the app (Release) and building the driver"
 rm -rf "$out/app" "$out/driver"
-dotnet publish "$repo/src/AuthClients.Web" -c Release -o "$out/app" --nologo -v quiet
+# For a runtime, so it is ReadyToRun-precompiled, as docs/operations.md recommends for production.
+dotnet publish "$repo/src/AuthClients.Web" -c Release -r linux-x64 --self-contained false -o "$out/app" --nologo -v quiet
 dotnet build "$repo/bench/AuthClients.Bench" -c Release -o "$out/driver" --nologo -v quiet
 
 echo "==> $(nproc) cores; uptime: $(uptime)"

@@ -27,6 +27,9 @@ public sealed partial class AuthClientApplicationManager(
     // Clients this request has read from the database: their secret was checked against the row itself.
     private readonly HashSet<string> _readInThisScope = new(StringComparer.Ordinal);
 
+    // One copy per client per request: OpenIddict asks for the client several times in one token request.
+    private readonly Dictionary<string, AuthClientApplication> _foundInThisScope = new(StringComparer.Ordinal);
+
     public override async ValueTask<AuthClientApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
         if (!clients.Enabled)
@@ -34,8 +37,14 @@ public sealed partial class AuthClientApplicationManager(
             return await base.FindByClientIdAsync(identifier, cancellationToken);
         }
 
+        if (_foundInThisScope.TryGetValue(identifier, out var found))
+        {
+            return found;
+        }
+
         if (clients.Find(identifier) is { } cached)
         {
+            _foundInThisScope[identifier] = cached;
             return cached;
         }
 
@@ -44,6 +53,7 @@ public sealed partial class AuthClientApplicationManager(
         if (application is not null)
         {
             _readInThisScope.Add(identifier);
+            _foundInThisScope[identifier] = application;
             clients.Add(application, generation);
         }
 
@@ -62,6 +72,7 @@ public sealed partial class AuthClientApplicationManager(
             _readInThisScope.Add(clientId);
             if (current is not null)
             {
+                _foundInThisScope[clientId] = current;
                 clients.Add(current, generation);
                 valid = await base.ValidateClientSecretAsync(current, secret, cancellationToken);
                 application = current;
@@ -79,22 +90,22 @@ public sealed partial class AuthClientApplicationManager(
     public override async ValueTask CreateAsync(AuthClientApplication application, string? secret, CancellationToken cancellationToken = default)
     {
         await base.CreateAsync(application, secret, cancellationToken);
-        clients.Remove(application.ClientId);
+        Forget(application.ClientId);
     }
 
     /// <remarks>Every other update overload ends here.</remarks>
     public override async ValueTask UpdateAsync(AuthClientApplication application, CancellationToken cancellationToken = default)
     {
-        clients.Remove(application.ClientId);
+        Forget(application.ClientId);
         await base.UpdateAsync(application, cancellationToken);
-        clients.Remove(application.ClientId);
+        Forget(application.ClientId);
     }
 
     public override async ValueTask DeleteAsync(AuthClientApplication application, CancellationToken cancellationToken = default)
     {
-        clients.Remove(application.ClientId);
+        Forget(application.ClientId);
         await base.DeleteAsync(application, cancellationToken);
-        clients.Remove(application.ClientId);
+        Forget(application.ClientId);
     }
 
     protected override ValueTask<string> ObfuscateClientSecretAsync(string secret, CancellationToken cancellationToken = default) =>
@@ -104,6 +115,15 @@ public sealed partial class AuthClientApplicationManager(
         ClientSecretHasher.IsHmacVerifier(comparand)
             ? ValueTask.FromResult(hasher.VerifyHmac(secret, comparand))
             : base.ValidateClientSecretAsync(secret, comparand, cancellationToken);
+
+    private void Forget(string? clientId)
+    {
+        clients.Remove(clientId);
+        if (clientId is not null)
+        {
+            _foundInThisScope.Remove(clientId);
+        }
+    }
 
     private async Task UpgradeVerifierAsync(AuthClientApplication application, string secret, CancellationToken cancellationToken)
     {
