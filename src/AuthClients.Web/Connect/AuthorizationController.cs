@@ -101,14 +101,9 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
 
         if (request.IsClientCredentialsGrantType())
         {
-            var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-            var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, request.ClientId)
-                .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application))
-                .SetClaim(AppClaimTypes.SubjectKind, SubjectKinds.Client);
-            identity.SetScopes(request.GetScopes());
-            identity.SetResources(OAuthScopes.ApiResource);
-            identity.SetDestinations(_ => [OpenIddictConstants.Destinations.AccessToken]);
+            // Only reached with OAuthServer:Performance:HandleClientCredentialsInline=false (the baseline):
+            // otherwise ClientCredentialsTokenHandler answers before MVC.
+            var identity = await ClientCredentialsTokenHandler.CreateIdentityAsync(applications, request, HttpContext.RequestAborted);
             return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

@@ -36,6 +36,9 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     /// </summary>
     public bool StoreClientCredentialsAccessTokens { get; set; }
 
+    /// <summary>Answer client_credentials requests inside OpenIddict instead of routing them to the MVC controller.</summary>
+    public bool HandleClientCredentialsInline { get; set; } = true;
+
     /// <summary>
     /// How long an instance may use its in-memory copy of a client (token endpoint, API) before
     /// reading it again. Changes made on this instance apply at once; changes made on another
@@ -56,6 +59,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public AccessTokenAlgorithm EffectiveAccessTokenAlgorithm => Baseline ? AccessTokenAlgorithm.RS256 : AccessTokenAlgorithm;
 
     public bool EffectiveStoreClientCredentialsAccessTokens => Baseline || StoreClientCredentialsAccessTokens;
+
+    public bool EffectiveHandleClientCredentialsInline => !Baseline && HandleClientCredentialsInline;
 
     public TimeSpan EffectiveClientCacheLifetime => Baseline ? TimeSpan.Zero : ClientCacheLifetime;
 

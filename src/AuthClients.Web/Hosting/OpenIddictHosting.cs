@@ -92,6 +92,8 @@ public static class OpenIddictHosting
                     options.AddEventHandler(handler);
                 }
 
+                options.RemoveEventHandler(ClientCredentialsTokenHandler.Replaced);
+                options.AddEventHandler(ClientCredentialsTokenHandler.Descriptor);
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
 
