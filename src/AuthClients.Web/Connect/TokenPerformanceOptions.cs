@@ -50,6 +50,16 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     [Range(100, 10_000_000, ErrorMessage = "OAuthServer:Performance:ClientCacheSize must be between 100 and 10,000,000.")]
     public int ClientCacheSize { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long the API remembers that an access token's signature is good (never past the token's
+    /// expiry). Zero: every call verifies the signature.
+    /// </summary>
+    public TimeSpan VerifiedTokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>At most this many verified tokens are remembered at once.</summary>
+    [Range(100, 10_000_000, ErrorMessage = "OAuthServer:Performance:VerifiedTokenCacheSize must be between 100 and 10,000,000.")]
+    public int VerifiedTokenCacheSize { get; set; } = 20_000;
+
     public static readonly TimeSpan MaxClientCacheLifetime = TimeSpan.FromSeconds(30);
 
     public SecretHashing EffectiveSecretHashing => Baseline ? SecretHashing.Pbkdf2 : SecretHashing;
@@ -64,6 +74,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
 
     public TimeSpan EffectiveClientCacheLifetime => Baseline ? TimeSpan.Zero : ClientCacheLifetime;
 
+    public TimeSpan EffectiveVerifiedTokenCacheLifetime => Baseline ? TimeSpan.Zero : VerifiedTokenCacheLifetime;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ClientCacheLifetime < TimeSpan.Zero || ClientCacheLifetime > MaxClientCacheLifetime)
@@ -71,6 +83,13 @@ public sealed class TokenPerformanceOptions : IValidatableObject
             yield return new ValidationResult(
                 $"OAuthServer:Performance:ClientCacheLifetime must be between 00:00:00 (off) and {MaxClientCacheLifetime:c}: it is how long another instance may still accept a deleted client.",
                 [nameof(ClientCacheLifetime)]);
+        }
+
+        if (VerifiedTokenCacheLifetime < TimeSpan.Zero || VerifiedTokenCacheLifetime > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult(
+                "OAuthServer:Performance:VerifiedTokenCacheLifetime must be between 00:00:00 (off) and 01:00:00.",
+                [nameof(VerifiedTokenCacheLifetime)]);
         }
     }
 }

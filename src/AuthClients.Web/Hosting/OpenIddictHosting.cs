@@ -42,6 +42,7 @@ public static class OpenIddictHosting
         var performance = ReadPerformanceOptions(configuration);
         services.AddSingleton(Options.Create(performance));
         services.AddSingleton<AuthClientCache>();
+        services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<ClientSecretHasher>();
 
         services.AddSingleton<ServerKeyStore>();
@@ -121,6 +122,12 @@ public static class OpenIddictHosting
                 // credentials tokens issued without an entry are checked against their client.
                 options.EnableTokenEntryValidation();
                 options.AddEventHandler(ClientAccessTokenValidator.ValidationDescriptor);
+                if (performance.EffectiveVerifiedTokenCacheLifetime > TimeSpan.Zero)
+                {
+                    options.AddEventHandler(VerifiedTokenCache.LookupDescriptor);
+                    options.AddEventHandler(VerifiedTokenCache.StoreDescriptor);
+                }
+
                 options.AddEventHandler(BearerUserAccessHandler.Descriptor);
             });
         return services;

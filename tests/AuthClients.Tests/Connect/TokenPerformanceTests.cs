@@ -131,9 +131,37 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task TokenWhoseSignatureWasVerifiedBefore_IsStillRefusedOnceExpired()
+    {
+        using var shortTokens = app.WithWebHostBuilder(b => b.UseSetting("OAuthServer:AccessTokenLifetime", "00:00:02"));
+        var http = shortTokens.CreateClient();
+        var client = await RegisterAsync(shortTokens);
+        var token = await TokenAsync(http, client.ClientId, client.Secret);
+        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(http, token.AccessToken!)).StatusCode); // verified and remembered
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallMeAsync(http, token.AccessToken!)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TamperedCopyOfARememberedToken_IsRefused()
+    {
+        var client = await app.RegisterClientAsync();
+        var token = (await TokenAsync(_http, client.ClientId, client.Secret)).AccessToken!;
+        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(_http, token)).StatusCode); // verified and remembered
+        var parts = token.Split('.');
+        var otherClaims = System.Buffers.Text.Base64Url.EncodeToString(
+            Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace($"\"sub\":\"{client.ClientId}\"", "\"sub\":\"tampered\"", StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallMeAsync(_http, parts[0] + "." + otherClaims + "." + parts[2])).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(_http, token)).StatusCode);
+    }
+
+    [Fact]
     public void BadPerformanceSetting_StopsTheAppWithAMessageNamingIt()
     {
-        foreach (var (key, value) in new[] { ("ClientCacheLifetime", "00:05:00"), ("AccessTokenAlgorithm", "HS256"), ("ClientCacheSize", "1") })
+        foreach (var (key, value) in new[] { ("ClientCacheLifetime", "00:05:00"), ("AccessTokenAlgorithm", "HS256"), ("ClientCacheSize", "1"), ("VerifiedTokenCacheLifetime", "02:00:00") })
         {
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { [$"OAuthServer:Performance:{key}"] = value })
