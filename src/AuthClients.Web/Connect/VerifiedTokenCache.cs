@@ -48,6 +48,9 @@ public sealed class VerifiedTokenCache : IDisposable
 
     public void Dispose() => _entries?.Dispose();
 
+    /// <summary>True when the signature of <paramref name="token"/> is remembered as good.</summary>
+    internal bool Remembers(string token) => _entries?.TryGetValue(token, out _) == true;
+
     private bool TryGet(string token, out ClaimsPrincipal? principal)
     {
         principal = null;
@@ -67,7 +70,10 @@ public sealed class VerifiedTokenCache : IDisposable
             return;
         }
 
-        var expires = principal.GetExpirationDate();
+        // Before OpenIddict maps its claims the expiry is still the JWT's own "exp".
+        var expires = principal.GetClaim(OpenIddictConstants.Claims.ExpiresAt) is { } exp && long.TryParse(exp, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : principal.GetExpirationDate();
         var until = DateTimeOffset.UtcNow + _lifetime;
         if (expires is null || expires <= DateTimeOffset.UtcNow)
         {

@@ -137,7 +137,8 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         var http = shortTokens.CreateClient();
         var client = await RegisterAsync(shortTokens);
         var token = await TokenAsync(http, client.ClientId, client.Secret);
-        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(http, token.AccessToken!)).StatusCode); // verified and remembered
+        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(http, token.AccessToken!)).StatusCode);
+        Assert.True(shortTokens.Services.GetRequiredService<VerifiedTokenCache>().Remembers(token.AccessToken!));
 
         await Task.Delay(TimeSpan.FromSeconds(3));
 
@@ -149,7 +150,8 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     {
         var client = await app.RegisterClientAsync();
         var token = (await TokenAsync(_http, client.ClientId, client.Secret)).AccessToken!;
-        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(_http, token)).StatusCode); // verified and remembered
+        Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(_http, token)).StatusCode);
+        Assert.True(app.Services.GetRequiredService<VerifiedTokenCache>().Remembers(token));
         var parts = token.Split('.');
         var otherClaims = System.Buffers.Text.Base64Url.EncodeToString(
             Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace($"\"sub\":\"{client.ClientId}\"", "\"sub\":\"tampered\"", StringComparison.Ordinal)));
