@@ -65,7 +65,17 @@ public sealed partial class ProtocolErrorHandler(ClientSecretHasher secrets, ILo
         return ValueTask.CompletedTask;
     }
 
-    private static string? Truncate(string? clientId) => clientId is { Length: > 100 } ? clientId[..100] + "..." : clientId;
+    /// <summary>The caller chose this text: at most 100 characters, no line breaks or other control characters.</summary>
+    private static string? Truncate(string? clientId)
+    {
+        if (clientId is null)
+        {
+            return null;
+        }
+
+        var safe = string.Concat(clientId.Take(100).Select(c => char.IsControl(c) ? '?' : c));
+        return clientId.Length > 100 ? safe + "..." : safe;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client authentication failed for client_id {ClientId}: {Reason}.")]
     private static partial void LogClientAuthenticationFailed(ILogger logger, string? clientId, string reason);

@@ -161,6 +161,22 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task FailedClientAuthentication_IsLoggedAsAWarning_WithoutTheSecret()
+    {
+        var client = await app.RegisterClientAsync();
+
+        await TokenAsync(_http, client.ClientId, "wrong-canary-secret-5e1b");
+        await TokenAsync(_http, "999999\nforged line", "unknown-canary-secret-5e1b");
+
+        var warnings = app.LogEntries
+            .Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Category.EndsWith(nameof(ProtocolErrorHandler), StringComparison.Ordinal))
+            .Select(e => e.Message).ToList();
+        Assert.Contains(warnings, m => m.Contains($"client_id {client.ClientId}:", StringComparison.Ordinal) && m.Contains("wrong secret", StringComparison.Ordinal));
+        Assert.Contains(warnings, m => m.Contains("unknown client", StringComparison.Ordinal) && m.Contains("999999?forged line", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.LogLines, line => line.Contains("canary-secret-5e1b", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void BadPerformanceSetting_StopsTheAppWithAMessageNamingIt()
     {
         foreach (var (key, value) in new[] { ("ClientCacheLifetime", "00:05:00"), ("AccessTokenAlgorithm", "HS256"), ("ClientCacheSize", "1"), ("VerifiedTokenCacheLifetime", "02:00:00") })
