@@ -20,18 +20,18 @@ namespace AuthClients.Web.Connect;
 /// secret, redirect URI, PKCE, grant permissions) before an action here runs.
 /// </summary>
 [ApiExplorerSettings(IgnoreApi = true)]
-public sealed class AuthorizationController(
-    IOpenIddictApplicationManager applications,
-    IOpenIddictAuthorizationManager authorizations,
-    SignInManager<AppUser> signIn,
-    UserManager<AppUser> users) : Controller
+/// <remarks>
+/// Identity's managers are taken per action ([FromServices]), not in the constructor: building them
+/// costs more than a whole client-credentials token request, which needs neither.
+/// </remarks>
+public sealed class AuthorizationController(IOpenIddictApplicationManager applications) : Controller
 {
     private const string ConsentAccept = "submit.Accept";
 
     [AllowAnonymous]
     [HttpGet("~/connect/authorize")]
     [HttpPost("~/connect/authorize")]
-    public async Task<IActionResult> Authorize()
+    public async Task<IActionResult> Authorize([FromServices] IOpenIddictAuthorizationManager authorizations, [FromServices] UserManager<AppUser> userManager)
     {
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var result = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
@@ -47,7 +47,7 @@ public sealed class AuthorizationController(
             return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + QueryString.Create(parameters) }, IdentityConstants.ApplicationScheme);
         }
 
-        var user = await users.GetUserAsync(result.Principal!);
+        var user = await userManager.GetUserAsync(result.Principal!);
         if (user is null || !user.IsActive)
         {
             return Refuse(Errors.LoginRequired, "The user is not allowed to sign in.");
@@ -96,23 +96,21 @@ public sealed class AuthorizationController(
     [Produces("application/json")]
     public async Task<IActionResult> Exchange()
     {
+        var services = HttpContext.RequestServices;
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
 
         if (request.IsClientCredentialsGrantType())
         {
-            var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-            var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-            identity.SetClaim(Claims.Subject, request.ClientId)
-                .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application))
-                .SetClaim(AppClaimTypes.SubjectKind, SubjectKinds.Client);
-            identity.SetScopes(request.GetScopes());
-            identity.SetResources(OAuthScopes.ApiResource);
-            identity.SetDestinations(_ => [OpenIddictConstants.Destinations.AccessToken]);
+            // Only reached with OAuthServer:Performance:HandleClientCredentialsInline=false (the baseline):
+            // otherwise ClientCredentialsTokenHandler answers before MVC.
+            var identity = await ClientCredentialsTokenHandler.CreateIdentityAsync(applications, request, HttpContext.RequestAborted);
             return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         if (request.IsPasswordGrantType())
         {
+            var users = services.GetRequiredService<UserManager<AppUser>>();
+            var signIn = services.GetRequiredService<SignInManager<AppUser>>();
             var user = await users.FindByEmailAsync(request.Username ?? "");
             if (user is null || !user.IsActive || !(await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true)).Succeeded)
             {
@@ -124,6 +122,7 @@ public sealed class AuthorizationController(
 
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
+            var users = services.GetRequiredService<UserManager<AppUser>>();
             var result = await HttpContext.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var user = result.Principal?.GetClaim(Claims.Subject) is { } userId ? await users.FindByIdAsync(userId) : null;
             if (user is null || !user.IsActive)
@@ -144,9 +143,9 @@ public sealed class AuthorizationController(
     [HttpPost("~/connect/userinfo")]
     [IgnoreAntiforgeryToken]
     [Authorize(AuthenticationSchemes = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)]
-    public async Task<IActionResult> UserInfo()
+    public async Task<IActionResult> UserInfo([FromServices] UserManager<AppUser> userManager)
     {
-        var user = await users.FindByIdAsync(User.GetClaim(Claims.Subject) ?? "");
+        var user = await userManager.FindByIdAsync(User.GetClaim(Claims.Subject) ?? "");
         if (user is null || !user.IsActive)
         {
             return Challenge(new AuthenticationProperties(new Dictionary<string, string?>
@@ -181,8 +180,9 @@ public sealed class AuthorizationController(
     [AllowAnonymous]
     [HttpPost("~/connect/logout")]
     [ActionName(nameof(Logout))]
-    public async Task<IActionResult> LogoutConfirmed()
+    public async Task<IActionResult> LogoutConfirmed([FromServices] SignInManager<AppUser> signIn)
     {
+        var users = signIn.UserManager;
         // As the app's own sign-out: a new security stamp ends every copy of the session cookie.
         if (await users.GetUserAsync(User) is { } user)
         {

@@ -11,7 +11,7 @@ namespace AuthClients.Web.Connect;
 /// For a bearer token issued to a person: refuses it when that user was deleted or deactivated,
 /// and otherwise gives the request the user's current permissions, read fresh like the cookie's.
 /// </summary>
-public sealed class BearerUserAccessHandler(UserAccessService access) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
+public sealed class BearerUserAccessHandler(IServiceProvider services) : IOpenIddictValidationHandler<ProcessAuthenticationContext>
 {
     public static OpenIddictValidationHandlerDescriptor Descriptor { get; } =
         OpenIddictValidationHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
@@ -28,6 +28,8 @@ public sealed class BearerUserAccessHandler(UserAccessService access) : IOpenIdd
             return;
         }
 
+        // Resolved here, not injected: most bearer tokens are clients', which need no database read.
+        var access = services.GetRequiredService<UserAccessService>();
         var current = principal.GetClaim(Claims.Subject) is { } userId ? await access.GetAsync(userId) : null;
         if (current is null || !current.IsActive)
         {

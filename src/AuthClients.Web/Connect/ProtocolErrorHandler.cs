@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -12,11 +11,15 @@ namespace AuthClients.Web.Connect;
 /// <item>A scope the client was not given comes back as <c>invalid_request</c> (ID2051); RFC 6749
 /// 5.2 and 4.1.2.1 call it <c>invalid_scope</c>, which client libraries look for.</item>
 /// <item>An unknown <c>client_id</c> (ID2052) is told apart from a wrong secret (ID2055); both get
-/// the wrong-secret answer, after the same key-stretching work, so a caller cannot learn which
-/// client IDs exist from the body or the timing.</item>
+/// the wrong-secret answer, after the work a wrong secret costs (<see cref="ClientSecretHasher.SpendFailedCheck"/>),
+/// so a caller cannot learn which client IDs exist from the body or the timing.</item>
 /// </list>
 /// </summary>
-public sealed class ProtocolErrorHandler(ClientAuthenticationThrottle throttle, IHttpContextAccessor http) :
+public sealed partial class ProtocolErrorHandler(
+    ClientSecretHasher secrets,
+    ClientAuthenticationThrottle throttle,
+    IHttpContextAccessor http,
+    ILogger<ProtocolErrorHandler> logger) :
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
     IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
     IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
@@ -27,7 +30,6 @@ public sealed class ProtocolErrorHandler(ClientAuthenticationThrottle throttle, 
     private const string InvalidCredentials = "ID2055";
     private const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
     private const string ErrorUriPrefix = "https://documentation.openiddict.com/errors/";
-    private static readonly byte[] TimingSalt = RandomNumberGenerator.GetBytes(16);
 
     public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
     [
@@ -37,40 +39,55 @@ public sealed class ProtocolErrorHandler(ClientAuthenticationThrottle throttle, 
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context, context.Response);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context, context.Response);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Request, context.Response);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context, context.Response);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Request, context.Response);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context, context.Response);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response);
 
-    private ValueTask Rewrite(OpenIddictServerEvents.BaseRequestContext context, OpenIddictResponse response)
+    private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response)
     {
         if (response.Error == Errors.InvalidClient)
         {
-            throttle.RecordFailure(context.Transaction.Request?.ClientId, http.HttpContext?.Connection.RemoteIpAddress?.ToString());
+            throttle.RecordFailure(request?.ClientId, http.HttpContext?.Connection.RemoteIpAddress?.ToString());
         }
 
-        return Rewrite(response);
-    }
-
-    private static ValueTask Rewrite(OpenIddictResponse response)
-    {
         if (response.Error == Errors.InvalidRequest && IsError(response, ScopeNotAllowed))
         {
             response.Error = Errors.InvalidScope;
         }
         else if (response.Error == Errors.InvalidClient && IsError(response, UnknownClient))
         {
-            // The work a wrong secret costs (OpenIddict's PBKDF2 verifier: 10,000 iterations).
-            Rfc2898DeriveBytes.Pbkdf2("unknown-client"u8, TimingSalt, 10_000, HashAlgorithmName.SHA256, 32);
+            secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
+            LogClientAuthenticationFailed(logger, Truncate(request?.ClientId), "unknown client");
+        }
+        else if (response.Error == Errors.InvalidClient)
+        {
+            // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
+            LogClientAuthenticationFailed(logger, Truncate(request?.ClientId), IsError(response, InvalidCredentials) ? "wrong secret" : response.ErrorUri ?? "");
         }
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The caller chose this text: at most 100 characters, no line breaks or other control characters.</summary>
+    private static string? Truncate(string? clientId)
+    {
+        if (clientId is null)
+        {
+            return null;
+        }
+
+        var safe = string.Concat(clientId.Take(100).Select(c => char.IsControl(c) ? '?' : c));
+        return clientId.Length > 100 ? safe + "..." : safe;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client authentication failed for client_id {ClientId}: {Reason}.")]
+    private static partial void LogClientAuthenticationFailed(ILogger logger, string? clientId, string reason);
 
     private static bool IsError(OpenIddictResponse response, string id) =>
         response.ErrorUri?.EndsWith(id, StringComparison.Ordinal) == true;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
@@ -50,6 +51,14 @@ public static class OpenIddictHosting
 
         var requireHttps = settings.RequireHttps ?? !(environment.IsDevelopment() || environment.IsEnvironment("Testing"));
         services.AddSingleton(Options.Create(settings));
+
+        // Read now, because it decides what is registered; checked like every other section.
+        var performance = ReadPerformanceOptions(configuration);
+        services.AddSingleton(Options.Create(performance));
+        services.AddSingleton<AuthClientCache>();
+        services.AddSingleton<VerifiedTokenCache>();
+        services.AddSingleton<ClientSecretHasher>();
+
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
         services.AddHostedService<ServerKeyRotation>();
@@ -57,10 +66,13 @@ public static class OpenIddictHosting
         services.AddSingleton<ProtocolErrorHandler>();
 
         services.AddOpenIddict()
-            .AddCore(options => options
-                .UseEntityFrameworkCore()
-                .UseDbContext<AppDbContext>()
-                .ReplaceDefaultEntities<AuthClientApplication, AuthClientAuthorization, AuthClientScope, AuthClientToken, string>())
+            .AddCore(options =>
+            {
+                options.UseEntityFrameworkCore()
+                    .UseDbContext<AppDbContext>()
+                    .ReplaceDefaultEntities<AuthClientApplication, AuthClientAuthorization, AuthClientScope, AuthClientToken, string>();
+                options.ReplaceApplicationManager<AuthClientApplication, AuthClientApplicationManager>();
+            })
             .AddServer(options =>
             {
                 if (settings.Issuer is not null)
@@ -97,6 +109,11 @@ public static class OpenIddictHosting
                     options.AddEventHandler(handler);
                 }
 
+                options.RemoveEventHandler(ClientCredentialsTokenHandler.Replaced);
+                options.AddEventHandler(ClientCredentialsTokenHandler.Descriptor);
+                options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
+                options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
+
                 // Plain signed JWTs, so any resource server can validate them from the JWKS.
                 options.DisableAccessTokenEncryption();
 
@@ -116,11 +133,41 @@ public static class OpenIddictHosting
                 options.UseAspNetCore();
                 options.AddAudiences(OAuthScopes.ApiResource);
 
-                // Every access token is checked against its database entry, so deleting a client
-                // (which deletes its tokens) or revoking a token stops it at once.
+                // Every access token with a database entry is checked against it, so deleting a
+                // client (which deletes its tokens) or revoking a token stops it at once. Client-
+                // credentials tokens issued without an entry are checked against their client.
                 options.EnableTokenEntryValidation();
+                options.AddEventHandler(ClientAccessTokenValidator.ValidationDescriptor);
+                if (performance.EffectiveVerifiedTokenCacheLifetime > TimeSpan.Zero)
+                {
+                    options.AddEventHandler(VerifiedTokenCache.LookupDescriptor);
+                    options.AddEventHandler(VerifiedTokenCache.StoreDescriptor);
+                }
+
                 options.AddEventHandler(BearerUserAccessHandler.Descriptor);
             });
         return services;
+    }
+
+    private static TokenPerformanceOptions ReadPerformanceOptions(IConfiguration configuration)
+    {
+        TokenPerformanceOptions options;
+        try
+        {
+            options = configuration.GetSection(TokenPerformanceOptions.Section).Get<TokenPerformanceOptions>() ?? new TokenPerformanceOptions();
+        }
+        catch (InvalidOperationException bad)
+        {
+            throw new OptionsValidationException(TokenPerformanceOptions.Section, typeof(TokenPerformanceOptions),
+                [$"{TokenPerformanceOptions.Section}: {bad.InnerException?.Message ?? bad.Message} (SecretHashing: HmacSha256 or Pbkdf2; AccessTokenAlgorithm: ES256 or RS256)."]);
+        }
+
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(TokenPerformanceOptions.Section, typeof(TokenPerformanceOptions), problems.Select(p => p.ErrorMessage!));
+        }
+
+        return options;
     }
 }

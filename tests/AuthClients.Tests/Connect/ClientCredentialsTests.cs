@@ -65,7 +65,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
         Assert.Contains("authclients-api", jwt.Audiences);
         Assert.True(jwt.ValidTo > DateTime.UtcNow);
         Assert.Equal(client.ClientId, jwt.Claims.Single(c => c.Type == "client_id").Value);
-        Assert.Equal("RS256", jwt.Header.Alg);
+        Assert.Equal("ES256", jwt.Header.Alg);
     }
 
     [Fact]

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AuthClients.Bench;
+
+/// <summary>What one wrk run measured.</summary>
+internal sealed record LoadResult(long Requests, double Seconds, long StatusErrors, long SocketErrors, double P50Ms, double P99Ms, double MaxMs, string Load)
+{
+    public double PerSecond => Requests / Seconds;
+
+    public bool Clean => StatusErrors == 0 && SocketErrors == 0 && Requests > 0;
+}
+
+internal static partial class Wrk
+{
+    /// <summary>Runs wrk with 2 threads and <paramref name="connections"/> keep-alive connections for <paramref name="seconds"/>.</summary>
+    public static async Task<LoadResult> RunAsync(string script, Uri url, int connections, int seconds, params string[] scriptArgs)
+    {
+        var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-t2", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "-s", script, url.ToString() })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (scriptArgs.Length > 0)
+        {
+            info.ArgumentList.Add("--");
+            foreach (var arg in scriptArgs)
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        var loadBefore = LoadAverage();
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var match = ResultLine().Match(output);
+        if (!match.Success)
+        {
+            throw new InvalidOperationException($"wrk printed no result: {output} {errors}");
+        }
+
+        long Value(string name) => long.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture);
+        return new LoadResult(Value("requests"), Value("duration") / 1e6, Value("status"), Value("socket"),
+            Value("p50") / 1000.0, Value("p99") / 1000.0, Value("max") / 1000.0, $"{loadBefore} -> {LoadAverage()}");
+    }
+
+    /// <summary>The 1-minute load average, as uptime prints it.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    [GeneratedRegex(@"RESULT requests=(?<requests>\d+) duration_us=(?<duration>\d+) status_errors=(?<status>\d+) socket_errors=(?<socket>\d+) p50_us=(?<p50>\d+) p99_us=(?<p99>\d+) max_us=(?<max>\d+)")]
+    private static partial Regex ResultLine();
+}
+
+/// <summary>Requests an admin makes: sign in once, then time pages one after another.</summary>
+internal static partial class AdminPages
+{
+    public static async Task<HttpClient> SignInAsync(Uri baseAddress)
+    {
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var page = await http.GetStringAsync("account/login");
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        using var form = new FormUrlEncodedContent([
+            new("Email", AppInstance.AdminEmail),
+            new("Password", AppInstance.AdminPassword),
+            new("__RequestVerificationToken", WebUtility.HtmlDecode(token)),
+        ]);
+        var response = await http.PostAsync("account/login", form);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Signing in failed: {(int)response.StatusCode}.");
+        }
+
+        return http;
+    }
+
+    /// <summary>Round-trip times of <paramref name="count"/> sequential GETs after a warm-up, in milliseconds (sorted).</summary>
+    public static async Task<double[]> TimeAsync(HttpClient http, string path, string mustContain, int warmUp, int count)
+    {
+        var times = new List<double>(count);
+        for (var i = 0; i < warmUp + count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (response.StatusCode != HttpStatusCode.OK || !body.Contains(mustContain, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode} without '{mustContain}'.");
+            }
+
+            if (i >= warmUp)
+            {
+                times.Add(elapsed);
+            }
+        }
+
+        times.Sort();
+        return [.. times];
+    }
+
+    public static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
+
+internal static class Tokens
+{
+    public static async Task<string?> RequestAsync(HttpClient http, BenchClient client)
+    {
+        using var form = new FormUrlEncodedContent([
+            new("grant_type", "client_credentials"), new("client_id", client.ClientId), new("client_secret", client.Secret)]);
+        using var response = await http.PostAsync("connect/token", form);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("access_token").GetString();
+    }
+}
+
+/// <summary>The CPU cost of the cryptography on one core: the floor under one token.</summary>
+internal static class CryptoFloor
+{
+    public static IReadOnlyList<(string What, double Microseconds)> Measure()
+    {
+        var header = "{\"alg\":\"ES256\",\"kid\":\"0123456789abcdef\",\"typ\":\"at+jwt\"}";
+        var payload = "{\"iss\":\"http://127.0.0.1:5000/\",\"exp\":1795795245,\"iat\":1795791645,\"aud\":\"authclients-api\",\"jti\":\"3b08f497-da5c-4dd1-ae70-d3005580e59f\",\"sub\":\"1\",\"name\":\"Load test client\",\"sub_kind\":\"client\",\"client_id\":\"1\"}";
+        var data = System.Text.Encoding.UTF8.GetBytes(header + "." + payload);
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var rsa = RSA.Create(2048);
+        var ecSignature = ecdsa.SignData(data, HashAlgorithmName.SHA256);
+        var rsaSignature = rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var salt = RandomNumberGenerator.GetBytes(16);
+        return
+        [
+            ("ES256 sign (ECDSA P-256)", Time(2000, () => ecdsa.SignData(data, HashAlgorithmName.SHA256))),
+            ("ES256 verify", Time(2000, () => ecdsa.VerifyData(data, ecSignature, HashAlgorithmName.SHA256))),
+            ("RS256 sign (RSA 2048)", Time(300, () => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))),
+            ("RS256 verify", Time(5000, () => rsa.VerifyData(data, rsaSignature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))),
+            ("HMAC-SHA256 of a secret", Time(50_000, () => HMACSHA256.HashData(key, salt))),
+            ("PBKDF2-SHA256, 10,000 iterations", Time(60, () => Rfc2898DeriveBytes.Pbkdf2(key, salt, 10_000, HashAlgorithmName.SHA256, 32))),
+        ];
+    }
+
+    private static double Time(int iterations, Action action)
+    {
+        for (var i = 0; i < Math.Max(10, iterations / 10); i++)
+        {
+            action();
+        }
+
+        // The best of three rounds: the machine is shared, the floor is what the CPU can do.
+        var best = double.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            for (var i = 0; i < iterations; i++)
+            {
+                action();
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalMicroseconds / iterations);
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The token endpoint and list page benchmark, in one command (docs/performance.md explains it):
+#
+#   bench/run.sh [--seconds 30] [--list-clients 100000] [--keep]
+#
+# Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: it starts
+# the optimised app and a baseline app (OAuthServer:Performance:Baseline=true: OpenIddict's defaults)
+# on loopback ports over SQLite files in a temporary folder, in the Production environment with plain
+# http on loopback, loads each with wrk (installed with apt-get when missing), and prints the table.
+# Bounded: the driver stops itself after 20 minutes, and kills every app it started when it exits.
+# The table is also written to artifacts/bench/results-<time>.md. Exit code 0 when every target passed.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$repo/artifacts/bench"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v wrk >/dev/null; then
+    echo "==> Installing wrk (apt-get install wrk)"
+    if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+    else sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+echo "==> Publishing the app (Release) and building the driver"
+rm -rf "$out/app" "$out/driver"
+# For a runtime, so it is ReadyToRun-precompiled, as docs/operations.md recommends for production.
+dotnet publish "$repo/src/AuthClients.Web" -c Release -r linux-x64 --self-contained false -o "$out/app" --nologo -v quiet
+dotnet build "$repo/bench/AuthClients.Bench" -c Release -o "$out/driver" --nologo -v quiet
+
+echo "==> $(nproc) cores; uptime: $(uptime)"
+mkdir -p "$out"
+timeout 25m dotnet "$out/driver/AuthClients.Bench.dll" \
+    --app "$out/app" --scripts "$repo/bench" \
+    --out "$out/results-$(date -u +%Y%m%dT%H%M%SZ).md" "$@"

@@ -1,0 +1,27 @@
+-- wrk script: client_credentials token requests, round-robin over the clients in the file given
+-- after "--" (one "client_id:secret" a line). Prints one RESULT line for bench/AuthClients.Bench.
+local bodies = {}
+local next_body = 0
+
+function init(args)
+  for line in io.lines(args[1]) do
+    local id, secret = line:match("^([^:]+):(.+)$")
+    if id then
+      bodies[#bodies + 1] = "grant_type=client_credentials&client_id=" .. id .. "&client_secret=" .. secret
+    end
+  end
+  next_body = math.random(#bodies)
+end
+
+function request()
+  next_body = next_body % #bodies + 1
+  return wrk.format("POST", nil, { ["Content-Type"] = "application/x-www-form-urlencoded" }, bodies[next_body])
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    "RESULT requests=%d duration_us=%d status_errors=%d socket_errors=%d p50_us=%d p99_us=%d max_us=%d\n",
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end

@@ -1,0 +1,95 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AuthClients.Web.Connect;
+
+public enum SecretHashing { HmacSha256, Pbkdf2 }
+
+public enum AccessTokenAlgorithm { ES256, RS256 }
+
+/// <summary>
+/// The <c>OAuthServer:Performance</c> section: how the token endpoint trades work for speed.
+/// Every setting keeps the security properties of docs/security.md; <see cref="Baseline"/> puts
+/// back OpenIddict's defaults so the benchmark (bench/run.sh) can measure both side by side.
+/// </summary>
+public sealed class TokenPerformanceOptions : IValidatableObject
+{
+    public const string Section = "OAuthServer:Performance";
+
+    /// <summary>
+    /// OpenIddict's defaults, as if none of the settings below existed: PBKDF2 client secret
+    /// verifiers, a database row for every access token, RS256 signatures, no client cache.
+    /// </summary>
+    public bool Baseline { get; set; }
+
+    /// <summary>How new client secret verifiers are written. Both kinds are always accepted.</summary>
+    public SecretHashing SecretHashing { get; set; } = SecretHashing.HmacSha256;
+
+    /// <summary>Rewrite a PBKDF2 verifier as an HMAC one the first time its secret is used.</summary>
+    public bool UpgradeVerifiersOnUse { get; set; } = true;
+
+    /// <summary>The signature of access tokens (ID tokens stay RS256, the OpenID Connect default).</summary>
+    public AccessTokenAlgorithm AccessTokenAlgorithm { get; set; } = AccessTokenAlgorithm.ES256;
+
+    /// <summary>
+    /// Write a database row for each client-credentials access token. Refresh tokens, codes and
+    /// user access tokens always get one.
+    /// </summary>
+    public bool StoreClientCredentialsAccessTokens { get; set; }
+
+    /// <summary>Answer client_credentials requests inside OpenIddict instead of routing them to the MVC controller.</summary>
+    public bool HandleClientCredentialsInline { get; set; } = true;
+
+    /// <summary>
+    /// How long an instance may use its in-memory copy of a client (token endpoint, API) before
+    /// reading it again. Changes made on this instance apply at once; changes made on another
+    /// instance within this bound. Zero turns the cache off.
+    /// </summary>
+    public TimeSpan ClientCacheLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>At most this many clients are cached at once.</summary>
+    [Range(100, 10_000_000, ErrorMessage = "OAuthServer:Performance:ClientCacheSize must be between 100 and 10,000,000.")]
+    public int ClientCacheSize { get; set; } = 100_000;
+
+    /// <summary>
+    /// How long the API remembers that an access token's signature is good (never past the token's
+    /// expiry). Zero: every call verifies the signature.
+    /// </summary>
+    public TimeSpan VerifiedTokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>At most this many verified tokens are remembered at once.</summary>
+    [Range(100, 10_000_000, ErrorMessage = "OAuthServer:Performance:VerifiedTokenCacheSize must be between 100 and 10,000,000.")]
+    public int VerifiedTokenCacheSize { get; set; } = 20_000;
+
+    public static readonly TimeSpan MaxClientCacheLifetime = TimeSpan.FromSeconds(30);
+
+    public SecretHashing EffectiveSecretHashing => Baseline ? SecretHashing.Pbkdf2 : SecretHashing;
+
+    public bool EffectiveUpgradeVerifiersOnUse => !Baseline && UpgradeVerifiersOnUse && SecretHashing == SecretHashing.HmacSha256;
+
+    public AccessTokenAlgorithm EffectiveAccessTokenAlgorithm => Baseline ? AccessTokenAlgorithm.RS256 : AccessTokenAlgorithm;
+
+    public bool EffectiveStoreClientCredentialsAccessTokens => Baseline || StoreClientCredentialsAccessTokens;
+
+    public bool EffectiveHandleClientCredentialsInline => !Baseline && HandleClientCredentialsInline;
+
+    public TimeSpan EffectiveClientCacheLifetime => Baseline ? TimeSpan.Zero : ClientCacheLifetime;
+
+    public TimeSpan EffectiveVerifiedTokenCacheLifetime => Baseline ? TimeSpan.Zero : VerifiedTokenCacheLifetime;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ClientCacheLifetime < TimeSpan.Zero || ClientCacheLifetime > MaxClientCacheLifetime)
+        {
+            yield return new ValidationResult(
+                $"OAuthServer:Performance:ClientCacheLifetime must be between 00:00:00 (off) and {MaxClientCacheLifetime:c}: it is how long another instance may still accept a deleted client.",
+                [nameof(ClientCacheLifetime)]);
+        }
+
+        if (VerifiedTokenCacheLifetime < TimeSpan.Zero || VerifiedTokenCacheLifetime > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult(
+                "OAuthServer:Performance:VerifiedTokenCacheLifetime must be between 00:00:00 (off) and 01:00:00.",
+                [nameof(VerifiedTokenCacheLifetime)]);
+        }
+    }
+}

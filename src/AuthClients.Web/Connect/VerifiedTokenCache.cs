@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation;
+using static OpenIddict.Validation.OpenIddictValidationEvents;
+
+namespace AuthClients.Web.Connect;
+
+/// <summary>
+/// Remembers, for a while, the claims of access tokens whose signature this instance has already
+/// checked, keyed by the whole token string, so an API client that reuses its token (as it should)
+/// is not charged an ECDSA verification per call. Only the signature check is skipped: expiry,
+/// audience, the token's database entry or its client (<see cref="ClientAccessTokenValidator"/>)
+/// and the user's state are checked on every request as before.
+/// </summary>
+public sealed class VerifiedTokenCache : IDisposable
+{
+    private readonly MemoryCache? _entries;
+    private readonly TimeSpan _lifetime;
+
+    public VerifiedTokenCache(IOptions<TokenPerformanceOptions> options)
+    {
+        _lifetime = options.Value.EffectiveVerifiedTokenCacheLifetime;
+        if (_lifetime > TimeSpan.Zero)
+        {
+            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.VerifiedTokenCacheSize });
+        }
+    }
+
+    public bool Enabled => _entries is not null;
+
+    /// <summary>Before OpenIddict checks the signature: a token seen before gets a copy of its claims.</summary>
+    public static OpenIddictValidationHandlerDescriptor LookupDescriptor { get; } =
+        OpenIddictValidationHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+            .UseSingletonHandler<Lookup>()
+            .SetOrder(OpenIddictValidationHandlers.Protection.ValidateIdentityModelToken.Descriptor.Order - 500)
+            .SetType(OpenIddictValidationHandlerType.Custom)
+            .Build();
+
+    /// <summary>Right after OpenIddict has checked the signature, before its claims are mapped.</summary>
+    public static OpenIddictValidationHandlerDescriptor StoreDescriptor { get; } =
+        OpenIddictValidationHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+            .UseSingletonHandler<Store>()
+            .SetOrder(OpenIddictValidationHandlers.Protection.ValidateIdentityModelToken.Descriptor.Order + 500)
+            .SetType(OpenIddictValidationHandlerType.Custom)
+            .Build();
+
+    public void Dispose() => _entries?.Dispose();
+
+    /// <summary>True when the signature of <paramref name="token"/> is remembered as good.</summary>
+    internal bool Remembers(string token) => _entries?.TryGetValue(token, out _) == true;
+
+    private bool TryGet(string token, out ClaimsPrincipal? principal)
+    {
+        principal = null;
+        if (_entries is null || !_entries.TryGetValue(token, out ClaimsPrincipal? cached))
+        {
+            return false;
+        }
+
+        principal = cached!.Clone();
+        return true;
+    }
+
+    private void Add(string token, ClaimsPrincipal principal)
+    {
+        if (_entries is null)
+        {
+            return;
+        }
+
+        // Before OpenIddict maps its claims the expiry is still the JWT's own "exp".
+        var expires = principal.GetClaim(OpenIddictConstants.Claims.ExpiresAt) is { } exp && long.TryParse(exp, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : principal.GetExpirationDate();
+        var until = DateTimeOffset.UtcNow + _lifetime;
+        if (expires is null || expires <= DateTimeOffset.UtcNow)
+        {
+            return;
+        }
+
+        _entries.Set(token, principal.Clone(), new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpiration = expires < until ? expires : until,
+        });
+    }
+
+    private const string FromCache = "authclients:verified-token-from-cache";
+
+    public sealed class Lookup(VerifiedTokenCache cache) : IOpenIddictValidationHandler<ValidateTokenContext>
+    {
+        public ValueTask HandleAsync(ValidateTokenContext context)
+        {
+            if (context.Principal is null && !string.IsNullOrEmpty(context.Token) && cache.TryGet(context.Token, out var principal))
+            {
+                context.Principal = principal;
+                context.Transaction.Properties[FromCache] = true;
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    public sealed class Store(VerifiedTokenCache cache) : IOpenIddictValidationHandler<ValidateTokenContext>
+    {
+        public ValueTask HandleAsync(ValidateTokenContext context)
+        {
+            if (!context.IsRejected && context.Principal is { } principal && !string.IsNullOrEmpty(context.Token) &&
+                !context.Transaction.Properties.ContainsKey(FromCache))
+            {
+                cache.Add(context.Token, principal);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
