@@ -62,6 +62,23 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task CodeFlow_IdTokenIsRs256_AccessTokenIsEs256WithATokenRow()
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var email = await app.CreateUserAsync();
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
+        var code = await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword);
+        var rowsBefore = await TokenRowsAsync(app);
+
+        var tokens = await driver.RedeemAsync(_http, code);
+
+        Assert.False(tokens.IsError, tokens.Raw);
+        Assert.Equal("RS256", new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(tokens.IdentityToken).Header.Alg);
+        Assert.Equal("ES256", new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(tokens.AccessToken).Header.Alg);
+        Assert.True(await TokenRowsAsync(app) > rowsBefore); // a user's tokens keep their rows: revocable, reuse detected
+    }
+
+    [Fact]
     public async Task RevokingAClientCredentialsAccessToken_IsAnsweredUnsupportedTokenType()
     {
         var client = await app.RegisterClientAsync();
