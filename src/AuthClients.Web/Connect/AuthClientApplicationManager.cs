@@ -143,7 +143,15 @@ public sealed partial class AuthClientApplicationManager(
         {
             // Changed meanwhile (an edit, or the same upgrade on another request): the next use tries again.
         }
+        catch (Exception exception) when (exception is System.ComponentModel.DataAnnotations.ValidationException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        {
+            // The secret was right: the upgrade is a bonus and must not fail the request.
+            LogVerifierUpgradeFailed(Logger, application.ClientId, exception);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The PBKDF2 secret verifier of client {ClientId} could not be upgraded; it keeps working as it is.")]
+    private static partial void LogVerifierUpgradeFailed(ILogger logger, string? clientId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The secret verifier of client {ClientId} was upgraded from PBKDF2 to HMAC-SHA256.")]
     private static partial void LogVerifierUpgraded(ILogger logger, string? clientId);
