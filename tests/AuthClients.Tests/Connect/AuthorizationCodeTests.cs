@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
@@ -257,10 +256,5 @@ public sealed class AuthorizationCodeTests : IClassFixture<AuthClientsAppFactory
             TokenTypeHint = "refresh_token",
         });
 
-    private async Task<HttpResponseMessage> CallMeAsync(string accessToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/1.0/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await _backChannel.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> CallMeAsync(string accessToken) => _backChannel.GetMeAsync(accessToken);
 }

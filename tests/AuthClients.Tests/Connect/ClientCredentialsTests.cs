@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Features.AuthClients;
@@ -235,10 +234,5 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
             Token = token,
         });
 
-    private async Task<HttpResponseMessage> CallMeAsync(string accessToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/1.0/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> CallMeAsync(string accessToken) => _http.GetMeAsync(accessToken);
 }

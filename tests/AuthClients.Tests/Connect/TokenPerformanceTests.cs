@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using AuthClients.Tests.Infrastructure;
@@ -237,12 +236,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     internal static Task<TokenResponse> TokenAsync(HttpClient http, string clientId, string secret) =>
         http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", ClientId = clientId, ClientSecret = secret });
 
-    internal static async Task<HttpResponseMessage> CallMeAsync(HttpClient http, string accessToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/1.0/me");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await http.SendAsync(request);
-    }
+    internal static Task<HttpResponseMessage> CallMeAsync(HttpClient http, string accessToken) => http.GetMeAsync(accessToken);
 }
 
 /// <summary>OAuthServer:Performance:Baseline=true gives OpenIddict's defaults, and a later switch keeps its clients working.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
@@ -63,7 +62,7 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
             return null;
         }
 
-        var token = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var token = Prefix + ClientSecrets.Generate(); // the same 256 random bits as a client secret
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new PersonalAccessToken
         {

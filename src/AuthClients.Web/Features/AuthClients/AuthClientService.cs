@@ -63,14 +63,11 @@ public sealed class AuthClientService(
         return new AuthClientPage(query, items, total, page);
     }
 
-    public async Task<AuthClientForm?> GetFormAsync(string id, CancellationToken cancellationToken = default)
-    {
-        var application = await manager.FindByIdAsync(id, cancellationToken);
-        if (application is null)
-        {
-            return null;
-        }
+    public async Task<AuthClientForm?> GetFormAsync(string id, CancellationToken cancellationToken = default) =>
+        await manager.FindByIdAsync(id, cancellationToken) is { } application ? await ToFormAsync(application, cancellationToken) : null;
 
+    private async Task<AuthClientForm> ToFormAsync(AuthClientApplication application, CancellationToken cancellationToken)
+    {
         var permissions = await manager.GetPermissionsAsync(application, cancellationToken);
         var grants = GrantTypeChoices.FromPermissions(permissions);
         var uris = await manager.GetRedirectUrisAsync(application, cancellationToken);
@@ -180,7 +177,8 @@ public sealed class AuthClientService(
         }
 
         // The client type is fixed at creation: a public client never gets a secret afterwards.
-        form.IsPublic = await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken);
+        var before = await ToFormAsync(application, cancellationToken);
+        form.IsPublic = before.IsPublic;
         if (form.IsPublic && (form.EnableClientCredentials || form.EnablePassword || form.EnablePersonalAccessTokens))
         {
             return SaveResult.Invalid(AuthClientForm.GrantTypesField, AuthClientForm.PublicClientGrantMessage);
@@ -193,7 +191,6 @@ public sealed class AuthClientService(
             return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
         }
 
-        var before = await GetFormAsync(id, cancellationToken);
         var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
         var descriptor = new OpenIddictApplicationDescriptor();
         await manager.PopulateAsync(descriptor, application, cancellationToken);
@@ -208,7 +205,7 @@ public sealed class AuthClientService(
 
         application.NormalizedName = normalizedName;
         application.PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null;
-        audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before!, form, uris));
+        audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before, form, uris));
 
         try
         {
