@@ -579,3 +579,33 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127164826_AuthClientSearchText'
+)
+BEGIN
+    ALTER TABLE [OpenIddictApplications] ADD [SearchText] nvarchar(max) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127164826_AuthClientSearchText'
+)
+BEGIN
+    UPDATE [OpenIddictApplications] SET [SearchText] = [NormalizedName] + COALESCE(
+        (SELECT STRING_AGG(CAST(NCHAR(10) + UPPER([value]) AS nvarchar(max)), N'') FROM OPENJSON([RedirectUris])), N'');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127164826_AuthClientSearchText'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127164826_AuthClientSearchText', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -94,6 +94,7 @@ public sealed class AuthClientCache : IDisposable
         Number = source.Number,
         NormalizedName = source.NormalizedName,
         PrimaryRedirectUri = source.PrimaryRedirectUri,
+        SearchText = source.SearchText,
         CreatedAt = source.CreatedAt,
         CreatedById = source.CreatedById,
         ProtectedSecret = source.ProtectedSecret,

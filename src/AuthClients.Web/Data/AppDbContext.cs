@@ -47,4 +47,19 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
 
 public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options);
 
-public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options);
+public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // The list's search is LIKE '%term%' (Features/AuthClients/AuthClientSearch.cs): a trigram
+        // index answers it without reading every client. pg_trgm ships with PostgreSQL and is a
+        // trusted extension, so the database owner may create it.
+        builder.HasPostgresExtension("pg_trgm");
+        builder.Entity<AuthClientApplication>()
+            .HasIndex(a => a.SearchText)
+            .HasMethod("gin")
+            .HasOperators("gin_trgm_ops");
+    }
+}

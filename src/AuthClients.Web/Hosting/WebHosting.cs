@@ -25,6 +25,7 @@ public static class WebHosting
         services.AddScoped<AuditService>();
         services.AddScoped<ClientSecrets>();
         services.AddScoped<AuthClientService>();
+        services.AddScoped<AuthClientSearch>();
         services.AddScoped<UserListService>();
         services.AddScoped<UserService>();
         services.AddScoped<UserPermissionService>();

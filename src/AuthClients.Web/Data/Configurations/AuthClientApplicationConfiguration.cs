@@ -11,6 +11,7 @@ internal sealed class AuthClientApplicationConfiguration : IEntityTypeConfigurat
         builder.Property(a => a.NormalizedName).HasMaxLength(255).IsRequired();
         builder.Property(a => a.PrimaryRedirectUri).HasMaxLength(2000);
         builder.Property(a => a.CreatedById).HasMaxLength(450);
+        builder.Property(a => a.SearchText).IsRequired();
 
         // The database, not C#, guarantees unique names and numbers under concurrent writes.
         builder.HasIndex(a => a.Number).IsUnique();

@@ -19,6 +19,13 @@ public sealed class AuthClientApplication : OpenIddictEntityFrameworkCoreApplica
     /// <summary>The first redirect URI, shown and sorted in the list.</summary>
     public string? PrimaryRedirectUri { get; set; }
 
+    /// <summary>
+    /// What the list's search box looks in: the name and every redirect URI, one per line,
+    /// upper-cased in .NET (databases upper-case only ASCII). Indexed for substring search per
+    /// provider; see <see cref="Features.AuthClients.AuthClientSearch"/>.
+    /// </summary>
+    public string SearchText { get; set; } = "";
+
     public DateTime CreatedAt { get; set; }
 
     public string? CreatedById { get; set; }

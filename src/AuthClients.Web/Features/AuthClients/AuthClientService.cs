@@ -26,6 +26,7 @@ public sealed class AuthClientService(
     AppDbContext db,
     OpenIddictApplicationManager<AuthClientApplication> manager,
     ClientSecrets secrets,
+    AuthClientSearch search,
     AuditService audit,
     TimeProvider clock)
 {
@@ -36,20 +37,15 @@ public sealed class AuthClientService(
     public async Task<AuthClientPage> ListAsync(AuthClientListQuery query, CancellationToken cancellationToken = default)
     {
         var clients = db.AuthClients.AsNoTracking();
+        int? total = null;
         if (query.Term is { } term)
         {
-            var upper = term.ToUpperInvariant();
-#pragma warning disable CA1304, CA1311, CA1862 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
-            clients = clients.Where(a =>
-                a.NormalizedName.Contains(upper) ||
-                a.ClientId == term ||
-                (a.RedirectUris != null && a.RedirectUris.ToUpper().Contains(upper)));
-#pragma warning restore CA1304, CA1311, CA1862
+            (clients, total) = await search.FindAsync(clients, term, cancellationToken);
         }
 
-        var total = await clients.CountAsync(cancellationToken);
+        total ??= await clients.CountAsync(cancellationToken);
         var pageSize = query.SafePageSize;
-        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
+        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total.Value + pageSize - 1) / pageSize));
 
         var rows = await Sorted(clients, query)
             .Skip((page - 1) * pageSize)
@@ -60,7 +56,7 @@ public sealed class AuthClientService(
         var items = rows.Select(r => new AuthClientListItem(
             r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
             Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt)).ToList();
-        return new AuthClientPage(query, items, total, page);
+        return new AuthClientPage(query, items, total.Value, page);
     }
 
     public async Task<AuthClientForm?> GetFormAsync(string id, CancellationToken cancellationToken = default) =>
@@ -119,6 +115,7 @@ public sealed class AuthClientService(
             Number = number.Number,
             NormalizedName = normalizedName,
             PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null,
+            SearchText = AuthClientSearch.TextFor(name, uris),
             CreatedAt = number.AllocatedAt,
             CreatedById = actorId,
             ProtectedSecret = secret is null ? null : secrets.Protect(secret),
@@ -205,6 +202,7 @@ public sealed class AuthClientService(
 
         application.NormalizedName = normalizedName;
         application.PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null;
+        application.SearchText = AuthClientSearch.TextFor(name, uris);
         audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before, form, uris));
 
         try

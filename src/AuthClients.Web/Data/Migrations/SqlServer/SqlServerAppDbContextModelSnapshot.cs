@@ -233,6 +233,10 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.Property<string>("Requirements")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Settings")
                         .HasColumnType("nvarchar(max)");
 

@@ -225,6 +225,10 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.Property<string>("Requirements")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Settings")
                         .HasColumnType("TEXT");
 

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace AuthClients.Web.Features.AuthClients;
+
+/// <summary>The clients a search matches, and their number when it was cheaper to count them on the way.</summary>
+public sealed record AuthClientSearchResult(IQueryable<AuthClientApplication> Matches, int? Total);
+
+/// <summary>
+/// The list's search box. A client matches when its name or one of its redirect URIs contains the
+/// term, in any case, or when the term is exactly its Client ID. Each client keeps the text to look
+/// in, upper-cased, in <see cref="AuthClientApplication.SearchText"/>; how that column is searched
+/// depends on the database, because a substring search cannot use an ordinary index:
+/// <list type="bullet">
+/// <item>PostgreSQL answers <c>LIKE '%term%'</c> from a pg_trgm trigram index (the model declares it).</item>
+/// <item>SQLite keeps an FTS5 trigram table, <c>AuthClientSearch</c>, filled by triggers (see the
+/// <c>AuthClientSearchText</c> migration). SQLite's planner cannot tell how many clients a
+/// <c>LIKE</c> will match, so this class asks the trigram table first and chooses the plan itself.</item>
+/// <item>SQL Server scans the column (docs/performance.md says when that starts to matter).</item>
+/// </list>
+/// </summary>
+public sealed class AuthClientSearch(AppDbContext db)
+{
+    /// <summary>
+    /// Up to this many matches, the page is read by looking the matches up by Client ID and sorting
+    /// them; beyond it, matches are dense enough that walking the list in its sort order fills a page
+    /// sooner than sorting them all would.
+    /// </summary>
+    internal const int SelectiveMatchLimit = 2000;
+
+    private const string LikeEscape = "\\";
+
+    /// <summary>The text a client is found by: its name and redirect URIs, one per line.</summary>
+    public static string TextFor(string name, IEnumerable<string> redirectUris) =>
+        string.Join('\n', redirectUris.Prepend(name)).ToUpperInvariant();
+
+    public async Task<AuthClientSearchResult> FindAsync(IQueryable<AuthClientApplication> clients, string term, CancellationToken cancellationToken)
+    {
+        var upper = term.ToUpperInvariant();
+        var number = ClientNumberOf(term);
+        var pattern = "%" + EscapeLike(upper) + "%";
+        Expression<Func<AuthClientApplication, bool>> matches = a => a.Number == number || EF.Functions.Like(a.SearchText, pattern, LikeEscape);
+
+        // A trigram index holds runs of three characters: a shorter term can only be scanned for.
+        if (!db.Database.IsSqlite() || upper.EnumerateRunes().Count() < 3)
+        {
+            return new(clients.Where(matches), Total: null);
+        }
+
+        // An FTS5 phrase in double quotes matches as a substring; a quote inside is doubled.
+        var phrase = "\"" + upper.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var found = await db.Database
+            .SqlQuery<long>($"SELECT rowid AS Value FROM AuthClientSearch WHERE AuthClientSearch MATCH {phrase} LIMIT {SelectiveMatchLimit + 1}")
+            .ToListAsync(cancellationToken);
+        if (found.Count <= SelectiveMatchLimit)
+        {
+            return new(clients.Where(a => found.Contains(a.Number) || a.Number == number), Total: null);
+        }
+
+        // A broad term: the page comes from walking the sort order; counting through the trigram
+        // table avoids reading every client a second time.
+        var total = await db.Database
+            .SqlQuery<int>($"SELECT count(*) AS Value FROM AuthClientSearch WHERE AuthClientSearch MATCH {phrase}")
+            .SingleAsync(cancellationToken);
+        if (number is not null && await clients.AnyAsync(a => a.Number == number && !EF.Functions.Like(a.SearchText, pattern, LikeEscape), cancellationToken))
+        {
+            total++;
+        }
+
+        return new(clients.Where(matches), total);
+    }
+
+    /// <summary>Client IDs are the text of their number, so only a number written the same way is one.</summary>
+    private static long? ClientNumberOf(string term) =>
+        long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+        && number.ToString(CultureInfo.InvariantCulture) == term ? number : null;
+
+    private static string EscapeLike(string text) => text
+        .Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
+        .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
+        .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
+}
