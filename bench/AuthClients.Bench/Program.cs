@@ -155,7 +155,9 @@ async Task<List<(string Name, double P95)>> MeasurePagesAsync(string sourceDatab
     {
         ("first page, newest first", "admin/auth-clients"),
         ($"page {middle:N0} sorted by name", $"admin/auth-clients?sort=name&dir=asc&page={middle}"),
-        ("search \"4242\"", "admin/auth-clients?search=4242"),
+        ("search \"4242\" (20 matches)", "admin/auth-clients?search=4242"),
+        ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice"),
+        ("search \"ex\" (2 letters; 7 in 10 match)", "admin/auth-clients?search=ex"),
     })
     {
         Console.Error.WriteLine($"[list] {label} (load {Wrk.LoadAverage()})");

@@ -67,12 +67,12 @@ internal static class Seeder
         insert.CommandText = """
             INSERT INTO OpenIddictApplications
               (Id, Number, NormalizedName, PrimaryRedirectUri, CreatedAt, CreatedById, ProtectedSecret, ApplicationType, ClientId, ClientSecret,
-               ClientType, ConcurrencyToken, ConsentType, DisplayName, Permissions, RedirectUris, Requirements)
+               ClientType, ConcurrencyToken, ConsentType, DisplayName, Permissions, RedirectUris, Requirements, SearchText)
             VALUES ($id, $number, $normalized, $primary, $created, NULL, NULL, NULL, $clientId, $secret,
-               'confidential', $concurrency, 'explicit', $name, $permissions, $redirects, '[]')
+               'confidential', $concurrency, 'explicit', $name, $permissions, $redirects, '[]', $search)
             """;
         var p = new Dictionary<string, SqliteParameter>();
-        foreach (var name in new[] { "$id", "$number", "$normalized", "$primary", "$created", "$clientId", "$secret", "$concurrency", "$name", "$permissions", "$redirects" })
+        foreach (var name in new[] { "$id", "$number", "$normalized", "$primary", "$created", "$clientId", "$secret", "$concurrency", "$name", "$permissions", "$redirects", "$search" })
         {
             p[name] = insert.Parameters.Add(name, SqliteType.Text);
         }
@@ -97,6 +97,8 @@ internal static class Seeder
             p["$name"].Value = row.Name;
             p["$permissions"].Value = Permissions;
             p["$redirects"].Value = row.RedirectUri is null ? "[]" : $"[\"{row.RedirectUri}\"]";
+            // As AuthClientSearch.TextFor writes it; the app's triggers copy it into the trigram index.
+            p["$search"].Value = row.RedirectUri is null ? row.Name.ToUpperInvariant() : $"{row.Name}\n{row.RedirectUri}".ToUpperInvariant();
             await insert.ExecuteNonQueryAsync();
             ids.Add(clientId);
         }

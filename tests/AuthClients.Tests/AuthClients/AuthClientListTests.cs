@@ -150,6 +150,54 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task Search_AfterEditingNameAndRedirectUrl_FindsTheClientByTheNewOnesOnly()
+    {
+        var browser = await app.SignInAdminAsync();
+        var (oldTag, newTag) = (NewTag(), NewTag());
+        var id = await browser.CreateClientAsync($"{oldTag} before", authorizationCode: true, redirectUris: $"https://{oldTag}.example.com/cb");
+
+        var saved = await browser.EditClientAsync(id, $"{newTag} after", authorizationCode: true, clientCredentials: false,
+            redirectUris: $"https://{newTag}-site.example.com/cb\nhttps://second-{newTag}.example.com/cb");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        Assert.Empty((await browser.GetDocumentAsync(Search(oldTag))).Rows());
+        Assert.Equal([$"{newTag} after"], Names(await browser.GetDocumentAsync(Search($"{newTag} AFTER"))));
+        Assert.Equal([$"{newTag} after"], Names(await browser.GetDocumentAsync(Search($"{newTag}-site.example"))));
+        Assert.Equal([$"{newTag} after"], Names(await browser.GetDocumentAsync(Search($"second-{newTag}"))));
+    }
+
+    [Fact]
+    public async Task Search_AfterDeletingTheClient_FindsNothing()
+    {
+        var browser = await app.SignInAdminAsync();
+        var tag = NewTag();
+        var id = await browser.CreateClientAsync($"{tag} soon gone");
+        Assert.Equal([$"{tag} soon gone"], Names(await browser.GetDocumentAsync(Search(tag))));
+
+        await browser.DeleteClientAsync(id);
+
+        var page = await browser.GetDocumentAsync(Search(tag));
+        Assert.Empty(page.Rows());
+        Assert.Equal("Showing 0-0 of 0", page.Showing());
+    }
+
+    [Theory]
+    [InlineData("\"")]
+    [InlineData("\"\" OR *")]
+    [InlineData("NEAR(a b)")]
+    public async Task Search_WithQuotesOrQuerySyntax_MatchesTheTextLiterally(string syntax)
+    {
+        var browser = await app.SignInAdminAsync();
+        var tag = NewTag();
+        await browser.CreateClientAsync($"{tag} {syntax} literal");
+        await browser.CreateClientAsync($"{tag} other");
+
+        var page = await browser.GetDocumentAsync(Search($"{tag} {syntax}"));
+
+        Assert.Equal([$"{tag} {syntax} literal"], Names(page));
+    }
+
+    [Fact]
     public async Task Search_MatchesClientId()
     {
         await using var fresh = new AuthClientsAppFactory();
@@ -162,6 +210,23 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
         var page = await browser.GetDocumentAsync(Search("7"));
 
         Assert.Equal([("7", "client seven")], page.Rows().Select(r => (r.ClientId, r.Name)));
+    }
+
+    [Theory]
+    [InlineData("07")]
+    [InlineData("+7")]
+    [InlineData("7.0")]
+    public async Task Search_ForANumberWrittenOtherwise_DoesNotMatchTheClientId(string term)
+    {
+        await using var fresh = new AuthClientsAppFactory();
+        var browser = await fresh.SignInAdminAsync();
+        foreach (var name in new[] { "one", "two", "three", "four", "five", "six", "seven" })
+        {
+            await browser.CreateClientAsync($"client {name}");
+        }
+
+        Assert.Equal([("7", "client seven")], (await browser.GetDocumentAsync(Search("7"))).Rows().Select(r => (r.ClientId, r.Name)));
+        Assert.Empty((await browser.GetDocumentAsync(Search(term))).Rows());
     }
 
     [Fact]

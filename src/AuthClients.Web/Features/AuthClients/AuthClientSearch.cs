@@ -16,9 +16,10 @@ public sealed record AuthClientSearchResult(IQueryable<AuthClientApplication> Ma
 /// depends on the database, because a substring search cannot use an ordinary index:
 /// <list type="bullet">
 /// <item>PostgreSQL answers <c>LIKE '%term%'</c> from a pg_trgm trigram index (the model declares it).</item>
-/// <item>SQLite keeps an FTS5 trigram table, <c>AuthClientSearch</c>, filled by triggers (see the
-/// <c>AuthClientSearchText</c> migration). SQLite's planner cannot tell how many clients a
-/// <c>LIKE</c> will match, so this class asks the trigram table first and chooses the plan itself.</item>
+/// <item>SQLite keeps a narrow copy of the text, <c>AuthClientSearchTexts</c>, and an FTS5 trigram
+/// index over it, <c>AuthClientSearch</c>, both filled by triggers (see the <c>AuthClientSearchText</c>
+/// migration). SQLite's planner cannot tell how many clients a <c>LIKE</c> will match, so this
+/// class asks those tables first and chooses the plan itself.</item>
 /// <item>SQL Server scans the column (docs/performance.md says when that starts to matter).</item>
 /// </list>
 /// </summary>
@@ -44,27 +45,28 @@ public sealed class AuthClientSearch(AppDbContext db)
         var pattern = "%" + EscapeLike(upper) + "%";
         Expression<Func<AuthClientApplication, bool>> matches = a => a.Number == number || EF.Functions.Like(a.SearchText, pattern, LikeEscape);
 
-        // A trigram index holds runs of three characters: a shorter term can only be scanned for.
-        if (!db.Database.IsSqlite() || upper.EnumerateRunes().Count() < 3)
+        if (!db.Database.IsSqlite())
         {
             return new(clients.Where(matches), Total: null);
         }
 
-        // An FTS5 phrase in double quotes matches as a substring; a quote inside is doubled.
+        // A trigram index holds runs of three characters: shorter terms scan the narrow copy of the
+        // text instead of the wide client rows. An FTS5 phrase in double quotes matches as a
+        // substring; a quote inside is doubled.
         var phrase = "\"" + upper.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        var found = await db.Database
-            .SqlQuery<long>($"SELECT rowid AS Value FROM AuthClientSearch WHERE AuthClientSearch MATCH {phrase} LIMIT {SelectiveMatchLimit + 1}")
-            .ToListAsync(cancellationToken);
+        var matchingNumbers = upper.EnumerateRunes().Count() >= 3
+            ? db.Database.SqlQuery<long>($"SELECT rowid AS Value FROM AuthClientSearch WHERE AuthClientSearch MATCH {phrase}")
+            : db.Database.SqlQuery<long>($"SELECT Number AS Value FROM AuthClientSearchTexts WHERE instr(Text, {upper}) > 0");
+
+        var found = await matchingNumbers.Take(SelectiveMatchLimit + 1).ToListAsync(cancellationToken);
         if (found.Count <= SelectiveMatchLimit)
         {
             return new(clients.Where(a => found.Contains(a.Number) || a.Number == number), Total: null);
         }
 
-        // A broad term: the page comes from walking the sort order; counting through the trigram
-        // table avoids reading every client a second time.
-        var total = await db.Database
-            .SqlQuery<int>($"SELECT count(*) AS Value FROM AuthClientSearch WHERE AuthClientSearch MATCH {phrase}")
-            .SingleAsync(cancellationToken);
+        // A broad term: the page comes from walking the list in its sort order (matches are dense,
+        // so a page fills quickly); the count comes from the search tables, not the wide rows.
+        var total = await matchingNumbers.CountAsync(cancellationToken);
         if (number is not null && await clients.AnyAsync(a => a.Number == number && !EF.Functions.Like(a.SearchText, pattern, LikeEscape), cancellationToken))
         {
             total++;
