@@ -609,3 +609,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127174754_GroupConcurrencyStamp'
+)
+BEGIN
+    ALTER TABLE [Groups] ADD [ConcurrencyStamp] nvarchar(36) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127174754_GroupConcurrencyStamp'
+)
+BEGIN
+    UPDATE [Groups] SET [ConcurrencyStamp] = [Id];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261127174754_GroupConcurrencyStamp'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261127174754_GroupConcurrencyStamp', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -70,9 +70,9 @@ public sealed partial class GroupPageTests(AuthClientsAppFactory app) : IClassFi
         await app.CreateGroupAsync(name: taken);
         var renamed = $"Renamed {Guid.NewGuid():N}";
 
-        var saved = await admin.PostAsync($"{UserGroupPages.Groups}/{id}/edit", GroupForm(renamed, "New description"));
+        var saved = await admin.EditGroupAsync(app, id, renamed, "New description");
         Assert.Equal("The group was saved.", await admin.FollowStatusAsync(saved));
-        var refused = await admin.PostAsync($"{UserGroupPages.Groups}/{id}/edit", GroupForm(taken.ToLowerInvariant()));
+        var refused = await admin.EditGroupAsync(app, id, taken.ToLowerInvariant());
 
         Assert.Equal("A group with this name already exists. Name must be unique.", FieldError(await refused.Content.ReadAsStringAsync(), "Form.Name"));
         Assert.Equal(renamed, (await app.FindGroupAsync(id))!.Name);
@@ -148,13 +148,33 @@ public sealed partial class GroupPageTests(AuthClientsAppFactory app) : IClassFi
         var id = await app.CreateGroupAsync(permissions: [ViewAuthClients]);
 
         var list = await browser.GetStringAsync(UserGroupPages.Groups);
-        var edit = await browser.PostAsync($"{UserGroupPages.Groups}/{id}/edit", GroupForm("Hijacked"));
+        var edit = await browser.EditGroupAsync(app, id, "Hijacked");
         var delete = await browser.PostAsync($"{UserGroupPages.Groups}/{id}/delete", []);
 
         Assert.DoesNotContain($"/admin/groups/{id}/", list, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, edit.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
         Assert.NotEqual("Hijacked", (await app.FindGroupAsync(id))!.Name);
+    }
+
+    [Fact]
+    public async Task Edit_AfterSomeoneElseSaved_IsRefused_AndKeepsTheirChange()
+    {
+        var (first, second) = (await app.SignedInAsAdminAsync(), await app.SignedInAsAdminAsync());
+        var id = await app.CreateGroupAsync();
+        var openedByBoth = (await app.FindGroupAsync(id))!.ConcurrencyStamp;
+        var (theirs, mine) = ($"Theirs {Guid.NewGuid():N}", $"Mine {Guid.NewGuid():N}");
+
+        var firstSave = await first.PostAsync($"{UserGroupPages.Groups}/{id}/edit", GroupForm(theirs, "their description", openedByBoth));
+        var secondSave = await second.PostAsync($"{UserGroupPages.Groups}/{id}/edit", GroupForm(mine, "my description", openedByBoth));
+        var html = await secondSave.Content.ReadAsStringAsync();
+
+        Assert.Equal("The group was saved.", await first.FollowStatusAsync(firstSave));
+        Assert.Equal(HttpStatusCode.OK, secondSave.StatusCode);
+        Assert.Equal(["Someone else saved this group after you opened it. Reload to see their changes, then edit again."], SummaryErrors(html));
+        Assert.Contains(mine, html, StringComparison.Ordinal);
+        var group = (await app.FindGroupAsync(id))!;
+        Assert.Equal((theirs, "their description"), (group.Name, group.Description));
     }
 
     [Fact]

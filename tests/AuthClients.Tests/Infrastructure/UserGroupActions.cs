@@ -106,7 +106,8 @@ public static class UserGroupActions
         Get("groups: create page", [ViewGroups, CreateGroups], _ => $"{Groups}/create"),
         Post("groups: create", [ViewGroups, CreateGroups], _ => $"{Groups}/create", _ => UserGroupPages.GroupForm($"New group {Guid.NewGuid():N}")),
         Get("groups: edit page", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/edit"),
-        Post("groups: edit", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/edit", _ => UserGroupPages.GroupForm($"Renamed {Guid.NewGuid():N}", "Changed")),
+        new("groups: edit", [ViewGroups, EditGroups], IsPost: true, (client, t) =>
+            client.EditGroupAsync(t.App, t.GroupId, $"Renamed {Guid.NewGuid():N}", "Changed")),
         Get("groups: members page", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members?find=Test"),
         Post("groups: add member", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members/add", t => [new("userId", t.OutsiderId)]),
         Post("groups: remove member", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members/{t.MemberId}/remove", _ => []),

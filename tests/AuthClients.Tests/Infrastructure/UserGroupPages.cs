@@ -67,11 +67,16 @@ public static partial class UserGroupPages
         if (concurrencyStamp is not null) yield return new("Form.ConcurrencyStamp", concurrencyStamp);
     }
 
-    public static IEnumerable<KeyValuePair<string, string>> GroupForm(string name, string? description = null)
+    public static IEnumerable<KeyValuePair<string, string>> GroupForm(string name, string? description = null, string? concurrencyStamp = null)
     {
         yield return new("Form.Name", name);
         if (description is not null) yield return new("Form.Description", description);
+        if (concurrencyStamp is not null) yield return new("Form.ConcurrencyStamp", concurrencyStamp);
     }
+
+    /// <summary>Saves a group's name and description the way its edit page does: with the version the page showed.</summary>
+    public static async Task<HttpResponseMessage> EditGroupAsync(this HttpClient client, AuthClientsAppFactory app, string groupId, string name, string? description = null) =>
+        await client.PostAsync($"{Groups}/{groupId}/edit", GroupForm(name, description, (await app.FindGroupAsync(groupId))?.ConcurrencyStamp));
 
     /// <summary>Saves a user's permissions the way the tab does: with the concurrency stamp of the page.</summary>
     public static async Task<HttpResponseMessage> SaveUserPermissionsAsync(this HttpClient client, AuthClientsAppFactory app, string userId, IEnumerable<string> permissions, bool superAdmin = false) =>

@@ -32,6 +32,7 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         builder.Property(g => g.NormalizedName).HasMaxLength(255).IsRequired();
         builder.Property(g => g.Description).HasMaxLength(1000);
         builder.HasIndex(g => g.NormalizedName).IsUnique();
+        builder.Property(g => g.ConcurrencyStamp).HasMaxLength(36).IsRequired().IsConcurrencyToken();
         builder.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(g => g.Permissions).WithOne().HasForeignKey(p => p.GroupId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -12,6 +12,9 @@ public sealed class Group
 
     public string? Description { get; set; }
 
+    /// <summary>Changes on every save of the name or description, so that two editors cannot overwrite each other unseen.</summary>
+    public string ConcurrencyStamp { get; set; } = Guid.NewGuid().ToString();
+
     public List<GroupMember> Members { get; } = [];
 
     public List<GroupPermission> Permissions { get; } = [];

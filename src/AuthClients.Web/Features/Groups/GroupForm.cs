@@ -13,4 +13,7 @@ public sealed class GroupForm
     [Display(Name = "Description")]
     [StringLength(1000, ErrorMessage = "The Description may not be greater than 1000 characters.")]
     public string? Description { get; set; }
+
+    /// <summary>The version of the group the editor opened; a save against a newer one is refused.</summary>
+    public string? ConcurrencyStamp { get; set; }
 }

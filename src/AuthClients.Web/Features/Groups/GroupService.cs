@@ -14,6 +14,7 @@ namespace AuthClients.Web.Features.Groups;
 public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<GroupService> logger)
 {
     public const string NameTakenMessage = "A group with this name already exists. Name must be unique.";
+    public const string ConflictMessage = "Someone else saved this group after you opened it. Reload to see their changes, then edit again.";
     public const string DeleteOwnGroupMessage = "You cannot delete a group you belong to: it would change your own permissions.";
 
     public async Task<GroupPage> ListAsync(GroupListQuery query, Actor viewer, CancellationToken cancellationToken = default)
@@ -60,7 +61,7 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
         var header = await HeaderAsync(id, actor, cancellationToken);
         var form = await db.Groups.AsNoTracking()
             .Where(g => g.Id == id)
-            .Select(g => new GroupForm { Name = g.Name, Description = g.Description })
+            .Select(g => new GroupForm { Name = g.Name, Description = g.Description, ConcurrencyStamp = g.ConcurrencyStamp })
             .SingleOrDefaultAsync(cancellationToken);
         return header is null || form is null
             ? new Found<GroupDetails>(null, false)
@@ -98,6 +99,11 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
             return Refuse(actor, "edit a group that grants rights they do not hold", id);
         }
 
+        if (form.ConcurrencyStamp != group.ConcurrencyStamp)
+        {
+            return ChangeResult.Conflict;
+        }
+
         var name = form.Name!.Trim();
         var description = Clean(form.Description);
         if (await NameTakenAsync(name.ToUpperInvariant(), exceptId: id, cancellationToken))
@@ -125,6 +131,7 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
         }
 
         audit.Record(GroupAudit.Updated, GroupAudit.TargetType, id, changes);
+        group.ConcurrencyStamp = Guid.NewGuid().ToString();
         return await SaveNamedAsync(group, cancellationToken);
     }
 
@@ -195,6 +202,12 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
         {
             await db.SaveChangesAsync(cancellationToken);
             return ChangeResult.Saved(group.Id);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Saved or deleted by someone else between our read and our write.
+            db.ChangeTracker.Clear();
+            return await db.Groups.AnyAsync(g => g.Id == group.Id, CancellationToken.None) ? ChangeResult.Conflict : ChangeResult.NotFound;
         }
         catch (DbUpdateException)
         {

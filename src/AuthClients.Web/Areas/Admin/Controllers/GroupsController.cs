@@ -72,6 +72,9 @@ public sealed class GroupsController(GroupService groups) : Controller
                 return GoneToList();
             case ChangeStatus.Forbidden:
                 return Forbid();
+            case ChangeStatus.Conflict:
+                ModelState.AddModelError("", GroupService.ConflictMessage);
+                break;
         }
 
         ModelState.AddErrors(result);
