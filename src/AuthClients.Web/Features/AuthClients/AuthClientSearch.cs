@@ -20,7 +20,7 @@ public sealed record AuthClientSearchResult(IQueryable<AuthClientApplication> Ma
 /// index over it, <c>AuthClientSearch</c>, both filled by triggers (see the <c>AuthClientSearchText</c>
 /// migration). SQLite's planner cannot tell how many clients a <c>LIKE</c> will match, so this
 /// class asks those tables first and chooses the plan itself.</item>
-/// <item>SQL Server scans the column (docs/performance.md says when that starts to matter).</item>
+/// <item>SQL Server scans the column (not measured: there is no SQL Server on the development machine).</item>
 /// </list>
 /// </summary>
 public sealed class AuthClientSearch(AppDbContext db)
