@@ -33,8 +33,6 @@ internal sealed class AppInstance : IDisposable
 
     public DateTime StartedAt { get; }
 
-    public int ProcessId => _process.Id;
-
     public static AppInstance Start(string appDirectory, string databasePath, bool baseline, string logPath)
     {
         var port = FreeLoopbackPort();
@@ -79,8 +77,6 @@ internal sealed class AppInstance : IDisposable
             return 0;
         }
     }
-
-    public bool HasExited => _process.HasExited;
 
     public async Task WaitUntilAsync(Func<HttpClient, Task<bool>> ready, TimeSpan timeout)
     {

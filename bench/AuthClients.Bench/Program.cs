@@ -128,7 +128,6 @@ async Task<ServerFigures> MeasureServerAsync(string name, bool baseline)
     {
         Console.Error.WriteLine($"[{name}] cold start {i + 1} of 3");
         using var app = AppInstance.Start(settings.App, database, baseline, log);
-        using var http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         await app.WaitUntilAsync(async h => await Tokens.RequestAsync(h, clients[0]) is not null, TimeSpan.FromMinutes(1));
         coldStarts.Add(DateTime.UtcNow - app.StartedAt);
     }

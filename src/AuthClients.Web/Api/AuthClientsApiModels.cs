@@ -1,4 +1,5 @@
 using AuthClients.Web.Features.AuthClients;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Api;
 
@@ -14,7 +15,7 @@ public sealed class AuthClientRequest
     public IReadOnlyList<string> RedirectUris { get; set; } = [];
 
     /// <summary><c>confidential</c> (default) or <c>public</c>; fixed at creation.</summary>
-    public string ClientType { get; set; } = "confidential";
+    public string ClientType { get; set; } = ClientTypes.Confidential;
 
     /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
@@ -23,7 +24,7 @@ public sealed class AuthClientRequest
     public AuthClientForm ToForm(string? concurrencyToken = null) => new()
     {
         Name = Name,
-        IsPublic = ClientType == "public",
+        IsPublic = ClientType == ClientTypes.Public,
         EnableAuthorizationCode = GrantTypes.Contains("authorization_code"),
         EnableClientCredentials = GrantTypes.Contains("client_credentials"),
         EnablePassword = GrantTypes.Contains("password"),
@@ -51,11 +52,10 @@ public sealed record AuthClientResource(
 {
     public static AuthClientResource From(string clientId, AuthClientForm form) =>
         new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), form.Grants.Names().ToList(), form.Scopes,
-            form.IsPublic ? "public" : "confidential");
+            form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
 }
 
-/// <summary>Returned once, when a client is created or its secret regenerated.</summary>
-/// <summary>The client as created, with its secret (null for a public client).</summary>
+/// <summary>Returned once, when a client is created or its secret regenerated: the client, with its secret (null for a public client).</summary>
 public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientType, string? ClientSecret);
 
 public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);

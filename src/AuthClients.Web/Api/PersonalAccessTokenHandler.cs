@@ -66,11 +66,7 @@ public sealed class PersonalAccessTokenHandler(
         // A personal access token carries the user's whole API access; their permissions limit it.
         identity.AddClaim(new Claim(Claims.Private.Scope, OAuthScopes.AuthClientsRead));
         identity.AddClaim(new Claim(Claims.Private.Scope, OAuthScopes.AuthClientsWrite));
-        identity.AddClaims(user.Permissions.Select(p => new Claim(AppClaimTypes.Permission, p)));
-        if (user.IsSuperAdmin)
-        {
-            identity.AddClaim(new Claim(AppClaimTypes.SuperAdmin, "true"));
-        }
+        user.AddClaimsTo(identity);
 
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -36,11 +36,7 @@ internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptio
         var identity = new ClaimsIdentity(
             context.Principal!.Claims.Where(c => c.Type is not (AppClaimTypes.Permission or AppClaimTypes.SuperAdmin)),
             context.Principal.Identity!.AuthenticationType);
-        identity.AddClaims(current.Permissions.Select(p => new Claim(AppClaimTypes.Permission, p)));
-        if (current.IsSuperAdmin)
-        {
-            identity.AddClaim(new Claim(AppClaimTypes.SuperAdmin, "true"));
-        }
+        current.AddClaimsTo(identity);
 
         context.ReplacePrincipal(new ClaimsPrincipal(identity));
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using AuthClients.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,6 +9,16 @@ public sealed record UserAccess(bool IsActive, bool IsSuperAdmin, IReadOnlySet<s
 {
     /// <summary>Identity's security stamp: it changes on sign-out and password changes, ending older sessions.</summary>
     public string? SecurityStamp { get; init; }
+
+    /// <summary>The claims the permission policies read: one per permission, and the Super Admin flag.</summary>
+    public void AddClaimsTo(ClaimsIdentity identity)
+    {
+        identity.AddClaims(Permissions.Select(p => new Claim(AppClaimTypes.Permission, p)));
+        if (IsSuperAdmin)
+        {
+            identity.AddClaim(new Claim(AppClaimTypes.SuperAdmin, "true"));
+        }
+    }
 }
 
 /// <summary>

@@ -37,10 +37,6 @@ public sealed class BearerUserAccessHandler(IServiceProvider services) : IOpenId
             return;
         }
 
-        identity.AddClaims(current.Permissions.Select(p => new Claim(AppClaimTypes.Permission, p)));
-        if (current.IsSuperAdmin)
-        {
-            identity.AddClaim(new Claim(AppClaimTypes.SuperAdmin, "true"));
-        }
+        current.AddClaimsTo(identity);
     }
 }

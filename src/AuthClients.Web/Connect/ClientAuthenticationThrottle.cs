@@ -23,9 +23,10 @@ public sealed partial class ClientAuthenticationThrottle(TimeProvider clock, ILo
 
     public void RecordFailure(string? clientId, string? address)
     {
-        Increment(ClientKey(clientId));
-        Increment(AddressKey(address));
-        if (Count(ClientKey(clientId)) == FailuresPerClient || Count(AddressKey(address)) == FailuresPerAddress)
+        // Both counters move before either is compared: the log line fires once, at the threshold.
+        var perClient = Increment(ClientKey(clientId));
+        var perAddress = Increment(AddressKey(address));
+        if (perClient == FailuresPerClient || perAddress == FailuresPerAddress)
         {
             LogThrottled(logger, clientId ?? "(none)", address ?? "(unknown)", Window.TotalMinutes);
         }
@@ -55,11 +56,11 @@ public sealed partial class ClientAuthenticationThrottle(TimeProvider clock, ILo
 
     private int Count(string? key) => key is not null && _failures.TryGetValue(key, out Counter? counter) ? counter!.Value : 0;
 
-    private void Increment(string? key)
+    private int Increment(string? key)
     {
         if (key is null)
         {
-            return;
+            return 0;
         }
 
         var counter = _failures.GetOrCreate(key, entry =>
@@ -68,7 +69,7 @@ public sealed partial class ClientAuthenticationThrottle(TimeProvider clock, ILo
             entry.Size = 1;
             return new Counter();
         })!;
-        Interlocked.Increment(ref counter.Value);
+        return Interlocked.Increment(ref counter.Value);
     }
 
     private static string? ClientKey(string? clientId) => string.IsNullOrEmpty(clientId) ? null : "client:" + clientId;

@@ -28,8 +28,6 @@ public sealed class VerifiedTokenCache : IDisposable
         }
     }
 
-    public bool Enabled => _entries is not null;
-
     /// <summary>Before OpenIddict checks the signature: a token seen before gets a copy of its claims.</summary>
     public static OpenIddictValidationHandlerDescriptor LookupDescriptor { get; } =
         OpenIddictValidationHandlerDescriptor.CreateBuilder<ValidateTokenContext>()

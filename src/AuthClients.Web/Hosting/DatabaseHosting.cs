@@ -48,23 +48,9 @@ public static class DatabaseHosting
     {
         // The provider decides which services to register, so it is read and checked here,
         // before the container is built: a bad setting stops the app with a message naming it.
-        DatabaseOptions options;
-        try
-        {
-            options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        }
-        catch (InvalidOperationException unreadable)
-        {
-            // e.g. Database:MigrateOnStartup=yes: the binder's message names the setting.
-            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions), [unreadable.Message]);
-        }
-
-        options.ConnectionString = configuration.GetConnectionString("Default");
-        var problems = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions), problems.Select(p => p.ErrorMessage!));
-        }
+        // e.g. Database:MigrateOnStartup=yes: the binder's message names the setting.
+        var options = StartupOptions.Read<DatabaseOptions>(configuration, DatabaseOptions.Section, unreadable => unreadable.Message,
+            read => read.ConnectionString = configuration.GetConnectionString("Default"));
 
         var connectionString = options.ConnectionString!;
         EnsureReadable(connectionString, options.ParsedProvider);

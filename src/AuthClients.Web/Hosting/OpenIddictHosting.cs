@@ -63,7 +63,6 @@ public static class OpenIddictHosting
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
         services.AddHostedService<ServerKeyRotation>();
         services.AddSingleton<ClientAuthenticationThrottle>();
-        services.AddSingleton<ProtocolErrorHandler>();
 
         services.AddOpenIddict()
             .AddCore(options =>
@@ -149,25 +148,7 @@ public static class OpenIddictHosting
         return services;
     }
 
-    private static TokenPerformanceOptions ReadPerformanceOptions(IConfiguration configuration)
-    {
-        TokenPerformanceOptions options;
-        try
-        {
-            options = configuration.GetSection(TokenPerformanceOptions.Section).Get<TokenPerformanceOptions>() ?? new TokenPerformanceOptions();
-        }
-        catch (InvalidOperationException bad)
-        {
-            throw new OptionsValidationException(TokenPerformanceOptions.Section, typeof(TokenPerformanceOptions),
-                [$"{TokenPerformanceOptions.Section}: {bad.InnerException?.Message ?? bad.Message} (SecretHashing: HmacSha256 or Pbkdf2; AccessTokenAlgorithm: ES256 or RS256)."]);
-        }
-
-        var problems = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(TokenPerformanceOptions.Section, typeof(TokenPerformanceOptions), problems.Select(p => p.ErrorMessage!));
-        }
-
-        return options;
-    }
+    private static TokenPerformanceOptions ReadPerformanceOptions(IConfiguration configuration) =>
+        StartupOptions.Read<TokenPerformanceOptions>(configuration, TokenPerformanceOptions.Section, bad =>
+            $"{TokenPerformanceOptions.Section}: {bad.InnerException?.Message ?? bad.Message} (SecretHashing: HmacSha256 or Pbkdf2; AccessTokenAlgorithm: ES256 or RS256).");
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Groups;
@@ -7,6 +6,7 @@ using AuthClients.Web.Connect;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace AuthClients.Web.Hosting;
 
@@ -97,14 +97,14 @@ public static class WebHosting
 /// <c>[FromRoute]</c>. Otherwise MVC lets a posted field of the same name win over the URL, so a
 /// form posted to one client's address with an extra <c>id</c> field would act on another client.
 /// </summary>
-internal sealed partial class RouteParametersBindFromUrl : IActionModelConvention
+internal sealed class RouteParametersBindFromUrl : IActionModelConvention
 {
     public void Apply(ActionModel action)
     {
         var routeParameters = action.Selectors.Concat(action.Controller.Selectors)
             .Select(s => s.AttributeRouteModel?.Template)
             .OfType<string>()
-            .SelectMany(template => RouteParameterName().Matches(template).Select(m => m.Groups[1].Value))
+            .SelectMany(template => RoutePatternFactory.Parse(template).Parameters.Select(p => p.Name))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var parameter in action.Parameters.Where(p => routeParameters.Contains(p.ParameterName)))
         {
@@ -112,8 +112,4 @@ internal sealed partial class RouteParametersBindFromUrl : IActionModelConventio
             parameter.BindingInfo.BindingSource ??= BindingSource.Path;
         }
     }
-
-    // "{id}", "{id:int}", "{id?}", "{*path}": the name between the brace (and catch-all stars) and any constraint.
-    [GeneratedRegex(@"\{\**([A-Za-z_][A-Za-z0-9_]*)")]
-    private static partial Regex RouteParameterName();
 }

@@ -111,7 +111,7 @@ public sealed class UserDeleteTests(AuthClientsAppFactory app) : IClassFixture<A
         {
             var actor = new Actor("someone-else", IsSuperAdmin: true, new HashSet<string>());
 
-            var (result, _) = await app.WithServicesAsync(sp => sp.GetRequiredService<UserService>().DeleteAsync(lastId, actor));
+            var result = await app.WithServicesAsync(sp => sp.GetRequiredService<UserService>().DeleteAsync(lastId, actor));
 
             Assert.Equal(ChangeStatus.Invalid, result.Status);
             Assert.Equal(UserService.LastSuperAdminMessage, result.Errors!.Single().Value);

@@ -57,6 +57,10 @@ public sealed class AuthClientForm : IValidatableObject
     public GrantTypeChoices Grants =>
         new(EnableAuthorizationCode, EnableClientCredentials, EnablePassword, EnablePersonalAccessTokens);
 
+    /// <summary>A public client (no secret) may only use the authorization code grant, and must.</summary>
+    public bool GrantsFitClientType =>
+        !IsPublic || (EnableAuthorizationCode && !EnableClientCredentials && !EnablePassword && !EnablePersonalAccessTokens);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Grants.Any)
@@ -64,7 +68,7 @@ public sealed class AuthClientForm : IValidatableObject
             yield return new ValidationResult(AtLeastOneGrantMessage, [GrantTypesField]);
         }
 
-        if (IsPublic && (EnableClientCredentials || EnablePassword || EnablePersonalAccessTokens || !EnableAuthorizationCode))
+        if (!GrantsFitClientType)
         {
             yield return new ValidationResult(PublicClientGrantMessage, [GrantTypesField]);
         }

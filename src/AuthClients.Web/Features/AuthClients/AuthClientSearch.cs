@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-/// <summary>The clients a search matches, and their number when it was cheaper to count them on the way.</summary>
+/// <summary>The clients a search matches, and their number when the search tables already told it.</summary>
 public sealed record AuthClientSearchResult(IQueryable<AuthClientApplication> Matches, int? Total);
 
 /// <summary>
@@ -61,7 +61,13 @@ public sealed class AuthClientSearch(AppDbContext db)
         var found = await matchingNumbers.Take(SelectiveMatchLimit + 1).ToListAsync(cancellationToken);
         if (found.Count <= SelectiveMatchLimit)
         {
-            return new(clients.Where(a => found.Contains(a.Number) || a.Number == number), Total: null);
+            // The triggers keep one search row per client, so the matches are counted already.
+            if (number is { } clientNumber && !found.Contains(clientNumber) && await clients.AnyAsync(a => a.Number == clientNumber, cancellationToken))
+            {
+                found.Add(clientNumber);
+            }
+
+            return new(clients.Where(a => found.Contains(a.Number)), found.Count);
         }
 
         // A broad term: the page comes from walking the list in its sort order (matches are dense,

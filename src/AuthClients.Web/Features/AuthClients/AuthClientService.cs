@@ -94,7 +94,7 @@ public sealed class AuthClientService(
 
     public async Task<SaveResult> CreateAsync(AuthClientForm form, string? actorId, CancellationToken cancellationToken = default)
     {
-        var name = form.Name!.Trim();
+        var name = form.Name!;
         var normalizedName = name.ToUpperInvariant();
         var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
 
@@ -113,13 +113,11 @@ public sealed class AuthClientService(
         var application = new AuthClientApplication
         {
             Number = number.Number,
-            NormalizedName = normalizedName,
-            PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null,
-            SearchText = AuthClientSearch.TextFor(name, uris),
             CreatedAt = number.AllocatedAt,
             CreatedById = actorId,
             ProtectedSecret = secret is null ? null : secrets.Protect(secret),
         };
+        SetListColumns(application, name, normalizedName, uris);
         await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form, uris), cancellationToken);
 
         audit.Record(AuditActions.AuthClientCreated, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
@@ -176,12 +174,12 @@ public sealed class AuthClientService(
         // The client type is fixed at creation: a public client never gets a secret afterwards.
         var before = await ToFormAsync(application, cancellationToken);
         form.IsPublic = before.IsPublic;
-        if (form.IsPublic && (form.EnableClientCredentials || form.EnablePassword || form.EnablePersonalAccessTokens))
+        if (!form.GrantsFitClientType)
         {
             return SaveResult.Invalid(AuthClientForm.GrantTypesField, AuthClientForm.PublicClientGrantMessage);
         }
 
-        var name = form.Name!.Trim();
+        var name = form.Name!;
         var normalizedName = name.ToUpperInvariant();
         if (await NameTakenAsync(normalizedName, exceptId: id, cancellationToken))
         {
@@ -200,9 +198,7 @@ public sealed class AuthClientService(
         descriptor.Requirements.Clear();
         descriptor.Requirements.UnionWith(wanted.Requirements);
 
-        application.NormalizedName = normalizedName;
-        application.PrimaryRedirectUri = uris.Count > 0 ? uris[0] : null;
-        application.SearchText = AuthClientSearch.TextFor(name, uris);
+        SetListColumns(application, name, normalizedName, uris);
         audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before, form, uris));
 
         try
@@ -289,6 +285,14 @@ public sealed class AuthClientService(
         return true;
     }
 
+    /// <summary>The columns the list shows, sorts and searches on, derived from what OpenIddict stores as JSON.</summary>
+    private static void SetListColumns(AuthClientApplication application, string name, string normalizedName, IReadOnlyList<string> redirectUris)
+    {
+        application.NormalizedName = normalizedName;
+        application.PrimaryRedirectUri = redirectUris.Count > 0 ? redirectUris[0] : null;
+        application.SearchText = AuthClientSearch.TextFor(name, redirectUris);
+    }
+
     private Task<bool> NameTakenAsync(string normalizedName, string? exceptId, CancellationToken cancellationToken) =>
         db.AuthClients.AnyAsync(a => a.NormalizedName == normalizedName && a.Id != exceptId, cancellationToken);
 
@@ -327,9 +331,9 @@ public sealed class AuthClientService(
     private static Dictionary<string, FieldChange> Changes(AuthClientForm before, AuthClientForm after, IReadOnlyList<string> afterUris)
     {
         var changes = new Dictionary<string, FieldChange>();
-        if (before.Name != after.Name!.Trim())
+        if (before.Name != after.Name)
         {
-            changes["name"] = new(before.Name, after.Name.Trim());
+            changes["name"] = new(before.Name, after.Name);
         }
 
         var beforeUris = RedirectUriRules.Split(before.RedirectUris);

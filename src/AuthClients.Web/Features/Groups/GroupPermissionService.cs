@@ -33,7 +33,7 @@ public sealed class GroupPermissionService(AppDbContext db, GroupService groups,
 
     public async Task<ChangeResult> SaveAsync(string id, PermissionsForm form, Actor actor, CancellationToken cancellationToken = default)
     {
-        var group = await db.Groups.Include(g => g.Permissions).Include(g => g.Members).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
         if (group is null)
         {
             return ChangeResult.NotFound;
@@ -44,7 +44,7 @@ public sealed class GroupPermissionService(AppDbContext db, GroupService groups,
             return groups.Refuse(actor, "change the permissions of a group that grants rights they do not hold", id);
         }
 
-        if (!actor.IsSuperAdmin && group.Members.Any(m => m.UserId == actor.Id))
+        if (!actor.IsSuperAdmin && await db.GroupMembers.AnyAsync(m => m.GroupId == id && m.UserId == actor.Id, cancellationToken))
         {
             return groups.Refuse(actor, "change the permissions of a group they belong to", id);
         }

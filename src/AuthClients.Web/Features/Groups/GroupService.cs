@@ -136,22 +136,22 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
     }
 
     /// <summary>Deletes a group; its members lose the permissions it gave them on their next request.</summary>
-    public async Task<(ChangeResult Result, string? Name)> DeleteAsync(string id, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<ChangeResult> DeleteAsync(string id, Actor actor, CancellationToken cancellationToken = default)
     {
         var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
         if (group is null)
         {
-            return (ChangeResult.NotFound, null);
+            return ChangeResult.NotFound;
         }
 
         if (!MayChange(group, actor))
         {
-            return (Refuse(actor, "delete a group that grants rights they do not hold", id), group.Name);
+            return Refuse(actor, "delete a group that grants rights they do not hold", id);
         }
 
         if (!actor.IsSuperAdmin && await db.GroupMembers.AnyAsync(m => m.GroupId == id && m.UserId == actor.Id, cancellationToken))
         {
-            return (ChangeResult.Invalid("", DeleteOwnGroupMessage), group.Name);
+            return ChangeResult.Invalid("", DeleteOwnGroupMessage);
         }
 
         audit.Record(GroupAudit.Deleted, GroupAudit.TargetType, id, new Dictionary<string, FieldChange>
@@ -167,10 +167,10 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
         catch (DbUpdateConcurrencyException)
         {
             // Deleted by someone else in the meantime.
-            return (ChangeResult.NotFound, null);
+            return ChangeResult.NotFound;
         }
 
-        return (ChangeResult.Saved(id), group.Name);
+        return ChangeResult.Saved(id);
     }
 
     internal async Task<GroupHeader?> HeaderAsync(string id, Actor actor, CancellationToken cancellationToken)

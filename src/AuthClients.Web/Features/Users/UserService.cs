@@ -178,28 +178,28 @@ public sealed class UserService(
     }
 
     /// <summary>Deletes a user (never oneself, never the last active Super Admin); their permissions and memberships go with them.</summary>
-    public async Task<(ChangeResult Result, string? Name)> DeleteAsync(string id, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<ChangeResult> DeleteAsync(string id, Actor actor, CancellationToken cancellationToken = default)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null)
         {
-            return (ChangeResult.NotFound, null);
+            return ChangeResult.NotFound;
         }
 
         if (user.Id == actor.Id)
         {
-            return (ChangeResult.Invalid("", DeleteSelfMessage), user.FullName);
+            return ChangeResult.Invalid("", DeleteSelfMessage);
         }
 
         if (!await MayChangeAsync(user, actor, cancellationToken))
         {
-            return (Refuse(actor, "delete a user who holds rights they do not hold", id), user.FullName);
+            return Refuse(actor, "delete a user who holds rights they do not hold", id);
         }
 
         await using var transaction = await GuardSuperAdminsAsync(user, user is { IsSuperAdmin: true, IsActive: true }, cancellationToken);
         if (transaction is { Allowed: false })
         {
-            return (ChangeResult.Invalid("", LastSuperAdminMessage), user.FullName);
+            return ChangeResult.Invalid("", LastSuperAdminMessage);
         }
 
         audit.Record(UserAudit.Deleted, UserAudit.TargetType, user.Id, new Dictionary<string, FieldChange>
@@ -210,11 +210,11 @@ public sealed class UserService(
         var result = await users.DeleteAsync(user);
         if (!result.Succeeded)
         {
-            return (ChangeResult.NotFound, null);
+            return ChangeResult.NotFound;
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return (ChangeResult.Saved(id), user.FullName);
+        return ChangeResult.Saved(id);
     }
 
     /// <summary>

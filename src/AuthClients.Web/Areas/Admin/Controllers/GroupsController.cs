@@ -86,7 +86,7 @@ public sealed class GroupsController(GroupService groups) : Controller
     [Authorize(Policy = Permissions.Groups.DeleteKey)]
     public async Task<IActionResult> Delete(string id)
     {
-        var (result, _) = await groups.DeleteAsync(id, Actor.From(User), HttpContext.RequestAborted);
+        var result = await groups.DeleteAsync(id, Actor.From(User), HttpContext.RequestAborted);
         switch (result.Status)
         {
             case ChangeStatus.NotFound:

@@ -87,7 +87,7 @@ public sealed class UsersController(UserListService list, UserService users) : C
     [Authorize(Policy = Permissions.Users.DeleteKey)]
     public async Task<IActionResult> Delete(string id)
     {
-        var (result, _) = await users.DeleteAsync(id, Actor.From(User), HttpContext.RequestAborted);
+        var result = await users.DeleteAsync(id, Actor.From(User), HttpContext.RequestAborted);
         switch (result.Status)
         {
             case ChangeStatus.NotFound:
