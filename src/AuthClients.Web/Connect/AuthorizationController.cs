@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Claims;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -27,67 +28,87 @@ namespace AuthClients.Web.Connect;
 public sealed class AuthorizationController(IOpenIddictApplicationManager applications) : Controller
 {
     private const string ConsentAccept = "submit.Accept";
+    private const string ConsentDeny = "submit.Deny";
+    private const string SignOutConfirm = "submit.SignOut";
 
+    /// <summary>
+    /// The authorization endpoint, by GET or POST (OpenID Connect Core 3.1.2.1). It is a protocol
+    /// endpoint: the request comes from another site's page, with no anti-forgery token. The
+    /// user's decision on the consent page goes to <see cref="Accept"/> or <see cref="Deny"/>.
+    /// </summary>
     [AllowAnonymous]
-    [HttpGet("~/connect/authorize")]
-    [HttpPost("~/connect/authorize")]
+    [IgnoreAntiforgeryToken]
+    [HttpGet("~" + Routes.Authorize)]
+    [HttpPost("~" + Routes.Authorize)]
     public async Task<IActionResult> Authorize([FromServices] IOpenIddictAuthorizationManager authorizations, [FromServices] UserManager<AppUser> userManager)
     {
-        var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
-        var result = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (!result.Succeeded || request.HasPromptValue(PromptValues.Login))
+        var request = AuthorizationRequest();
+        var signedIn = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (!signedIn.Succeeded || request.HasPromptValue(PromptValues.Login))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
                 return Refuse(Errors.LoginRequired, "The user is not signed in.");
             }
 
-            // Sign in with the app's own page, then come back with the same parameters.
-            var parameters = Request.HasFormContentType ? Request.Form.Where(p => p.Key != "prompt").ToList() : Request.Query.Where(p => p.Key != "prompt").ToList();
-            return Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Request.Path + QueryString.Create(parameters) }, IdentityConstants.ApplicationScheme);
+            // A post from another site carries no SameSite=Lax session cookie: the same request by
+            // GET does, so a user who is signed in is not asked to sign in again.
+            return HttpMethods.IsPost(Request.Method) && !signedIn.Succeeded
+                ? Redirect(Request.PathBase + Request.Path + QueryString.Create(ProtocolParameters()))
+                : SignInFirst(ProtocolParameters().Where(p => p.Key != Parameters.Prompt));
         }
 
-        var user = await userManager.GetUserAsync(result.Principal!);
+        var user = await userManager.GetUserAsync(signedIn.Principal!);
         if (user is null || !user.IsActive)
         {
             return Refuse(Errors.LoginRequired, "The user is not allowed to sign in.");
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-        var applicationId = await applications.GetIdAsync(application);
-        var existing = await authorizations.FindAsync(user.Id, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes()).ToListAsync();
-
-        var consented = existing.Count > 0;
-        if (!consented)
+        var existing = await ExistingConsentAsync(authorizations, user, application, request);
+        if (existing is not null && !request.HasPromptValue(PromptValues.Consent))
         {
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                return Refuse(Errors.ConsentRequired, "The user has not consented yet.");
-            }
-
-            if (!Request.HasFormContentType || !Request.Form.ContainsKey(ConsentAccept))
-            {
-                if (Request.HasFormContentType && Request.Form.ContainsKey("submit.Deny"))
-                {
-                    return Refuse(Errors.AccessDenied, "The user denied the request.");
-                }
-
-                return View("Consent", new ConsentViewModel(
-                    await applications.GetLocalizedDisplayNameAsync(application) ?? request.ClientId!,
-                    request.GetScopes().Select(OAuthScopes.Describe).ToList(),
-                    request.GetParameters().Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString() ?? "")).ToList()));
-            }
+            return await IssueAsync(authorizations, user, application, request, existing);
         }
 
-        var identity = CreateUserIdentity(user, request.GetScopes());
-        var authorization = existing.LastOrDefault() ?? await authorizations.CreateAsync(
-            identity: identity,
-            subject: user.Id,
-            client: applicationId!,
-            type: AuthorizationTypes.Permanent,
-            scopes: identity.GetScopes());
-        identity.SetAuthorizationId(await authorizations.GetIdAsync(authorization));
-        return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Refuse(Errors.ConsentRequired, "The user has not consented yet.");
+        }
+
+        return View("Consent", new ConsentViewModel(
+            await applications.GetLocalizedDisplayNameAsync(application) ?? request.ClientId!,
+            request.GetScopes().Select(OAuthScopes.Describe).ToList(),
+            ProtocolParameters().ToList()));
+    }
+
+    /// <summary>The consent page's Allow button (anti-forgery checked, like every form of the app).</summary>
+    [AllowAnonymous]
+    [FormValueRequired(ConsentAccept)]
+    [HttpPost("~" + Routes.Authorize)]
+    public async Task<IActionResult> Accept([FromServices] IOpenIddictAuthorizationManager authorizations, [FromServices] UserManager<AppUser> userManager)
+    {
+        var request = AuthorizationRequest();
+        var signedIn = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = signedIn.Succeeded ? await userManager.GetUserAsync(signedIn.Principal!) : null;
+        if (user is null || !user.IsActive)
+        {
+            // Signed out (or deactivated) while the consent page was open: sign in, then consent again.
+            return SignInFirst(ProtocolParameters());
+        }
+
+        var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
+        return await IssueAsync(authorizations, user, application, request, await ExistingConsentAsync(authorizations, user, application, request));
+    }
+
+    /// <summary>The consent page's Deny button: back to the client with <c>access_denied</c>.</summary>
+    [AllowAnonymous]
+    [FormValueRequired(ConsentDeny)]
+    [HttpPost("~" + Routes.Authorize)]
+    public IActionResult Deny()
+    {
+        AuthorizationRequest();
+        return Refuse(Errors.AccessDenied, "The user denied the request.");
     }
 
     [AllowAnonymous]
@@ -172,14 +193,26 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         return Ok(claims);
     }
 
-    /// <summary>RP-initiated logout: asks first, so another site cannot sign the user out with a link.</summary>
+    /// <summary>
+    /// RP-initiated logout, by GET or POST: asks first, so another site cannot sign the user out
+    /// with a link. OpenIddict has checked any <c>post_logout_redirect_uri</c> against the client's
+    /// registered addresses before this runs.
+    /// </summary>
     [AllowAnonymous]
-    [HttpGet("~/connect/logout")]
-    public IActionResult Logout() => View("Logout", Request.Query.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString())).ToList());
+    [IgnoreAntiforgeryToken]
+    [HttpGet("~" + Routes.EndSession)]
+    [HttpPost("~" + Routes.EndSession)]
+    public IActionResult Logout()
+    {
+        var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        FormRedirects.AllowFormRedirectTo(HttpContext, request.PostLogoutRedirectUri);
+        return View("Logout", ProtocolParameters().ToList());
+    }
 
+    /// <summary>The logout page's Sign out button (anti-forgery checked).</summary>
     [AllowAnonymous]
-    [HttpPost("~/connect/logout")]
-    [ActionName(nameof(Logout))]
+    [FormValueRequired(SignOutConfirm)]
+    [HttpPost("~" + Routes.EndSession)]
     public async Task<IActionResult> LogoutConfirmed([FromServices] SignInManager<AppUser> signIn)
     {
         var users = signIn.UserManager;
@@ -190,7 +223,52 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         }
 
         await signIn.SignOutAsync();
+
+        // OpenIddict sends the browser to the validated post_logout_redirect_uri (with its state);
+        // without one, to this app's home page.
         return SignOut(new AuthenticationProperties { RedirectUri = "/" }, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The request OpenIddict validated; its redirect URI is the one origin this response's forms may end at.</summary>
+    private OpenIddictRequest AuthorizationRequest()
+    {
+        var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        FormRedirects.AllowFormRedirectTo(HttpContext, request.RedirectUri);
+        return request;
+    }
+
+    /// <summary>
+    /// The request's own parameters as they arrived (query or form), without the page's form
+    /// fields (the anti-forgery token and the buttons), to carry them through a page or a redirect.
+    /// </summary>
+    private IEnumerable<KeyValuePair<string, string?>> ProtocolParameters() =>
+        (Request.HasFormContentType ? Request.Form.AsEnumerable() : Request.Query.AsEnumerable())
+            .Where(p => p.Key is not (ConsentAccept or ConsentDeny or SignOutConfirm) && !p.Key.StartsWith("__", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.Select(value => new KeyValuePair<string, string?>(p.Key, value)));
+
+    /// <summary>Sign in with the app's own page, then come back to the authorization endpoint with the same parameters.</summary>
+    private ChallengeResult SignInFirst(IEnumerable<KeyValuePair<string, string?>> parameters) =>
+        Challenge(new AuthenticationProperties { RedirectUri = Request.PathBase + Routes.Authorize + QueryString.Create(parameters) }, IdentityConstants.ApplicationScheme);
+
+    private async Task<object?> ExistingConsentAsync(IOpenIddictAuthorizationManager authorizations, AppUser user, object application, OpenIddictRequest request)
+    {
+        var applicationId = await applications.GetIdAsync(application);
+        var existing = await authorizations.FindAsync(user.Id, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, request.GetScopes()).ToListAsync();
+        return existing.LastOrDefault();
+    }
+
+    /// <summary>Issues the code for the user, under their permanent consent (created now when there is none).</summary>
+    private async Task<Microsoft.AspNetCore.Mvc.SignInResult> IssueAsync(IOpenIddictAuthorizationManager authorizations, AppUser user, object application, OpenIddictRequest request, object? consent)
+    {
+        var identity = CreateUserIdentity(user, request.GetScopes());
+        consent ??= await authorizations.CreateAsync(
+            identity: identity,
+            subject: user.Id,
+            client: (await applications.GetIdAsync(application))!,
+            type: AuthorizationTypes.Permanent,
+            scopes: identity.GetScopes());
+        identity.SetAuthorizationId(await authorizations.GetIdAsync(consent));
+        return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static ClaimsIdentity CreateUserIdentity(AppUser user, ImmutableArray<string> scopes)
@@ -230,4 +308,4 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         }), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 }
 
-public sealed record ConsentViewModel(string ClientName, IReadOnlyList<string> Scopes, IReadOnlyList<KeyValuePair<string, string>> Parameters);
+public sealed record ConsentViewModel(string ClientName, IReadOnlyList<string> Scopes, IReadOnlyList<KeyValuePair<string, string?>> Parameters);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AuthClients.Web.Connect;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -21,7 +22,7 @@ public sealed class SignInForm
 }
 
 [Route("account")]
-public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users) : Controller
+public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInContinuation continuation) : Controller
 {
     /// <summary>
     /// One message for unknown email, wrong password, inactive and locked accounts, so the page
@@ -32,12 +33,17 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
 
     [AllowAnonymous]
     [HttpGet("login")]
-    public IActionResult Login(string? returnUrl) => View(new SignInForm { ReturnUrl = returnUrl });
+    public async Task<IActionResult> Login(string? returnUrl)
+    {
+        await continuation.AllowClientRedirectAsync(HttpContext, returnUrl);
+        return View(new SignInForm { ReturnUrl = returnUrl });
+    }
 
     [AllowAnonymous]
     [HttpPost("login")]
     public async Task<IActionResult> Login(SignInForm form)
     {
+        await continuation.AllowClientRedirectAsync(HttpContext, form.ReturnUrl);
         if (!ModelState.IsValid)
         {
             return View(form);

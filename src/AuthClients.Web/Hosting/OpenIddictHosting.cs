@@ -63,6 +63,7 @@ public static class OpenIddictHosting
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
         services.AddHostedService<ServerKeyRotation>();
         services.AddSingleton<ClientAuthenticationThrottle>();
+        services.AddScoped<SignInContinuation>();
 
         services.AddOpenIddict()
             .AddCore(options =>
@@ -79,12 +80,12 @@ public static class OpenIddictHosting
                     options.SetIssuer(settings.Issuer);
                 }
 
-                options.SetAuthorizationEndpointUris("connect/authorize")
-                    .SetTokenEndpointUris("connect/token")
-                    .SetIntrospectionEndpointUris("connect/introspect")
-                    .SetRevocationEndpointUris("connect/revoke")
-                    .SetUserInfoEndpointUris("connect/userinfo")
-                    .SetEndSessionEndpointUris("connect/logout")
+                options.SetAuthorizationEndpointUris(Routes.Authorize[1..])
+                    .SetTokenEndpointUris(Routes.Token[1..])
+                    .SetIntrospectionEndpointUris(Routes.Introspect[1..])
+                    .SetRevocationEndpointUris(Routes.Revoke[1..])
+                    .SetUserInfoEndpointUris(Routes.UserInfo[1..])
+                    .SetEndSessionEndpointUris(Routes.EndSession[1..])
                     .SetConfigurationEndpointUris(".well-known/openid-configuration", ".well-known/oauth-authorization-server");
 
                 options.AllowClientCredentialsFlow()

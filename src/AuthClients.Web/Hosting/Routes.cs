@@ -11,4 +11,12 @@ public static class Routes
     public const string Users = "/admin/users";
     public const string Groups = "/admin/groups";
     public const string Profile = "/profile";
+
+    // The OAuth / OpenID Connect endpoints (OpenIddict takes them without the leading slash).
+    public const string Authorize = "/connect/authorize";
+    public const string Token = "/connect/token";
+    public const string Introspect = "/connect/introspect";
+    public const string Revoke = "/connect/revoke";
+    public const string UserInfo = "/connect/userinfo";
+    public const string EndSession = "/connect/logout";
 }
