@@ -113,7 +113,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, form);
         var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
         Response.Headers.CacheControl = "no-store";
-        var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
+        var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
         return status == StatusCodes.Status201Created
             ? Created($"/{Prefix}/auth-clients/{resource.ClientId}", body)
             : Ok(body);
@@ -131,6 +131,11 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         foreach (var unknown in request.UnknownGrantTypes())
         {
             results.Add(new ValidationResult($"Unknown grant type '{unknown}'.", [AuthClientForm.GrantTypesField]));
+        }
+
+        foreach (var (field, message) in request.UnsplittableUris())
+        {
+            results.Add(new ValidationResult(message, [field]));
         }
 
         foreach (var unknown in request.UnknownScopes())
@@ -173,6 +178,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     {
         nameof(AuthClientForm.Name) => "name",
         nameof(AuthClientForm.RedirectUris) => "redirect_uris",
+        nameof(AuthClientForm.PostLogoutRedirectUris) => "post_logout_redirect_uris",
         AuthClientForm.GrantTypesField => "grant_types",
         _ => formField,
     };

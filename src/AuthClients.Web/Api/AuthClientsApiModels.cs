@@ -14,6 +14,9 @@ public sealed class AuthClientRequest
 
     public IReadOnlyList<string> RedirectUris { get; set; } = [];
 
+    /// <summary>Where the client may send its user after signing out; same rules as <see cref="RedirectUris"/>.</summary>
+    public IReadOnlyList<string> PostLogoutRedirectUris { get; set; } = [];
+
     /// <summary><c>confidential</c> (default) or <c>public</c>; fixed at creation.</summary>
     public string ClientType { get; set; } = ClientTypes.Confidential;
 
@@ -30,10 +33,21 @@ public sealed class AuthClientRequest
         EnablePassword = GrantTypes.Contains("password"),
         EnablePersonalAccessTokens = GrantTypes.Contains("personal_access_tokens"),
         RedirectUris = string.Join('\n', RedirectUris),
+        PostLogoutRedirectUris = string.Join('\n', PostLogoutRedirectUris),
         ScopeAuthClientsRead = Scopes.Contains(Connect.OAuthScopes.AuthClientsRead),
         ScopeAuthClientsWrite = Scopes.Contains(Connect.OAuthScopes.AuthClientsWrite),
         ConcurrencyToken = concurrencyToken,
     };
+
+    /// <summary>
+    /// Entries the form's one-per-line text would change: a line break would make two URIs of
+    /// one, and surrounding spaces would be trimmed away. An API caller gets them refused instead.
+    /// </summary>
+    public IEnumerable<(string Field, string Message)> UnsplittableUris() =>
+        RedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientForm.RedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces."))
+            .Concat(PostLogoutRedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientForm.PostLogoutRedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces.")));
+
+    private static bool IsNotOneLine(string uri) => uri.Contains('\n', StringComparison.Ordinal) || uri.Trim() != uri;
 
     public IEnumerable<string> UnknownScopes() =>
         Scopes.Except([Connect.OAuthScopes.AuthClientsRead, Connect.OAuthScopes.AuthClientsWrite], StringComparer.Ordinal);
@@ -46,17 +60,18 @@ public sealed record AuthClientResource(
     string ClientId,
     string Name,
     IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> PostLogoutRedirectUris,
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
     string ClientType)
 {
     public static AuthClientResource From(string clientId, AuthClientForm form) =>
-        new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), form.Grants.Names().ToList(), form.Scopes,
-            form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
+        new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), RedirectUriRules.Split(form.PostLogoutRedirectUris),
+            form.Grants.Names().ToList(), form.Scopes, form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
 }
 
 /// <summary>Returned once, when a client is created or its secret regenerated: the client, with its secret (null for a public client).</summary>
-public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientType, string? ClientSecret);
+public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientType, string? ClientSecret);
 
 public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);
 

@@ -7,6 +7,7 @@ public sealed class AuthClientForm : IValidatableObject
 {
     public const string GrantTypesField = "GrantTypes";
     public const string AtLeastOneGrantMessage = "The Auth-Client must have at least 1 item chosen.";
+    public const string RedirectRequiredMessage = "The Redirect field is required.";
     public const string PublicClientGrantMessage = "A public client has no secret: it can only use the authorization code grant (with PKCE).";
 
     [Display(Name = "Name")]
@@ -46,6 +47,13 @@ public sealed class AuthClientForm : IValidatableObject
     [Display(Name = "Redirect URL")]
     public string? RedirectUris { get; set; }
 
+    /// <summary>
+    /// Where the client may send its user back after signing out (RP-initiated logout); one URL per
+    /// line, optional, with the same rules as <see cref="RedirectUris"/>.
+    /// </summary>
+    [Display(Name = RedirectUriRules.PostLogoutLabel)]
+    public string? PostLogoutRedirectUris { get; set; }
+
     /// <summary>The version the editor started from; a save from an older version is refused.</summary>
     public string? ConcurrencyToken { get; set; }
 
@@ -73,31 +81,21 @@ public sealed class AuthClientForm : IValidatableObject
             yield return new ValidationResult(PublicClientGrantMessage, [GrantTypesField]);
         }
 
-        // Redirect URLs serve the authorization code grant only. With it off the field is hidden and
-        // its text is not saved, so it is not checked either: an error there could not be seen or fixed.
+        // Redirect URLs serve the authorization code grant only. With it off the fields are hidden and
+        // their text is not saved, so it is not checked either: an error there could not be seen or fixed.
         if (!EnableAuthorizationCode)
         {
             yield break;
         }
 
-        var uris = RedirectUriRules.Split(RedirectUris);
-        if (uris.Count == 0)
+        foreach (var problem in RedirectUriRules.Problems(RedirectUris, RedirectUriRules.RedirectLabel, RedirectRequiredMessage))
         {
-            yield return new ValidationResult("The Redirect field is required.", [nameof(RedirectUris)]);
+            yield return new ValidationResult(problem, [nameof(RedirectUris)]);
         }
 
-        if (uris.Count > RedirectUriRules.MaxCount)
+        foreach (var problem in RedirectUriRules.Problems(PostLogoutRedirectUris, RedirectUriRules.PostLogoutLabel, requiredMessage: null))
         {
-            yield return new ValidationResult($"At most {RedirectUriRules.MaxCount} redirect URLs are allowed.", [nameof(RedirectUris)]);
-        }
-
-        foreach (var uri in uris)
-        {
-            if (RedirectUriRules.Check(uri) is { } problem)
-            {
-                var where = uris.Count > 1 ? $"{uri}: " : "";
-                yield return new ValidationResult(where + problem, [nameof(RedirectUris)]);
-            }
+            yield return new ValidationResult(problem, [nameof(PostLogoutRedirectUris)]);
         }
     }
 }

@@ -75,6 +75,7 @@ public sealed class AuthClientService(
             EnablePassword = grants.Password,
             EnablePersonalAccessTokens = grants.PersonalAccessTokens,
             RedirectUris = string.Join('\n', uris),
+            PostLogoutRedirectUris = string.Join('\n', await manager.GetPostLogoutRedirectUrisAsync(application, cancellationToken)),
             IsPublic = await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken),
             ScopeAuthClientsRead = permissions.Contains(Permissions.Prefixes.Scope + OAuthScopes.AuthClientsRead),
             ScopeAuthClientsWrite = permissions.Contains(Permissions.Prefixes.Scope + OAuthScopes.AuthClientsWrite),
@@ -96,7 +97,7 @@ public sealed class AuthClientService(
     {
         var name = form.Name!;
         var normalizedName = name.ToUpperInvariant();
-        var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
+        var (uris, logoutUris) = RegisteredUris(form);
 
         // On SQLite this begins IMMEDIATE: concurrent creations queue here instead of failing later.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -118,12 +119,13 @@ public sealed class AuthClientService(
             ProtectedSecret = secret is null ? null : secrets.Protect(secret),
         };
         SetListColumns(application, name, normalizedName, uris);
-        await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form, uris), cancellationToken);
+        await manager.PopulateAsync(application, Describe(number.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), name, form, uris, logoutUris), cancellationToken);
 
         audit.Record(AuditActions.AuthClientCreated, TargetType, application.ClientId!, new Dictionary<string, FieldChange>
         {
             ["name"] = new(null, name),
             ["redirect_uris"] = new(null, uris),
+            ["post_logout_redirect_uris"] = new(null, logoutUris),
             ["grant_types"] = new(null, form.Grants.Names().ToList()),
             ["scopes"] = new(null, form.Scopes),
             ["client_type"] = new(null, form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential),
@@ -186,20 +188,22 @@ public sealed class AuthClientService(
             return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
         }
 
-        var uris = form.EnableAuthorizationCode ? RedirectUriRules.Split(form.RedirectUris) : [];
+        var (uris, logoutUris) = RegisteredUris(form);
         var descriptor = new OpenIddictApplicationDescriptor();
         await manager.PopulateAsync(descriptor, application, cancellationToken);
-        var wanted = Describe(application.ClientId!, name, form, uris);
+        var wanted = Describe(application.ClientId!, name, form, uris, logoutUris);
         descriptor.DisplayName = wanted.DisplayName;
         descriptor.RedirectUris.Clear();
         descriptor.RedirectUris.UnionWith(wanted.RedirectUris);
+        descriptor.PostLogoutRedirectUris.Clear();
+        descriptor.PostLogoutRedirectUris.UnionWith(wanted.PostLogoutRedirectUris);
         descriptor.Permissions.Clear();
         descriptor.Permissions.UnionWith(wanted.Permissions);
         descriptor.Requirements.Clear();
         descriptor.Requirements.UnionWith(wanted.Requirements);
 
         SetListColumns(application, name, normalizedName, uris);
-        audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before, form, uris));
+        audit.Record(AuditActions.AuthClientUpdated, TargetType, application.ClientId!, Changes(before, form, uris, logoutUris));
 
         try
         {
@@ -307,7 +311,16 @@ public sealed class AuthClientService(
             _ => clients.OrderByDescending(a => a.Number),
         };
 
-    private static OpenIddictApplicationDescriptor Describe(string clientId, string name, AuthClientForm form, IReadOnlyList<string> redirectUris)
+    /// <summary>
+    /// The redirect and post-logout redirect URIs to store, in canonical form: what the endpoints
+    /// compare. They serve the authorization code grant only; without it none are kept.
+    /// </summary>
+    private static (IReadOnlyList<string> Redirect, IReadOnlyList<string> PostLogout) RegisteredUris(AuthClientForm form) =>
+        form.EnableAuthorizationCode
+            ? (RedirectUriRules.Normalize(form.RedirectUris), RedirectUriRules.Normalize(form.PostLogoutRedirectUris))
+            : ([], []);
+
+    private static OpenIddictApplicationDescriptor Describe(string clientId, string name, AuthClientForm form, IReadOnlyList<string> redirectUris, IReadOnlyList<string> postLogoutRedirectUris)
     {
         var grants = form.Grants;
         var descriptor = new OpenIddictApplicationDescriptor
@@ -320,6 +333,7 @@ public sealed class AuthClientService(
         descriptor.Permissions.UnionWith(grants.ToPermissions(form.IsPublic));
         descriptor.Permissions.UnionWith(form.Scopes.Select(scope => Permissions.Prefixes.Scope + scope));
         descriptor.RedirectUris.UnionWith(redirectUris.Select(u => new Uri(u, UriKind.Absolute)));
+        descriptor.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris.Select(u => new Uri(u, UriKind.Absolute)));
         if (grants.AuthorizationCode)
         {
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
@@ -328,7 +342,7 @@ public sealed class AuthClientService(
         return descriptor;
     }
 
-    private static Dictionary<string, FieldChange> Changes(AuthClientForm before, AuthClientForm after, IReadOnlyList<string> afterUris)
+    private static Dictionary<string, FieldChange> Changes(AuthClientForm before, AuthClientForm after, IReadOnlyList<string> afterUris, IReadOnlyList<string> afterLogoutUris)
     {
         var changes = new Dictionary<string, FieldChange>();
         if (before.Name != after.Name)
@@ -340,6 +354,12 @@ public sealed class AuthClientService(
         if (!beforeUris.SequenceEqual(afterUris))
         {
             changes["redirect_uris"] = new(beforeUris, afterUris);
+        }
+
+        var beforeLogoutUris = RedirectUriRules.Split(before.PostLogoutRedirectUris);
+        if (!beforeLogoutUris.SequenceEqual(afterLogoutUris))
+        {
+            changes["post_logout_redirect_uris"] = new(beforeLogoutUris, afterLogoutUris);
         }
 
         var beforeGrants = before.Grants.Names().ToList();

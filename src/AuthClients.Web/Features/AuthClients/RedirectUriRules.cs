@@ -1,61 +1,115 @@
 namespace AuthClients.Web.Features.AuthClients;
 
 /// <summary>
-/// What a registered redirect URI must look like (RFC 6749 3.1.2, RFC 9700 2.6): absolute, https
-/// (plain http only on loopback), no fragment, no wildcard, no user info.
+/// What a registered redirect (or post-logout redirect) URI must look like (RFC 6749 3.1.2,
+/// RFC 9700 2.6): a clean absolute URI, https (plain http only on loopback), no fragment, no
+/// wildcard, no user info. What is accepted is stored in its canonical form
+/// (<see cref="Canonical"/>), the form the authorization endpoint compares character by character.
 /// </summary>
 public static class RedirectUriRules
 {
     public const int MaxLength = 2000;
     public const int MaxCount = 20;
+    public const string RedirectLabel = "Redirect URL";
+    public const string PostLogoutLabel = "Post-logout Redirect URL";
 
-    /// <summary>Splits the form's text area: one URL per line, blank lines ignored.</summary>
+    /// <summary>Splits the form's text area: one URL per line, surrounding spaces and blank lines ignored.</summary>
     public static IReadOnlyList<string> Split(string? text) =>
         (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The URIs to store: each in its canonical form, once. Call it only on text that passed <see cref="Check"/>.</summary>
+    public static IReadOnlyList<string> Normalize(string? text) =>
+        Split(text).Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Lower-case scheme and host, no default port, dot segments resolved, percent-encoding as
+    /// .NET writes it: <c>HTTPS://App.Example.com:443/a/../cb</c> is <c>https://app.example.com/cb</c>.
+    /// </summary>
+    public static string Canonical(string uri) => new Uri(uri, UriKind.Absolute).AbsoluteUri;
+
     /// <returns>A message for the person who typed it, or null when the URI is acceptable.</returns>
-    public static string? Check(string uri)
+    public static string? Check(string uri, string label = RedirectLabel)
     {
         if (uri.Length > MaxLength)
         {
-            return $"The Redirect URL may not be greater than {MaxLength} characters.";
+            return $"The {label} may not be greater than {MaxLength} characters.";
+        }
+
+        // Anything outside printable ASCII is refused rather than guessed at: browsers and Uri
+        // silently drop or re-encode tabs, line breaks and Unicode, so what was typed would not
+        // be what is compared (or what lands in a Location header).
+        if (uri.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return $"The {label} must not contain spaces, tabs, line breaks or control characters (percent-encode a space as %20).";
+        }
+
+        if (uri.Any(c => c > '~'))
+        {
+            return $"The {label} must be plain ASCII: write an international host name in its xn-- form and percent-encode other characters.";
+        }
+
+        if (uri.Contains('\\', StringComparison.Ordinal))
+        {
+            return $"The {label} must not contain a backslash (\\).";
         }
 
         if (uri.Contains('*', StringComparison.Ordinal))
         {
-            return "The Redirect URL must not contain a wildcard (*).";
+            return $"The {label} must not contain a wildcard (*).";
         }
 
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || uri.StartsWith('/'))
         {
-            return "The Redirect URL must be an absolute URL, such as https://app.example.com/callback.";
+            return $"The {label} must be an absolute URL, such as https://app.example.com/callback.";
         }
 
-        if (parsed.Scheme == Uri.UriSchemeHttp && !IsLoopback(parsed))
+        if (parsed.Scheme != Uri.UriSchemeHttps && !(parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback))
         {
-            return "The Redirect URL must use https; http is allowed only for localhost, 127.0.0.1 and [::1].";
+            return $"The {label} must use https; http is allowed only for localhost, 127.0.0.1 and [::1].";
         }
 
-        if (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp)
+        // "https:/evil.com" parses, with a host Uri guessed: only "scheme://host" is accepted as written.
+        if (!uri.StartsWith(parsed.Scheme + "://", StringComparison.OrdinalIgnoreCase) || parsed.Host.Length == 0)
         {
-            return "The Redirect URL must use https; http is allowed only for localhost, 127.0.0.1 and [::1].";
+            return $"The {label} must be an absolute URL, such as https://app.example.com/callback.";
         }
 
         if (uri.Contains('#', StringComparison.Ordinal))
         {
-            return "The Redirect URL must not contain a fragment (#).";
+            return $"The {label} must not contain a fragment (#).";
         }
 
-        if (!string.IsNullOrEmpty(parsed.UserInfo))
+        if (uri.Contains('@', StringComparison.Ordinal) && !string.IsNullOrEmpty(parsed.UserInfo))
         {
-            return "The Redirect URL must not contain a user name or password.";
+            return $"The {label} must not contain a user name or password.";
         }
 
         return null;
     }
 
-    // Uri.IsLoopback is true for "localhost" and loopback addresses (127.0.0.0/8, [::1]) only.
-    private static bool IsLoopback(Uri uri) => uri.IsLoopback;
+    /// <summary>Every problem of a text area of URIs, each prefixed with its URI when there are several.</summary>
+    /// <param name="requiredMessage">The message when there is none, or null when none is fine.</param>
+    public static IEnumerable<string> Problems(string? text, string label, string? requiredMessage)
+    {
+        var uris = Split(text);
+        if (requiredMessage is not null && uris.Count == 0)
+        {
+            yield return requiredMessage;
+        }
+
+        if (uris.Count > MaxCount)
+        {
+            yield return $"At most {MaxCount} {label}s are allowed.";
+        }
+
+        foreach (var uri in uris)
+        {
+            if (Check(uri, label) is { } problem)
+            {
+                yield return (uris.Count > 1 ? $"{uri}: " : "") + problem;
+            }
+        }
+    }
 }
