@@ -12,6 +12,12 @@ public static class AdminPages
     public static async Task SignInAsync(this IPage page, string email = BrowserAppFactory.AdminEmail, string password = BrowserAppFactory.AdminPassword)
     {
         await page.GotoAsync("/");
+        await page.SignInHereAsync(email, password);
+    }
+
+    /// <summary>Fills and posts the sign-in page the browser is on (such as one an OAuth client sent it to).</summary>
+    public static async Task SignInHereAsync(this IPage page, string email = BrowserAppFactory.AdminEmail, string password = BrowserAppFactory.AdminPassword)
+    {
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);

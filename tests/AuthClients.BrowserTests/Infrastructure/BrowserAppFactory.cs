@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AuthClients.Web.Features.AuthClients;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -35,6 +36,20 @@ public sealed class BrowserAppFactory : WebApplicationFactory<Program>
 
     /// <summary>Log entries at Error level or above, as "Category: message".</summary>
     public ConcurrentQueue<string> LoggedErrors { get; } = new();
+
+    /// <summary>Registers a client as the Auth Clients page would, and returns its Client ID and secret (null for a public client).</summary>
+    public async Task<(string ClientId, string? Secret)> CreateClientAsync(AuthClientForm form)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var clients = scope.ServiceProvider.GetRequiredService<AuthClientService>();
+        var result = await clients.CreateAsync(form, actorId: null);
+        if (result.Status != SaveStatus.Saved)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors?.Select(e => e.Value) ?? []));
+        }
+
+        return ((await clients.GetClientIdAsync(result.Id!))!, await clients.RevealSecretAsync(result.Id!));
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
