@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using AuthClients.BrowserTests.Infrastructure;
+using AuthClients.Web.Features.AuthClients;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -26,6 +27,36 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : IAsyncLifetime
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Authorize" })).ToBeVisibleAsync();
         await Expect(Page.GetByText("/api/1.0/auth-clients").First).ToBeVisibleAsync();
         Assert.False(_session.PageProblems.Any(p => p.Contains("CSP", StringComparison.Ordinal)), string.Join("\n", _session.PageProblems));
+    }
+
+    [Fact]
+    public async Task ApiDocumentation_AuthorizeWithClientCredentials_ThenTryItOutCallsTheApi()
+    {
+        var (clientId, secret) = await _session.App.CreateClientAsync(new AuthClientForm
+        {
+            Name = "Swagger Explorer",
+            EnableClientCredentials = true,
+            ScopeAuthClientsRead = true,
+        });
+        await Page.GotoAsync("/api/documentation");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Authorize", Exact = true }).ClickAsync();
+        var dialog = Page.Locator(".dialog-ux"); // Swagger UI's modal has no dialog role
+        await dialog.GetByLabel("client_id:").FillAsync(clientId);
+        await dialog.GetByLabel("client_secret:").FillAsync(secret!);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Apply given OAuth2 credentials" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).Or(dialog.GetByRole(AriaRole.Button, new() { Name = "Logout" }))).ToBeVisibleAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).First.ClickAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "GET /api/1.0/auth-clients", Exact = true }).ClickAsync();
+        var list = Page.Locator(".opblock.is-open");
+        await list.GetByRole(AriaRole.Button, new() { Name = "Try it out" }).ClickAsync();
+        await list.GetByRole(AriaRole.Button, new() { Name = "Execute" }).ClickAsync();
+
+        var live = list.Locator(".live-responses-table td.response-col_status:not(.col_header)");
+        await Expect(live).ToHaveTextAsync("200");
+        await Expect(list.Locator(".live-responses-table")).ToContainTextAsync("Swagger Explorer");
+        Assert.Empty(_session.PageProblems);
     }
 
     [Fact]
