@@ -1,0 +1,115 @@
+using System.Net;
+using AuthClients.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace AuthClients.Tests.Connect;
+
+/// <summary>
+/// The authorization endpoint as a protocol endpoint (GET and POST, no anti-forgery token) apart
+/// from the consent decision (anti-forgery checked), and the one other origin each page's CSP lets
+/// its forms end at. The browser side of the same is proven in Chromium (RelyingPartyFlowTests).
+/// </summary>
+public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
+{
+    private const string ClientOrigin = "http://localhost"; // RegisteredClients.RedirectUri's origin
+
+    [Fact]
+    public async Task AuthorizationRequestByPost_SignedOut_ContinuesAsGet_ThenAsksToSignIn()
+    {
+        var (driver, _) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+
+        var posted = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(AuthorizeParameters(driver)));
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var continued = posted.Headers.Location!.OriginalString;
+        Assert.StartsWith("/connect/authorize?", continued, StringComparison.Ordinal);
+        Assert.Equal(driver.State, QueryHelpers.ParseQuery(new Uri("http://x" + continued).Query)["state"].ToString());
+        var signIn = await browser.GetAsync(continued);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.StartsWith("/account/login", signIn.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthorizationRequestByPost_SignedIn_ShowsConsent_WhoseFormMayEndOnlyAtTheClient()
+    {
+        var (driver, email) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+
+        var consent = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(AuthorizeParameters(driver)));
+
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        Assert.Contains("to access your account", await consent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal($"form-action 'self' {ClientOrigin}", FormAction(consent));
+    }
+
+    [Theory]
+    [InlineData("submit.Accept")]
+    [InlineData("submit.Deny")]
+    public async Task ConsentDecision_WithoutAntiforgeryToken_Is400_AndSendsNothingToTheClient(string button)
+    {
+        var (driver, email) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+
+        var decision = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent([.. AuthorizeParameters(driver), new(button, "x")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, decision.StatusCode);
+        Assert.Null(decision.Headers.Location);
+    }
+
+    [Fact]
+    public async Task SignInPage_ContinuingAnAuthorizationRequest_AllowsThatClientsRedirectOrigin_AndNothingElse()
+    {
+        var (driver, _) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        var challenge = await browser.GetAsync(driver.AuthorizeUrl());
+        var signInUrl = challenge.Headers.Location!.PathAndQuery;
+
+        var signInPage = await browser.GetAsync(signInUrl);
+        var wrongPassword = await browser.PostFormAsync(signInUrl, "/account/login", [
+            new("Email", "nobody@example.test"), new("Password", "wrong password"),
+            new("ReturnUrl", QueryHelpers.ParseQuery(challenge.Headers.Location.Query)["ReturnUrl"].ToString())]);
+
+        Assert.Equal($"form-action 'self' {ClientOrigin}", FormAction(signInPage));
+        Assert.Equal(HttpStatusCode.OK, wrongPassword.StatusCode);
+        Assert.Equal($"form-action 'self' {ClientOrigin}", FormAction(wrongPassword));
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/callback")] // not registered for the client
+    [InlineData("http://localhost/callback/other")]
+    [InlineData("")]
+    public async Task SignInPage_WithAReturnUrlNamingAnUnregisteredRedirect_KeepsTheStrictPolicy(string redirectUri)
+    {
+        var (driver, _) = await ArrangeAsync();
+        var returnUrl = driver.AuthorizeUrl(redirectUri: redirectUri);
+
+        var page = await app.CreateBrowser().GetAsync("/account/login?ReturnUrl=" + Uri.EscapeDataString(returnUrl));
+
+        Assert.Equal("form-action 'self'", FormAction(page));
+    }
+
+    [Fact]
+    public async Task PlainPages_KeepTheStrictPolicy()
+    {
+        var browser = app.CreateBrowser();
+
+        Assert.Equal("form-action 'self'", FormAction(await browser.GetAsync("/account/login")));
+        Assert.Equal("form-action 'self'", FormAction(await browser.GetAsync("/account/login?ReturnUrl=%2Fadmin%2Fauth-clients")));
+    }
+
+    private async Task<(AuthorizationCodeDriver Driver, string Email)> ArrangeAsync()
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        return (new AuthorizationCodeDriver(app.CreateBrowser(), client), await app.CreateUserAsync());
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> AuthorizeParameters(AuthorizationCodeDriver driver) =>
+        QueryHelpers.ParseQuery(new Uri("http://x" + driver.AuthorizeUrl()).Query).Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString()));
+
+    private static string FormAction(HttpResponseMessage response) =>
+        response.Headers.GetValues("Content-Security-Policy").Single().Split(';', StringSplitOptions.TrimEntries)
+            .Single(d => d.StartsWith("form-action", StringComparison.Ordinal));
+}
