@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
-using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace AuthClients.Tests.AuthClients;
@@ -204,29 +201,8 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
         Assert.NotEmpty(messages.EnumerateArray().Select(m => m.GetString()));
     }
 
-    private async Task<string> WriterTokenAsync()
-    {
-        var client = await app.RegisterClientAsync(scopes: ["auth_clients.read", "auth_clients.write"]);
-        var token = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            Scope = "auth_clients.read auth_clients.write",
-        });
-        Assert.False(token.IsError, token.Raw);
-        return token.AccessToken!;
-    }
+    private Task<string> WriterTokenAsync() => app.ClientTokenAsync(_http, "auth_clients.read", "auth_clients.write");
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null) =>
+        _http.SendWithTokenAsync(method, url, token, body);
 }

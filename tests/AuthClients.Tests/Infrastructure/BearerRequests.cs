@@ -1,14 +1,40 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Duende.IdentityModel.Client;
 
 namespace AuthClients.Tests.Infrastructure;
 
 public static class BearerRequests
 {
     /// <summary><c>GET /api/1.0/me</c> with <paramref name="accessToken"/> as the bearer token, as any API consumer calls it.</summary>
-    public static async Task<HttpResponseMessage> GetMeAsync(this HttpClient http, string accessToken)
+    public static Task<HttpResponseMessage> GetMeAsync(this HttpClient http, string accessToken) =>
+        http.SendWithTokenAsync(HttpMethod.Get, "/api/1.0/me", accessToken);
+
+    /// <summary>An API call with a bearer token and, when given, a JSON body.</summary>
+    public static async Task<HttpResponseMessage> SendWithTokenAsync(this HttpClient http, HttpMethod method, string url, string accessToken, object? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/1.0/me");
+        using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
         return await http.SendAsync(request);
+    }
+
+    /// <summary>Registers a client with these scopes and returns a client-credentials access token for all of them.</summary>
+    public static async Task<string> ClientTokenAsync(this AuthClientsAppFactory app, HttpClient http, params string[] scopes)
+    {
+        var client = await app.RegisterClientAsync(scopes: scopes);
+        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            Scope = string.Join(' ', scopes),
+        });
+        Assert.False(token.IsError, token.Raw);
+        return token.AccessToken!;
     }
 }
