@@ -49,7 +49,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
             return invalid;
         }
 
-        var result = await clients.CreateAsync(form, User.GetUserId(), HttpContext.RequestAborted);
+        var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
         if (result.Status != SaveStatus.Saved)
         {
             return ProblemFor(result);
@@ -77,7 +77,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
             return invalid;
         }
 
-        var result = await clients.UpdateAsync(id!, form, HttpContext.RequestAborted);
+        var result = await clients.UpdateAsync(id!, form, User.GrantableScopes(), HttpContext.RequestAborted);
         return result.Status == SaveStatus.Saved
             ? Ok(AuthClientResource.From(clientId, (await clients.GetFormAsync(id!, HttpContext.RequestAborted))!))
             : ProblemFor(result);
@@ -99,6 +99,12 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     public async Task<IActionResult> RegenerateSecret(string clientId)
     {
         var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
+        var scopes = id is null ? null : await clients.GetScopesAsync(id, HttpContext.RequestAborted);
+        if (scopes is not null && !User.MayTakeSecretOf(scopes))
+        {
+            return Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(scopes), statusCode: StatusCodes.Status403Forbidden);
+        }
+
         if (id is null || !await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
         {
             return NotFoundProblem(clientId);
@@ -158,6 +164,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     {
         SaveStatus.Conflict => Problem(title: AuthClientService.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
         SaveStatus.NotFound => Problem(title: "This auth client no longer exists.", statusCode: StatusCodes.Status404NotFound),
+        SaveStatus.Forbidden => Problem(title: result.Errors![0].Value, statusCode: StatusCodes.Status403Forbidden),
         _ => (ObjectResult)ValidationProblemFor(result),
     };
 
@@ -180,6 +187,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         nameof(AuthClientForm.RedirectUris) => "redirect_uris",
         nameof(AuthClientForm.PostLogoutRedirectUris) => "post_logout_redirect_uris",
         AuthClientForm.GrantTypesField => "grant_types",
+        AuthClientForm.ScopesField => "scopes",
         _ => formField,
     };
 }

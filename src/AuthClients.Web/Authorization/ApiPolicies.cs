@@ -1,4 +1,3 @@
-using AuthClients.Web.Connect;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Abstractions;
 
@@ -18,31 +17,24 @@ public static class ApiPolicies
     public const string DeleteAuthClients = "api:" + Permissions.AuthClients.DeleteKey;
 
     public static AuthorizationBuilder AddApiPolicies(this AuthorizationBuilder builder) => builder
-        .AddPolicy(ReadAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.View, OAuthScopes.AuthClientsRead)))
-        .AddPolicy(CreateAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.Create, OAuthScopes.AuthClientsWrite)))
-        .AddPolicy(EditAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.Edit, OAuthScopes.AuthClientsWrite)))
-        .AddPolicy(DeleteAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.Delete, OAuthScopes.AuthClientsWrite)));
+        .AddPolicy(ReadAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.View)))
+        .AddPolicy(CreateAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.Create)))
+        .AddPolicy(EditAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.Edit)))
+        .AddPolicy(DeleteAuthClients, p => p.AddRequirements(new ApiAccessRequirement(Permissions.AuthClients.Delete)));
 }
 
-public sealed class ApiAccessRequirement(Permission permission, string scope) : IAuthorizationRequirement
+/// <summary>Met by a bearer token whose scope gives the action (<see cref="ScopeRights"/>) and, for a person's token, whose person holds it.</summary>
+public sealed class ApiAccessRequirement(Permission permission) : IAuthorizationRequirement
 {
     public Permission Permission { get; } = permission;
-
-    public string Scope { get; } = scope;
 }
 
 internal sealed class ApiAccessHandler : AuthorizationHandler<ApiAccessRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ApiAccessRequirement requirement)
     {
-        var user = context.User;
-        var allowed = user.HasScope(requirement.Scope) && user.GetClaim(AppClaimTypes.SubjectKind) switch
-        {
-            SubjectKinds.Client => true,
-            SubjectKinds.User => user.Can(requirement.Permission),
-            _ => false,
-        };
-        if (allowed)
+        // Only bearer tokens carry a subject kind: a page's cookie never passes an API policy.
+        if (context.User.GetClaim(AppClaimTypes.SubjectKind) is not null && context.User.Holds(requirement.Permission))
         {
             context.Succeed(requirement);
         }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using OpenIddict.Abstractions;
 
 namespace AuthClients.Web.Authorization;
 
@@ -24,7 +25,10 @@ internal sealed class PermissionAuthorizationHandler : AuthorizationHandler<Perm
 
 public static class PermissionClaimsPrincipalExtensions
 {
-    public static string? GetUserId(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
+    /// <summary>The person acting: from the page's cookie, or the <c>sub</c> of a token issued to a person (null for a client's own token).</summary>
+    public static string? GetUserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier)
+        ?? (user.GetClaim(AppClaimTypes.SubjectKind) == SubjectKinds.User ? user.GetClaim(OpenIddictConstants.Claims.Subject) : null);
 
     public static bool IsSuperAdmin(this ClaimsPrincipal user) =>
         user.HasClaim(AppClaimTypes.SuperAdmin, "true");

@@ -11,6 +11,9 @@ public static class OAuthScopes
     public const string AuthClientsRead = "auth_clients.read";
     public const string AuthClientsWrite = "auth_clients.write";
 
+    /// <summary>The scopes that give rights in this application's API (see Authorization.ScopeRights).</summary>
+    public static readonly string[] Api = [AuthClientsRead, AuthClientsWrite];
+
     public static readonly string[] All =
         [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, AuthClientsRead, AuthClientsWrite];
 

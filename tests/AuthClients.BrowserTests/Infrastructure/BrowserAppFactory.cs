@@ -1,3 +1,4 @@
+using AuthClients.Web.Connect;
 using System.Collections.Concurrent;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.AspNetCore.Hosting;
@@ -42,7 +43,7 @@ public sealed class BrowserAppFactory : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         var clients = scope.ServiceProvider.GetRequiredService<AuthClientService>();
-        var result = await clients.CreateAsync(form, actorId: null);
+        var result = await clients.CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
         if (result.Status != SaveStatus.Saved)
         {
             throw new InvalidOperationException(string.Join("; ", result.Errors?.Select(e => e.Value) ?? []));

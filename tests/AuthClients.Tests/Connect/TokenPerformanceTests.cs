@@ -119,7 +119,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
             var clients = services.GetRequiredService<AuthClientService>();
             var form = (await clients.GetFormAsync(client.Id))!;
             form.EnableClientCredentials = false;
-            Assert.Equal(SaveStatus.Saved, (await clients.UpdateAsync(client.Id, form)).Status);
+            Assert.Equal(SaveStatus.Saved, (await clients.UpdateAsync(client.Id, form, OAuthScopes.Api.ToHashSet())).Status);
         });
 
         Assert.Equal("unauthorized_client", (await TokenAsync(_http, client.ClientId, client.Secret)).ErrorCode());
@@ -214,7 +214,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var clients = scope.ServiceProvider.GetRequiredService<AuthClientService>();
-        var result = await clients.CreateAsync(new AuthClientForm { Name = $"client-{Guid.NewGuid():N}", EnableClientCredentials = true }, actorId: null);
+        var result = await clients.CreateAsync(new AuthClientForm { Name = $"client-{Guid.NewGuid():N}", EnableClientCredentials = true }, actorId: null, OAuthScopes.Api.ToHashSet());
         var secret = await clients.RevealSecretAsync(result.Id!);
         var clientId = await clients.GetClientIdAsync(result.Id!);
         return new RegisteredClient(result.Id!, clientId!, secret!);

@@ -1,3 +1,4 @@
+using AuthClients.Web.Connect;
 using System.Text.Json;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
@@ -25,7 +26,7 @@ public static class AppStore
         var id = await app.WithServicesAsync(async services =>
         {
             var form = new AuthClientForm { Name = name, EnableClientCredentials = true };
-            var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null);
+            var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
             Assert.Equal(SaveStatus.Saved, result.Status);
             return result.Id!;
         });

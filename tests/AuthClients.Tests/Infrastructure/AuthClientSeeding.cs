@@ -1,3 +1,4 @@
+using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +20,7 @@ public static class AuthClientSeeding
                 EnableClientCredentials = redirectUris is null,
                 RedirectUris = redirectUris,
             };
-            var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null);
+            var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
             Assert.Equal(SaveStatus.Saved, result.Status);
         });
 }

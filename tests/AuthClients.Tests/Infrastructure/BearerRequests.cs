@@ -24,15 +24,18 @@ public static class BearerRequests
     }
 
     /// <summary>Registers a client with these scopes and returns a client-credentials access token for all of them.</summary>
-    public static async Task<string> ClientTokenAsync(this AuthClientsAppFactory app, HttpClient http, params string[] scopes)
+    public static async Task<string> ClientTokenAsync(this AuthClientsAppFactory app, HttpClient http, params string[] scopes) =>
+        await http.RequestClientCredentialsTokenAsync(await app.RegisterClientAsync(scopes: scopes), string.Join(' ', scopes));
+
+    /// <summary>A client-credentials access token of <paramref name="client"/> for <paramref name="scope"/> (space-separated).</summary>
+    public static async Task<string> RequestClientCredentialsTokenAsync(this HttpClient http, RegisteredClient client, string scope)
     {
-        var client = await app.RegisterClientAsync(scopes: scopes);
         var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
             Address = "/connect/token",
             ClientId = client.ClientId,
             ClientSecret = client.Secret,
-            Scope = string.Join(' ', scopes),
+            Scope = scope,
         });
         Assert.False(token.IsError, token.Raw);
         return token.AccessToken!;

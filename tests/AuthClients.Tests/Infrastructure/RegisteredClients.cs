@@ -1,3 +1,4 @@
+using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
@@ -19,7 +20,8 @@ public static class RegisteredClients
         bool password = false,
         string? name = null,
         string[]? scopes = null,
-        bool isPublic = false)
+        bool isPublic = false,
+        bool personalAccessTokens = false)
     {
         var form = new AuthClientForm
         {
@@ -27,6 +29,7 @@ public static class RegisteredClients
             EnableClientCredentials = clientCredentials,
             EnableAuthorizationCode = authorizationCode,
             EnablePassword = password,
+            EnablePersonalAccessTokens = personalAccessTokens,
             RedirectUris = authorizationCode ? RedirectUri : null,
             IsPublic = isPublic,
             ScopeAuthClientsRead = scopes?.Contains("auth_clients.read") == true,
@@ -35,7 +38,7 @@ public static class RegisteredClients
         return await app.WithServicesAsync(async services =>
         {
             var clients = services.GetRequiredService<AuthClientService>();
-            var result = await clients.CreateAsync(form, actorId: null);
+            var result = await clients.CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
             Assert.Equal(SaveStatus.Saved, result.Status);
             var secret = await clients.RevealSecretAsync(result.Id!);
             var manager = services.GetRequiredService<IOpenIddictApplicationManager>();

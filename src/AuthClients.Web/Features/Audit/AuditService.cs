@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using System.Text.Json;
+using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Features.Audit;
 
@@ -20,12 +23,12 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
     public void Record(string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null)
     {
         var http = httpContextAccessor.HttpContext;
-        var user = http?.User;
+        var (actorId, actorName) = ActorOf(http?.User);
         db.AuditRecords.Add(new AuditRecord
         {
             OccurredAt = clock.GetUtcNow().UtcDateTime,
-            ActorId = user?.FindFirstValue(ClaimTypes.NameIdentifier),
-            ActorName = user?.Identity?.Name ?? "system",
+            ActorId = actorId,
+            ActorName = actorName,
             IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
             Action = action,
             TargetType = targetType,
@@ -33,6 +36,30 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
             Changes = changes is { Count: > 0 } ? JsonSerializer.Serialize(changes, ChangesJson) : null,
         });
     }
+
+    /// <summary>
+    /// Who acts, whatever the credential: the signed-in person (page cookie), the person behind a
+    /// token (its <c>sub</c>, with the client they used), or a client acting as itself (its Client ID,
+    /// never its display name, which anyone with Edit can change).
+    /// </summary>
+    private static (string? Id, string Name) ActorOf(ClaimsPrincipal? user)
+    {
+        if (user?.Identity?.IsAuthenticated != true)
+        {
+            return (null, "system");
+        }
+
+        var clientId = user.GetClaim(Claims.ClientId);
+        return user.GetClaim(AppClaimTypes.SubjectKind) switch
+        {
+            SubjectKinds.Client => (ClientActorPrefix + clientId, $"client {clientId}"),
+            SubjectKinds.User => (user.GetUserId(), $"{user.GetClaim(Claims.Email) ?? user.GetUserId()} (through client {clientId})"),
+            _ => (user.GetUserId(), user.Identity.Name ?? user.GetUserId() ?? "unknown"),
+        };
+    }
+
+    /// <summary>An audit record's actor id for a client acting as itself: <c>client:</c> and its Client ID.</summary>
+    public const string ClientActorPrefix = "client:";
 }
 
 /// <summary>The actions written to the audit trail.</summary>

@@ -6,6 +6,7 @@ namespace AuthClients.Web.Features.AuthClients;
 public sealed class AuthClientForm : IValidatableObject
 {
     public const string GrantTypesField = "GrantTypes";
+    public const string ScopesField = "Scopes";
     public const string AtLeastOneGrantMessage = "The Auth-Client must have at least 1 item chosen.";
     public const string RedirectRequiredMessage = "The Redirect field is required.";
     public const string PublicClientGrantMessage = "A public client has no secret: it can only use the authorization code grant (with PKCE).";

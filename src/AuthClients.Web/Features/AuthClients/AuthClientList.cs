@@ -31,7 +31,8 @@ public sealed record AuthClientListItem(
     string? Redirect,
     int MoreRedirects,
     bool HasSecret,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    IReadOnlyList<string> Scopes);
 
 public sealed record AuthClientPage(
     AuthClientListQuery Query,

@@ -10,7 +10,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-public enum SaveStatus { Saved, Invalid, NotFound, Conflict }
+public enum SaveStatus { Saved, Invalid, NotFound, Conflict, Forbidden }
 
 /// <summary>The outcome of a write: field errors go next to their fields on the form.</summary>
 public sealed record SaveResult(SaveStatus Status, string? Id = null, IReadOnlyList<KeyValuePair<string, string>>? Errors = null)
@@ -50,12 +50,13 @@ public sealed class AuthClientService(
         var rows = await Sorted(clients, query)
             .Skip((page - 1) * pageSize)
             .Take(pageSize)
-            .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt })
+            .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt, a.Permissions })
             .ToListAsync(cancellationToken);
 
         var items = rows.Select(r => new AuthClientListItem(
             r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
-            Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt)).ToList();
+            Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt,
+            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? []))).ToList();
         return new AuthClientPage(query, items, total.Value, page);
     }
 
@@ -83,6 +84,19 @@ public sealed class AuthClientService(
         };
     }
 
+    /// <summary>The API scopes the client holds, or null when it does not exist: taking its secret hands over their rights.</summary>
+    public async Task<IReadOnlyList<string>?> GetScopesAsync(string id, CancellationToken cancellationToken = default) =>
+        await manager.FindByIdAsync(id, cancellationToken) is { } application
+            ? ApiScopes(await manager.GetPermissionsAsync(application, cancellationToken))
+            : null;
+
+    /// <summary>The API scopes among a client's OpenIddict permissions (<c>scp:auth_clients.read</c>, ...).</summary>
+    private static List<string> ApiScopes(IEnumerable<string> permissions) =>
+        permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+            .Select(p => p[Permissions.Prefixes.Scope.Length..])
+            .Where(OAuthScopes.Api.Contains)
+            .ToList();
+
     /// <summary>The internal id of the client with this public Client ID (the API addresses clients by Client ID).</summary>
     public Task<string?> FindIdAsync(string clientId, CancellationToken cancellationToken = default) =>
         db.AuthClients.AsNoTracking().Where(a => a.ClientId == clientId).Select(a => a.Id).SingleOrDefaultAsync(cancellationToken);
@@ -93,8 +107,14 @@ public sealed class AuthClientService(
     public Task<string?> GetNameAsync(string id, CancellationToken cancellationToken = default) =>
         db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => a.DisplayName).SingleOrDefaultAsync(cancellationToken);
 
-    public async Task<SaveResult> CreateAsync(AuthClientForm form, string? actorId, CancellationToken cancellationToken = default)
+    /// <param name="grantableScopes">The scopes the actor holds the rights of (<c>ScopeRights.GrantableScopes</c>): no other may be given.</param>
+    public async Task<SaveResult> CreateAsync(AuthClientForm form, string? actorId, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
     {
+        if (RefusedScopeChange([], form.Scopes, grantableScopes) is { } refused)
+        {
+            return refused;
+        }
+
         var name = form.Name!;
         var normalizedName = name.ToUpperInvariant();
         var (uris, logoutUris) = RegisteredUris(form);
@@ -160,7 +180,8 @@ public sealed class AuthClientService(
         return new SaveResult(SaveStatus.Saved, application.Id);
     }
 
-    public async Task<SaveResult> UpdateAsync(string id, AuthClientForm form, CancellationToken cancellationToken = default)
+    /// <param name="grantableScopes">The scopes the actor holds the rights of: the others may be neither added nor removed.</param>
+    public async Task<SaveResult> UpdateAsync(string id, AuthClientForm form, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
     {
         var application = await manager.FindByIdAsync(id, cancellationToken);
         if (application is null)
@@ -179,6 +200,11 @@ public sealed class AuthClientService(
         if (!form.GrantsFitClientType)
         {
             return SaveResult.Invalid(AuthClientForm.GrantTypesField, AuthClientForm.PublicClientGrantMessage);
+        }
+
+        if (RefusedScopeChange(before.Scopes, form.Scopes, grantableScopes) is { } refused)
+        {
+            return refused;
         }
 
         var name = form.Name!;
@@ -287,6 +313,15 @@ public sealed class AuthClientService(
         audit.Record(AuditActions.AuthClientSecretRegenerated, TargetType, application.ClientId!);
         await manager.UpdateAsync(application, secret, cancellationToken);
         return true;
+    }
+
+    /// <summary>A change to a scope whose rights the actor does not hold (checklist 38), refused with the reason.</summary>
+    private static SaveResult? RefusedScopeChange(IReadOnlyList<string> before, IReadOnlyList<string> after, IReadOnlySet<string> grantable)
+    {
+        var changed = before.Except(after).Concat(after.Except(before)).Where(scope => !grantable.Contains(scope)).ToList();
+        return changed.Count == 0
+            ? null
+            : new SaveResult(SaveStatus.Forbidden, Errors: [new(AuthClientForm.ScopesField, $"You cannot add or remove the scope {string.Join(", ", changed)}. {Authorization.ScopeRights.Missing(changed)}")]);
     }
 
     /// <summary>The columns the list shows, sorts and searches on, derived from what OpenIddict stores as JSON.</summary>

@@ -36,7 +36,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return View("Form", AuthClientFormViewModel.ForCreate(form));
         }
 
-        var result = await clients.CreateAsync(form, User.GetUserId(), HttpContext.RequestAborted);
+        var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
         if (ShowErrors(result))
         {
             return View("Form", AuthClientFormViewModel.ForCreate(form));
@@ -63,7 +63,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return View("Form", AuthClientFormViewModel.ForEdit(id, form));
         }
 
-        var result = await clients.UpdateAsync(id, form, HttpContext.RequestAborted);
+        var result = await clients.UpdateAsync(id, form, User.GrantableScopes(), HttpContext.RequestAborted);
         switch (result.Status)
         {
             case SaveStatus.NotFound:
@@ -71,7 +71,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             case SaveStatus.Conflict:
                 ModelState.AddModelError("", AuthClientService.ConflictMessage);
                 return View("Form", AuthClientFormViewModel.ForEdit(id, form));
-            case SaveStatus.Invalid:
+            case SaveStatus.Invalid or SaveStatus.Forbidden:
                 ShowErrors(result);
                 return View("Form", AuthClientFormViewModel.ForEdit(id, form));
         }
@@ -93,6 +93,11 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
     public async Task<IActionResult> Secret(string id)
     {
+        if (await SecretRefusalAsync(id) is { } refused)
+        {
+            return refused;
+        }
+
         var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
         return secret is null
             ? Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound)
@@ -103,6 +108,11 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.EditKey)]
     public async Task<IActionResult> RegenerateSecret(string id)
     {
+        if (await SecretRefusalAsync(id) is { } refused)
+        {
+            return refused;
+        }
+
         if (!await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
         {
             return GoneToList();
@@ -110,6 +120,20 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
 
         TempData.SetStatus(SecretRegeneratedMessage);
         return RedirectToAction(nameof(Edit), new { id });
+    }
+
+    /// <summary>Taking a client's secret hands over its scopes' rights: refused unless the user holds them all.</summary>
+    private async Task<IActionResult?> SecretRefusalAsync(string id)
+    {
+        var scopes = await clients.GetScopesAsync(id, HttpContext.RequestAborted);
+        if (scopes is null)
+        {
+            return Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return User.MayTakeSecretOf(scopes)
+            ? null
+            : Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(scopes), statusCode: StatusCodes.Status403Forbidden);
     }
 
     private bool ShowErrors(SaveResult result)
