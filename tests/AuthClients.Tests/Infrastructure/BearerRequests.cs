@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Duende.IdentityModel.Client;
 
 namespace AuthClients.Tests.Infrastructure;
 
@@ -10,5 +12,35 @@ public static class BearerRequests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/1.0/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await http.SendAsync(request);
+    }
+
+    /// <summary>An API call with <paramref name="accessToken"/> as the bearer token and <paramref name="body"/> as JSON.</summary>
+    public static async Task<HttpResponseMessage> SendBearerAsync(this HttpClient http, HttpMethod method, string url, string accessToken, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>A person's access token, through a client with the (legacy) password grant and both API scopes.</summary>
+    public static async Task<string> UserApiTokenAsync(this AuthClientsAppFactory app, string email, string password = AuthClientsAppFactory.UserPassword)
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read", "auth_clients.write"]);
+        var token = await app.CreateClient().RequestPasswordTokenAsync(new PasswordTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            UserName = email,
+            Password = password,
+            Scope = "auth_clients.read auth_clients.write",
+        });
+        Assert.False(token.IsError, token.Raw);
+        return token.AccessToken!;
     }
 }

@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
 using AuthClients.Web.Data;
+using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
+using OpenIddict.Abstractions;
 
 namespace AuthClients.Web.Features.Audit;
 
@@ -24,8 +26,8 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
         db.AuditRecords.Add(new AuditRecord
         {
             OccurredAt = clock.GetUtcNow().UtcDateTime,
-            ActorId = user?.FindFirstValue(ClaimTypes.NameIdentifier),
-            ActorName = user?.Identity?.Name ?? "system",
+            ActorId = user?.GetUserId(),
+            ActorName = ActorName(user),
             IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
             Action = action,
             TargetType = targetType,
@@ -33,6 +35,11 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
             Changes = changes is { Count: > 0 } ? JsonSerializer.Serialize(changes, ChangesJson) : null,
         });
     }
+
+    /// <summary>A person by user name, a client calling the API with its own token by Client ID, otherwise the app itself.</summary>
+    private static string ActorName(ClaimsPrincipal? user) =>
+        user?.FindFirstValue(ClaimTypes.Name)
+        ?? (user?.FindFirstValue(OpenIddictConstants.Claims.ClientId) is { } clientId ? $"client {clientId}" : "system");
 }
 
 /// <summary>The actions written to the audit trail.</summary>
@@ -41,6 +48,10 @@ public static class AuditActions
     public const string AuthClientCreated = "auth-client.created";
     public const string AuthClientUpdated = "auth-client.updated";
     public const string AuthClientDeleted = "auth-client.deleted";
+    /// <summary>Someone copied the secret from the Auth Clients page.</summary>
     public const string AuthClientSecretCopied = "auth-client.secret-copied";
+
+    /// <summary>The API returned the secret to the caller who created the client or regenerated its secret.</summary>
+    public const string AuthClientSecretIssued = "auth-client.secret-issued";
     public const string AuthClientSecretRegenerated = "auth-client.secret-regenerated";
 }
