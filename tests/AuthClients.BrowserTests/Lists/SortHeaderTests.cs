@@ -11,16 +11,8 @@ namespace AuthClients.BrowserTests.Lists;
 
 /// <summary>The lists' column headers in real Chromium: the whole header cell sorts, not only its text, and the keyboard still does.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class SortHeaderTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class SortHeaderTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
-    private BrowserSession _session = null!;
-
-    private IPage Page => _session.Page;
-
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
-
-    public async Task DisposeAsync() => await _session.DisposeAsync();
-
     [Theory]
     [InlineData(Routes.AuthClients, "Name", AuthClientListQuery.SortKeys.Name)]
     [InlineData(Routes.Users, "Email", UserListQuery.SortKeys.Email)]
@@ -48,6 +40,6 @@ public sealed class SortHeaderTests(ChromiumFixture chromium) : IAsyncLifetime
         await header.GetByRole(AriaRole.Link).FocusAsync();
         await Page.Keyboard.PressAsync("Enter");
         await Expect(header).ToHaveAttributeAsync("aria-sort", "descending");
-        Assert.Empty(_session.PageProblems);
+        Assert.Empty(Session.PageProblems);
     }
 }
