@@ -7,6 +7,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
 
     builder.Services
+        .AddAppLogging(builder.Configuration)
         .AddAppForwardedHeaders(builder.Configuration)
         .AddAppDatabase(builder.Configuration, builder.Environment)
         .AddAppHealthChecks()

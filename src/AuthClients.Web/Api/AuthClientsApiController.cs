@@ -117,7 +117,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     {
         var form = (await clients.GetFormAsync(id, HttpContext.RequestAborted))!;
         var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, form);
-        var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
+        var secret = await clients.IssueSecretAsync(id, HttpContext.RequestAborted);
         Response.Headers.CacheControl = "no-store";
         var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
         return status == StatusCodes.Status201Created

@@ -10,9 +10,20 @@ public sealed record UserAccess(bool IsActive, bool IsSuperAdmin, IReadOnlySet<s
     /// <summary>Identity's security stamp: it changes on sign-out and password changes, ending older sessions.</summary>
     public string? SecurityStamp { get; init; }
 
+    public string UserId { get; init; } = "";
+
+    public string? UserName { get; init; }
+
     /// <summary>The claims the permission policies read: one per permission, and the Super Admin flag.</summary>
     public void AddClaimsTo(ClaimsIdentity identity)
     {
+        // A token names the user in "sub"; the cookie has these two already. User.GetUserId() and the audit read them.
+        if (!identity.HasClaim(c => c.Type == ClaimTypes.NameIdentifier))
+        {
+            identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, UserId));
+            identity.AddClaim(new Claim(ClaimTypes.Name, UserName ?? UserId));
+        }
+
         identity.AddClaims(Permissions.Select(p => new Claim(AppClaimTypes.Permission, p)));
         if (IsSuperAdmin)
         {
@@ -32,7 +43,7 @@ public sealed class UserAccessService(AppDbContext db)
     {
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new { u.IsActive, u.IsSuperAdmin, u.SecurityStamp })
+            .Select(u => new { u.IsActive, u.IsSuperAdmin, u.SecurityStamp, u.UserName })
             .SingleOrDefaultAsync(cancellationToken);
         if (user is null)
         {
@@ -48,6 +59,8 @@ public sealed class UserAccessService(AppDbContext db)
         return new UserAccess(user.IsActive, user.IsSuperAdmin, keys.ToHashSet(StringComparer.Ordinal))
         {
             SecurityStamp = user.SecurityStamp,
+            UserId = userId,
+            UserName = user.UserName,
         };
     }
 }

@@ -92,7 +92,7 @@ public sealed class ServerKeyStore(
         // OpenIddict signs with the certificate valid now and publishes the next one in the JWKS.
         // An operator's certificate file, when configured, replaces them all (every token is then
         // RS256-signed with it: the ES256 selection falls back to the credentials in force).
-        if (settings.Value.SigningCertificatePath is { } path)
+        if (settings.Value.SigningCertificatePath is { } path && !string.IsNullOrWhiteSpace(path))
         {
             var file = X509CertificateLoader.LoadPkcs12FromFile(path, settings.Value.SigningCertificatePassword, X509KeyStorageFlags.EphemeralKeySet);
             options.SigningCredentials.Add(new X509SigningCredentials(file, SecurityAlgorithms.RsaSha256));

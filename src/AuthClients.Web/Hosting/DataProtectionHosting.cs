@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AuthClients.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Hosting;
 
@@ -43,36 +41,29 @@ public static class DataProtectionHosting
             .SetApplicationName("AuthClients")
             .PersistKeysToDbContext<AppDbContext>();
 
-        var settings = new KeyProtectionSettings();
-        configuration.GetSection(KeyProtectionSettings.Section).Bind(settings);
+        var settings = StartupOptions.Read<KeyProtectionSettings>(configuration, KeyProtectionSettings.Section);
+        var readable = settings.PreviousCertificates
+            .Select((c, i) => (File: c, Key: $"{KeyProtectionSettings.Section}:PreviousCertificates:{i}"))
+            .Where(c => !string.IsNullOrWhiteSpace(c.File.Path))
+            .Select(c => Load(c.File.Path!, c.File.Password, $"{c.Key}:Path", $"{c.Key}:Password"))
+            .ToList();
         if (!string.IsNullOrWhiteSpace(settings.CertificatePath))
         {
-            var current = Load(settings.CertificatePath, settings.CertificatePassword, $"{KeyProtectionSettings.Section}:CertificatePath");
-            var previous = settings.PreviousCertificates
-                .Where(c => !string.IsNullOrWhiteSpace(c.Path))
-                .Select((c, i) => Load(c.Path!, c.Password, $"{KeyProtectionSettings.Section}:PreviousCertificates:{i}:Path"));
-            builder.ProtectKeysWithCertificate(current)
-                .UnprotectKeysWithAnyCertificate([current, .. previous]);
+            var current = Load(settings.CertificatePath, settings.CertificatePassword,
+                $"{KeyProtectionSettings.Section}:CertificatePath", $"{KeyProtectionSettings.Section}:CertificatePassword");
+            builder.ProtectKeysWithCertificate(current);
+            readable.Insert(0, current);
+        }
+
+        // Without a current certificate new keys are stored as they are, but those encrypted before stay readable.
+        if (readable.Count > 0)
+        {
+            builder.UnprotectKeysWithAnyCertificate([.. readable]);
         }
 
         return services;
     }
 
-    private static X509Certificate2 Load(string path, string? password, string setting)
-    {
-        try
-        {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password, X509KeyStorageFlags.EphemeralKeySet);
-            return certificate.HasPrivateKey
-                ? certificate
-                : throw Invalid(setting, $"'{path}' has no private key: a .pfx with the private key is needed to decrypt the keys.");
-        }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw Invalid(setting, $"'{path}' cannot be read as a .pfx certificate with its password: {failure.Message}");
-        }
-    }
-
-    private static OptionsValidationException Invalid(string setting, string problem) =>
-        new(KeyProtectionSettings.Section, typeof(KeyProtectionSettings), [$"{setting} {problem}"]);
+    private static X509Certificate2 Load(string path, string? password, string pathKey, string passwordKey) =>
+        StartupOptions.LoadCertificate<KeyProtectionSettings>(KeyProtectionSettings.Section, path, password, pathKey, passwordKey);
 }

@@ -20,8 +20,9 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending migrations when the app starts. Operators who migrate by hand set it to false.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>From <c>ConnectionStrings:Default</c>, not from this section.</summary>
     [Required(ErrorMessage = "ConnectionStrings:Default is missing: set the database connection string.")]
-    public string? ConnectionString { get; set; }
+    public string? ConnectionString { get; internal set; }
 
     /// <summary>The provider, by name in any case; anything else stops the app with a message naming the setting.</summary>
     public DatabaseProvider ParsedProvider
@@ -48,8 +49,7 @@ public static class DatabaseHosting
     {
         // The provider decides which services to register, so it is read and checked here,
         // before the container is built: a bad setting stops the app with a message naming it.
-        // e.g. Database:MigrateOnStartup=yes: the binder's message names the setting.
-        var options = StartupOptions.Read<DatabaseOptions>(configuration, DatabaseOptions.Section, unreadable => unreadable.Message,
+        var options = StartupOptions.Read<DatabaseOptions>(configuration, DatabaseOptions.Section,
             read => read.ConnectionString = configuration.GetConnectionString("Default"));
 
         var connectionString = options.ConnectionString!;

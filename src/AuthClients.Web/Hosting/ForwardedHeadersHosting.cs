@@ -25,8 +25,7 @@ public static class ForwardedHeadersHosting
 {
     public static IServiceCollection AddAppForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = new ForwardedHeadersSettings();
-        configuration.GetSection(ForwardedHeadersSettings.Section).Bind(settings);
+        var settings = StartupOptions.Read<ForwardedHeadersSettings>(configuration, ForwardedHeadersSettings.Section);
         var proxies = Parse(settings.KnownProxies, "KnownProxies", "an IP address",
             v => (IPAddress.TryParse(v, out var address), address!));
         var networks = Parse(settings.KnownNetworks, "KnownNetworks", "a network in CIDR notation (e.g. 10.0.0.0/24)",
@@ -56,13 +55,18 @@ public static class ForwardedHeadersHosting
     private static List<T> Parse<T>(IEnumerable<string> values, string key, string expected, Func<string, (bool Ok, T Value)> parse)
     {
         var parsed = new List<T>();
-        foreach (var value in values.Where(v => !string.IsNullOrWhiteSpace(v)))
+        foreach (var (value, index) in values.Select((value, index) => (value, index)))
         {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
             var (ok, item) = parse(value.Trim());
             if (!ok)
             {
                 throw new OptionsValidationException(ForwardedHeadersSettings.Section, typeof(ForwardedHeadersSettings),
-                    [$"{ForwardedHeadersSettings.Section}:{key} '{value}' is not {expected}."]);
+                    [$"{ForwardedHeadersSettings.Section}:{key}:{index} '{value}' is not {expected}."]);
             }
 
             parsed.Add(item);

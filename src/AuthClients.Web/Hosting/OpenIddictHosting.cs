@@ -9,7 +9,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AuthClients.Web.Hosting;
 
 /// <summary>The <c>OAuthServer</c> section.</summary>
-public sealed class OAuthServerOptions
+public sealed class OAuthServerOptions : IValidatableObject
 {
     public const string Section = "OAuthServer";
 
@@ -19,11 +19,14 @@ public sealed class OAuthServerOptions
     /// <summary>Refuse plain http. Default: true, except in the Development and Testing environments.</summary>
     public bool? RequireHttps { get; set; }
 
+    [Range(typeof(TimeSpan), MinLifetime, MaxLifetime, ErrorMessage = "OAuthServer:AccessTokenLifetime must be between {1} and {2}.")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Absolute: a chain of rotated refresh tokens never outlives the first one's lifetime.</summary>
+    [Range(typeof(TimeSpan), MinLifetime, MaxLifetime, ErrorMessage = "OAuthServer:RefreshTokenLifetime must be between {1} and {2}.")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    [Range(typeof(TimeSpan), MinLifetime, MaxLifetime, ErrorMessage = "OAuthServer:AuthorizationCodeLifetime must be between {1} and {2}.")]
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -35,26 +38,39 @@ public sealed class OAuthServerOptions
     public string? SigningCertificatePassword { get; set; }
 
     /// <summary>How long a spent refresh token may still be retried (lost responses) before reuse revokes the chain.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "OAuthServer:RefreshTokenReuseLeeway must be between {1} and {2}.")]
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
+
+    // A year at most: far beyond any sensible lifetime, and no overflow when added to a date.
+    private const string MinLifetime = "00:00:01";
+    private const string MaxLifetime = "365.00:00:00";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Issuer is not null && !(Issuer.IsAbsoluteUri && (Issuer.Scheme == Uri.UriSchemeHttps || Issuer.Scheme == Uri.UriSchemeHttp)))
+        {
+            yield return new ValidationResult(
+                $"OAuthServer:Issuer '{Issuer.OriginalString}' is not an absolute http or https URL (e.g. https://auth.example.com/).", [nameof(Issuer)]);
+        }
+    }
 }
 
 public static class OpenIddictHosting
 {
     public static IServiceCollection AddAppOpenIddict(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var settings = configuration.GetSection(OAuthServerOptions.Section).Get<OAuthServerOptions>() ?? new OAuthServerOptions();
-        if (settings.SigningCertificatePath is { } path && !File.Exists(path))
+        var settings = services.AddStartupOptions<OAuthServerOptions>(configuration, OAuthServerOptions.Section);
+        if (!string.IsNullOrWhiteSpace(settings.SigningCertificatePath))
         {
-            throw new OptionsValidationException(OAuthServerOptions.Section, typeof(OAuthServerOptions),
-                [$"OAuthServer:SigningCertificatePath '{path}' does not exist."]);
+            // Loaded again by ServerKeyStore; here so that a bad file or password stops the app at once.
+            StartupOptions.LoadCertificate<OAuthServerOptions>(OAuthServerOptions.Section, settings.SigningCertificatePath, settings.SigningCertificatePassword,
+                "OAuthServer:SigningCertificatePath", "OAuthServer:SigningCertificatePassword").Dispose();
         }
 
         var requireHttps = settings.RequireHttps ?? !(environment.IsDevelopment() || environment.IsEnvironment("Testing"));
-        services.AddSingleton(Options.Create(settings));
 
-        // Read now, because it decides what is registered; checked like every other section.
-        var performance = ReadPerformanceOptions(configuration);
-        services.AddSingleton(Options.Create(performance));
+        // Read now, because it decides what is registered.
+        var performance = services.AddStartupOptions<TokenPerformanceOptions>(configuration, TokenPerformanceOptions.Section);
         services.AddSingleton<AuthClientCache>();
         services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<ClientSecretHasher>();
@@ -148,8 +164,4 @@ public static class OpenIddictHosting
             });
         return services;
     }
-
-    private static TokenPerformanceOptions ReadPerformanceOptions(IConfiguration configuration) =>
-        StartupOptions.Read<TokenPerformanceOptions>(configuration, TokenPerformanceOptions.Section, bad =>
-            $"{TokenPerformanceOptions.Section}: {bad.InnerException?.Message ?? bad.Message} (SecretHashing: HmacSha256 or Pbkdf2; AccessTokenAlgorithm: ES256 or RS256).");
 }

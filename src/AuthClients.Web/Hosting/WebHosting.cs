@@ -16,10 +16,7 @@ public static class WebHosting
 
     public static IServiceCollection AddAppFeatures(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BootstrapOptions>()
-            .Bind(configuration.GetSection(BootstrapOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddStartupOptions<BootstrapOptions>(configuration, BootstrapOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<AuditService>();

@@ -8,16 +8,8 @@ namespace AuthClients.BrowserTests.Api;
 
 /// <summary>What an API consumer meets in the browser: the API documentation and the API Tokens tab.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ApiPagesTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class ApiPagesTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
-    private BrowserSession _session = null!;
-
-    private IPage Page => _session.Page;
-
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
-
-    public async Task DisposeAsync() => await _session.DisposeAsync();
-
     [Fact]
     public async Task ApiDocumentation_RendersUnderTheStrictCsp_WithAnAuthorizeButton()
     {
@@ -26,13 +18,13 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : IAsyncLifetime
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "AuthClients API 1.0" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Authorize" })).ToBeVisibleAsync();
         await Expect(Page.GetByText("/api/1.0/auth-clients").First).ToBeVisibleAsync();
-        Assert.False(_session.PageProblems.Any(p => p.Contains("CSP", StringComparison.Ordinal)), string.Join("\n", _session.PageProblems));
+        Assert.False(Session.PageProblems.Any(p => p.Contains("CSP", StringComparison.Ordinal)), string.Join("\n", Session.PageProblems));
     }
 
     [Fact]
     public async Task ApiDocumentation_AuthorizeWithClientCredentials_ThenTryItOutCallsTheApi()
     {
-        var (clientId, secret) = await _session.App.CreateClientAsync(new AuthClientForm
+        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientForm
         {
             Name = "Swagger Explorer",
             EnableClientCredentials = true,
@@ -56,7 +48,7 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : IAsyncLifetime
         var live = list.Locator(".live-responses-table td.response-col_status:not(.col_header)");
         await Expect(live).ToHaveTextAsync("200");
         await Expect(list.Locator(".live-responses-table")).ToContainTextAsync("Swagger Explorer");
-        Assert.Empty(_session.PageProblems);
+        Assert.Empty(Session.PageProblems);
     }
 
     [Fact]
@@ -74,7 +66,7 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : IAsyncLifetime
         await Expect(Page.GetByText("Copied")).ToBeVisibleAsync();
         var token = await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
 
-        using var http = new HttpClient { BaseAddress = new Uri(_session.App.BaseUrl) };
+        using var http = new HttpClient { BaseAddress = new Uri(Session.App.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var me = await http.GetAsync("/api/1.0/me");
         Assert.True(me.IsSuccessStatusCode, $"The copied token was refused: {(int)me.StatusCode}");
@@ -83,6 +75,6 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : IAsyncLifetime
         await Expect(Page.GetByRole(AriaRole.Cell, new() { Name = "release script", Exact = true })).ToHaveCountAsync(1);
         await Expect(Page.GetByText("Your new token is shown once")).ToHaveCountAsync(0);
         Assert.DoesNotContain(token, await Page.ContentAsync(), StringComparison.Ordinal);
-        Assert.Empty(_session.PageProblems);
+        Assert.Empty(Session.PageProblems);
     }
 }

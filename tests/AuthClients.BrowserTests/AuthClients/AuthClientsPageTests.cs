@@ -9,16 +9,8 @@ namespace AuthClients.BrowserTests.AuthClients;
 
 /// <summary>Admin > Auth Clients in real Chromium, driven the way a person uses it.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AuthClientsPageTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class AuthClientsPageTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
-    private BrowserSession _session = null!;
-
-    private IPage Page => _session.Page;
-
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
-
-    public async Task DisposeAsync() => await _session.DisposeAsync();
-
     [Fact]
     public async Task Admin_CreatesClient_CopiesSecretOpenIddictAccepts_ThenDeletesIt()
     {
@@ -65,7 +57,7 @@ public sealed class AuthClientsPageTests(ChromiumFixture chromium) : IAsyncLifet
         await Page.OpenAuthClientsAsync();
         await Page.OpenCreateFormAsync();
 
-        var redirectUrl = Page.GetByRole(AriaRole.Textbox, new() { Name = "Redirect URL" });
+        var redirectUrl = Page.GetByRole(AriaRole.Textbox, new() { Name = "Redirect URL", Exact = true });
         await Expect(redirectUrl).ToBeHiddenAsync();
         await Page.GetByLabel("Enable Authorization Code Grant").CheckAsync();
         await Expect(redirectUrl).ToBeVisibleAsync();
@@ -114,29 +106,29 @@ public sealed class AuthClientsPageTests(ChromiumFixture chromium) : IAsyncLifet
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Edit Auth Client" })).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Redirect URL" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Textbox, new() { Name = "Redirect URL", Exact = true })).ToBeVisibleAsync();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
         await Page.GetByLabel("Per page").SelectOptionAsync("25");
         await Expect(Page).ToHaveURLAsync(new Regex("perPage=25"));
         await Expect(Page.ClientRow(name)).ToBeVisibleAsync();
 
-        Assert.Empty(_session.PageProblems);
-        Assert.Empty(_session.App.LoggedErrors);
+        Assert.Empty(Session.PageProblems);
+        Assert.Empty(Session.App.LoggedErrors);
 
         // The watch itself works: an inline script, which the policy forbids, is reported.
         await Page.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'void 0'; document.body.append(s); }");
-        Assert.True(await _session.WaitForProblemAsync("CSP violation"), "An inline script ran or went unreported: the watch for CSP violations does not work.");
+        Assert.True(await Session.WaitForProblemAsync("CSP violation"), "An inline script ran or went unreported: the watch for CSP violations does not work.");
     }
 
     private async Task<object?> FindApplicationAsync(string clientId)
     {
-        await using var scope = _session.App.Services.CreateAsyncScope();
+        await using var scope = Session.App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(clientId);
     }
 
     private async Task<bool> SecretIsAcceptedAsync(string clientId, string secret)
     {
-        await using var scope = _session.App.Services.CreateAsyncScope();
+        await using var scope = Session.App.Services.CreateAsyncScope();
         var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var application = await manager.FindByClientIdAsync(clientId) ?? throw new InvalidOperationException($"No client {clientId}.");
         return await manager.ValidateClientSecretAsync(application, secret);

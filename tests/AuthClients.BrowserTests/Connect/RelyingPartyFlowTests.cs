@@ -16,27 +16,10 @@ namespace AuthClients.BrowserTests.Connect;
 /// a console error or a script error.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
     // The first administrator's name, as the relying party reads it from the ID token.
     private const string SignedInAsAdmin = "Signed in as Super Admin";
-
-    private BrowserSession _session = null!;
-    private RelyingParty? _relyingParty;
-
-    private IPage Page => _session.Page;
-
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
-
-    public async Task DisposeAsync()
-    {
-        if (_relyingParty is not null)
-        {
-            await _relyingParty.DisposeAsync();
-        }
-
-        await _session.DisposeAsync();
-    }
 
     [Theory]
     [InlineData(OpenIdConnectResponseMode.FormPost)]
@@ -67,7 +50,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : IAsyncLife
         Assert.StartsWith(relyingParty.BaseUrl, Page.Url, StringComparison.Ordinal);
 
         // Signed out of AuthClients too: its pages ask for a sign-in again.
-        await Page.GotoAsync(_session.App.BaseUrl + "/admin/auth-clients");
+        await Page.GotoAsync(Session.App.BaseUrl + "/admin/auth-clients");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         AssertNoPageProblems();
     }
@@ -88,7 +71,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : IAsyncLife
         var pagesShown = new List<string>();
         Page.Response += (_, response) =>
         {
-            if (response.Status == 200 && response.Url.StartsWith(_session.App.BaseUrl, StringComparison.Ordinal) && response.Request.IsNavigationRequest)
+            if (response.Status == 200 && response.Url.StartsWith(Session.App.BaseUrl, StringComparison.Ordinal) && response.Request.IsNavigationRequest)
             {
                 pagesShown.Add(response.Url);
             }
@@ -160,10 +143,10 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : IAsyncLife
         var relyingParty = await StartRelyingPartyAsync();
         await Page.SignInAsync();
 
-        var response = await Page.GotoAsync($"{_session.App.BaseUrl}/connect/logout?post_logout_redirect_uri={Uri.EscapeDataString(relyingParty.BaseUrl + "/elsewhere")}&state=abc");
+        var response = await Page.GotoAsync($"{Session.App.BaseUrl}/connect/logout?post_logout_redirect_uri={Uri.EscapeDataString(relyingParty.BaseUrl + "/elsewhere")}&state=abc");
 
         Assert.Equal(400, response!.Status);
-        Assert.StartsWith(_session.App.BaseUrl, Page.Url, StringComparison.Ordinal);
+        Assert.StartsWith(Session.App.BaseUrl, Page.Url, StringComparison.Ordinal);
         await Expect(Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(0);
     }
 
@@ -174,7 +157,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : IAsyncLife
         await Page.WaitForURLAsync(new Regex("^" + Regex.Escape(relyingParty.BaseUrl)));
     }
 
-    private void AssertNoPageProblems() => Assert.True(_session.PageProblems.Count == 0, string.Join("\n", _session.PageProblems));
+    private void AssertNoPageProblems() => Assert.True(Session.PageProblems.Count == 0, string.Join("\n", Session.PageProblems));
 
     /// <summary>Starts a relying party, then registers its client (the redirect URIs name its port).</summary>
     private async Task<RelyingParty> StartRelyingPartyAsync(
@@ -182,16 +165,16 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : IAsyncLife
         string responseMode = OpenIdConnectResponseMode.FormPost,
         OpenIdConnectRedirectBehavior authenticationMethod = OpenIdConnectRedirectBehavior.RedirectGet)
     {
-        _relyingParty = await RelyingParty.StartAsync(_session.App.BaseUrl, responseMode, authenticationMethod);
-        var (clientId, secret) = await _session.App.CreateClientAsync(new AuthClientForm
+        var relyingParty = DisposeAfterTest(await RelyingParty.StartAsync(Session.App.BaseUrl, responseMode, authenticationMethod));
+        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientForm
         {
             Name = "Relying Party",
             IsPublic = isPublic,
             EnableAuthorizationCode = true,
-            RedirectUris = _relyingParty.RedirectUri,
-            PostLogoutRedirectUris = _relyingParty.PostLogoutRedirectUri,
+            RedirectUris = relyingParty.RedirectUri,
+            PostLogoutRedirectUris = relyingParty.PostLogoutRedirectUri,
         });
-        _relyingParty.UseClient(clientId, secret);
-        return _relyingParty;
+        relyingParty.UseClient(clientId, secret);
+        return relyingParty;
     }
 }

@@ -11,17 +11,9 @@ namespace AuthClients.BrowserTests.Docs;
 /// <c>AUTHCLIENTS_SCREENSHOTS_DIR=docs/screenshots dotnet test tests/AuthClients.BrowserTests --filter Screenshots</c>.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ScreenshotTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
-    private BrowserSession _session = null!;
-
-    private IPage Page => _session.Page;
-
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
-
-    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task Screenshots_OfListCreateFormAndDeleteDialog_AreSaved()
@@ -37,7 +29,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : IAsyncLifetime
         await Page.OpenCreateFormAsync();
         await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Mobile App");
         await Page.GetByLabel("Enable Authorization Code Grant").CheckAsync();
-        await Page.GetByLabel("Redirect URL").FillAsync("https://mobile.example.com/callback");
+        await Page.GetByLabel("Redirect URL", new() { Exact = true }).FillAsync("https://mobile.example.com/callback");
         var createForm = await SaveAsync(folder, "auth-client-create.png");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();

@@ -48,7 +48,7 @@ public static class AdminPages
         if (redirectUrl is not null)
         {
             await page.GetByLabel("Enable Authorization Code Grant").CheckAsync();
-            await page.GetByLabel("Redirect URL").FillAsync(redirectUrl);
+            await page.GetByLabel("Redirect URL", new() { Exact = true }).FillAsync(redirectUrl);
         }
 
         if (clientCredentials)

@@ -15,7 +15,8 @@ namespace AuthClients.BrowserTests.Infrastructure;
 /// <summary>
 /// The real application on Kestrel, on a free loopback port a browser can reach, with its own
 /// SQLite file and a known first administrator. Errors the app logs are kept so tests can
-/// assert that nothing went wrong on the server side of a page.
+/// assert that nothing went wrong on the server side of a page. It watches no files
+/// (tests/Shared/NoFileWatchers.cs).
 /// </summary>
 public sealed class BrowserAppFactory : WebApplicationFactory<Program>
 {

@@ -6,17 +6,9 @@ namespace AuthClients.BrowserTests.Users;
 
 /// <summary>Admin > Users and the Permissions tab in real Chromium, driven the way a person uses them.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class UsersAndPermissionsPageTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class UsersAndPermissionsPageTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
     private const string Password = "viewer-password-for-browser";
-
-    private BrowserSession _session = null!;
-
-    private IPage Page => _session.Page;
-
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
-
-    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task SuperAdmin_GivesAUserViewAuthClientsOnly_WhoSeesNoWriteButtons_AndCanCopyASecret()
@@ -57,7 +49,7 @@ public sealed class UsersAndPermissionsPageTests(ChromiumFixture chromium) : IAs
         await row.GetByRole(AriaRole.Button, new() { Name = "Copy Client Secret to Clipboard" }).ClickAsync();
         await Expect(row.GetByText("Copied")).ToBeVisibleAsync();
         Assert.False(string.IsNullOrWhiteSpace(await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()")));
-        Assert.Empty(_session.PageProblems);
+        Assert.Empty(Session.PageProblems);
     }
 
     [Fact]
@@ -85,7 +77,7 @@ public sealed class UsersAndPermissionsPageTests(ChromiumFixture chromium) : IAs
         await view.UncheckAsync();
         await Expect(delete).Not.ToBeCheckedAsync();
         await Expect(Page.GetByLabel("View Auth Clients")).Not.ToBeCheckedAsync();
-        Assert.Empty(_session.PageProblems);
+        Assert.Empty(Session.PageProblems);
     }
 
     [Fact]
@@ -108,6 +100,6 @@ public sealed class UsersAndPermissionsPageTests(ChromiumFixture chromium) : IAs
 
         await Expect(Page.GetByText("The user was deleted.")).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "temp@example.test" })).ToHaveCountAsync(0);
-        Assert.Empty(_session.PageProblems);
+        Assert.Empty(Session.PageProblems);
     }
 }

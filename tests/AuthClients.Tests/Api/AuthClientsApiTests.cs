@@ -134,7 +134,7 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task UserToken_IsHeldToTheUsersPermissions(string[] permissions, HttpStatusCode list, HttpStatusCode create)
     {
         var email = await app.CreateUserAsync(permissions: permissions);
-        var token = await UserTokenAsync(email);
+        var token = await app.UserApiTokenAsync(email);
 
         Assert.Equal(list, (await SendAsync(HttpMethod.Get, Route, token)).StatusCode);
         Assert.Equal(create, (await SendAsync(HttpMethod.Post, Route, token, new { name = $"by-user-{Guid.NewGuid():N}", grant_types = new[] { "client_credentials" } })).StatusCode);
@@ -144,7 +144,7 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task UserToken_OfSuperAdmin_CanDelete()
     {
         var victim = await app.RegisterClientAsync();
-        var token = await UserTokenAsync(await app.CreateUserAsync(superAdmin: true));
+        var token = await app.UserApiTokenAsync(await app.CreateUserAsync(superAdmin: true));
 
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"{Route}/{victim.ClientId}", token)).StatusCode);
     }
@@ -163,35 +163,9 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
         return token.AccessToken!;
     }
 
-    /// <summary>A person's token, through a client with the (legacy) password grant and both API scopes.</summary>
-    private async Task<string> UserTokenAsync(string email)
-    {
-        var client = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read", "auth_clients.write"]);
-        var token = await _http.RequestPasswordTokenAsync(new PasswordTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            UserName = email,
-            Password = AuthClientsAppFactory.UserPassword,
-            Scope = "auth_clients.read auth_clients.write",
-        });
-        Assert.False(token.IsError, token.Raw);
-        return token.AccessToken!;
-    }
-
     private Task<TokenResponse> RequestTokenAsync(string clientId, string secret) =>
         _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", ClientId = clientId, ClientSecret = secret });
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null) =>
+        _http.SendWithTokenAsync(method, url, token, body);
 }

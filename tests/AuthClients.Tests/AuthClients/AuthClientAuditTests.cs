@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
+using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Data.Entities;
+using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,11 +13,13 @@ namespace AuthClients.Tests.AuthClients;
 
 /// <summary>
 /// The audit trail: each create, edit, delete, secret copy and regeneration leaves a record of who,
-/// when (UTC), from which address, on which client and, for edits, which fields changed. Never the secret.
+/// when (UTC), from which address, on which client and, for edits, which fields changed; a secret
+/// handed to an API caller, a record that it was issued. Never the secret.
 /// </summary>
 public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
 {
     private const string ClientAddress = "203.0.113.7";
+    private const string ApiRoute = "/api/1.0/auth-clients";
     private readonly AuthClientsAppFactory _app;
 
     public AuthClientAuditTests(AuthClientsAppFactory app)
@@ -126,6 +130,65 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
         await AssertNoRecordHoldsAsync(clientId, old, await browser.CopySecretAsync(id));
     }
 
+    [Fact]
+    public async Task CreateThroughTheApi_RecordsTheCreationAndTheSecretIssuedToTheCaller_NotACopy()
+    {
+        var token = await _app.UserApiTokenAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var since = await MarkAsync();
+
+        var created = await _app.CreateClient().SendWithTokenAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var (clientId, secret) = await ClientAndSecretAsync(created);
+        await SingleRecordAsync(clientId, "auth-client.created", since);
+        await SingleRecordAsync(clientId, "auth-client.secret-issued", since);
+        Assert.Empty(await RecordsAsync(clientId, "auth-client.secret-copied", since));
+        await AssertNoRecordHoldsAsync(clientId, secret);
+    }
+
+    [Fact]
+    public async Task RegenerateSecretThroughTheApi_RecordsTheRegenerationAndTheSecretIssuedToTheCaller_NotACopy()
+    {
+        var token = await _app.UserApiTokenAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var api = _app.CreateClient();
+        var (clientId, old) = await ClientAndSecretAsync(
+            await api.SendWithTokenAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } }));
+        var since = await MarkAsync();
+
+        var regenerated = await api.SendWithTokenAsync(HttpMethod.Post, $"{ApiRoute}/{clientId}/secret", token);
+
+        Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
+        var (_, secret) = await ClientAndSecretAsync(regenerated);
+        await SingleRecordAsync(clientId, "auth-client.secret-regenerated", since);
+        await SingleRecordAsync(clientId, "auth-client.secret-issued", since);
+        Assert.Empty(await RecordsAsync(clientId, "auth-client.secret-copied", since));
+        await AssertNoRecordHoldsAsync(clientId, old, secret);
+    }
+
+    [Fact]
+    public async Task CreateThroughTheApi_WithAClientsOwnToken_RecordsThatClientAsTheActor()
+    {
+        var caller = await _app.RegisterClientAsync(scopes: ["auth_clients.write"]);
+        var api = _app.CreateClient();
+        var token = await api.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token", ClientId = caller.ClientId, ClientSecret = caller.Secret, Scope = "auth_clients.write",
+        });
+        var since = await MarkAsync();
+
+        var created = await api.SendWithTokenAsync(HttpMethod.Post, ApiRoute, token.AccessToken!, new { name = NewName(), grant_types = new[] { "client_credentials" } });
+
+        var (clientId, _) = await ClientAndSecretAsync(created);
+        await SingleRecordAsync(clientId, "auth-client.created", since, (AuditService.ClientActorPrefix + caller.ClientId, $"client {caller.ClientId}"));
+        await SingleRecordAsync(clientId, "auth-client.secret-issued", since, (AuditService.ClientActorPrefix + caller.ClientId, $"client {caller.ClientId}"));
+    }
+
+    private static async Task<(string ClientId, string Secret)> ClientAndSecretAsync(HttpResponseMessage response)
+    {
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("client_id").GetString()!, body.RootElement.GetProperty("client_secret").GetString()!);
+    }
+
     private static string NewName() => $"client {Guid.NewGuid():N}";
 
     private static async Task<string> ClientIdAsync(HttpClient browser, string name) =>
@@ -145,15 +208,17 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
             await services.GetRequiredService<AppDbContext>().AuditRecords.MaxAsync(r => (long?)r.Id) ?? 0,
             DateTime.UtcNow));
 
-    /// <summary>The one record of the action, checked for who, when and from where.</summary>
-    private async Task<AuditRecord> SingleRecordAsync(string clientId, string action, Mark since)
+    /// <summary>The one record of the action, checked for who (by default the administrator), when and from where.</summary>
+    private async Task<AuditRecord> SingleRecordAsync(string clientId, string action, Mark since, (string? Id, string Name)? actor = null)
     {
         var until = DateTime.UtcNow;
         var record = Assert.Single(await RecordsAsync(clientId, action, since));
         var admin = await _app.WithServicesAsync(services =>
             services.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(AuthClientsAppFactory.AdminEmail));
-        Assert.Equal(admin!.Id, record.ActorId);
-        Assert.Equal(AuthClientsAppFactory.AdminEmail, record.ActorName);
+        var (actorId, actorName) = actor ?? (admin!.Id, AuthClientsAppFactory.AdminEmail);
+        Assert.Equal(actorId, record.ActorId);
+        // A person acting through a token is named with the client they used ("… (through client 3)").
+        Assert.StartsWith(actorName, record.ActorName, StringComparison.Ordinal);
         Assert.Equal(ClientAddress, record.IpAddress);
         Assert.InRange(record.OccurredAt, since.Time, until);
         return record;

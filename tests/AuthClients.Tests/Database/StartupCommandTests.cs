@@ -12,8 +12,8 @@ public sealed class StartupCommandTests
     [InlineData("Database:Provider", "1", "Database:Provider '1' is not supported")]
     [InlineData("ConnectionStrings:Default", "", "ConnectionStrings:Default is missing: set the database connection string.")]
     [InlineData("ConnectionStrings:Default", "Host=db.example.com;Database=authclients", "ConnectionStrings:Default is not a Sqlite connection string")]
-    [InlineData("Database:MigrateOnStartup", "perhaps", "'Database:MigrateOnStartup'")]
-    [InlineData("ForwardedHeaders:KnownProxies:0", "proxy.example", "ForwardedHeaders:KnownProxies 'proxy.example' is not an IP address.")]
+    [InlineData("Database:MigrateOnStartup", "perhaps", "Database:MigrateOnStartup 'perhaps' is not true or false.")]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "proxy.example", "ForwardedHeaders:KnownProxies:0 'proxy.example' is not an IP address.")]
     [InlineData("DataProtection:CertificatePath", "/nowhere/keys.pfx", "DataProtection:CertificatePath '/nowhere/keys.pfx' cannot be read")]
     public async Task BadDatabaseSetting_StopsTheAppWithAMessageNamingIt(string key, string value, string message)
     {

@@ -17,7 +17,7 @@ namespace AuthClients.Tests.Infrastructure;
 /// The real application over HTTP, on its own new database (a SQLite file, or a PostgreSQL
 /// database when <c>AUTHCLIENTS_TEST_PROVIDER=PostgreSql</c>: see <see cref="TestDatabase"/>), with
 /// a known first administrator and every log line captured (so tests can prove a secret never
-/// reaches the log).
+/// reaches the log). It watches no files, so many can run at once (tests/Shared/NoFileWatchers.cs).
 /// </summary>
 public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 {

@@ -40,4 +40,21 @@ public static class BearerRequests
         Assert.False(token.IsError, token.Raw);
         return token.AccessToken!;
     }
+
+    /// <summary>A person's access token, through a client with the (legacy) password grant and both API scopes.</summary>
+    public static async Task<string> UserApiTokenAsync(this AuthClientsAppFactory app, string email, string password = AuthClientsAppFactory.UserPassword)
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read", "auth_clients.write"]);
+        var token = await app.CreateClient().RequestPasswordTokenAsync(new PasswordTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            UserName = email,
+            Password = password,
+            Scope = "auth_clients.read auth_clients.write",
+        });
+        Assert.False(token.IsError, token.Raw);
+        return token.AccessToken!;
+    }
 }

@@ -20,6 +20,9 @@ public sealed partial class AppProcess : IAsyncDisposable
 
     private AppProcess(Process process) => _process = process;
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the process wrote, standard output and error interleaved.</summary>
     public string Output => string.Join('\n', _output);
 

@@ -1,4 +1,8 @@
-using System.Diagnostics;
+using System.ComponentModel;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AuthClients.Tests.ScaleOut;
 using AuthClients.Web.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,27 +15,74 @@ namespace AuthClients.Tests.Security;
 /// <summary>
 /// A bad setting stops the app at start-up with a message naming the setting, not later with a
 /// stack trace. The app catches the validation error in Program.cs and exits with code 1, so the
-/// user-visible behaviour is checked on the real process.
+/// user-visible behaviour is checked on the real process, for every setting of every section:
+/// the settings are found by reflection on the app's options types (each has a <c>Section</c>
+/// constant), so a new one is tried as soon as it exists.
 /// </summary>
-public sealed class StartupConfigurationTests
+public sealed class StartupConfigurationTests(StartupConfigurationTests.CertificateFile certificate)
+    : IClassFixture<StartupConfigurationTests.CertificateFile>
 {
-    public static TheoryData<string, string, string> BadSettings => new()
+    /// <summary>Stands for a text setting nobody has yet given a bad value in <see cref="BadTexts"/>.</summary>
+    private const string NoBadValueYet = "(no bad value yet)";
+
+    /// <summary>What a text setting must refuse; a password is tried wrong, with its certificate file set.</summary>
+    private static readonly Dictionary<string, string> BadTexts = new()
     {
-        { "Database__Provider", "Oracle", "Database:Provider" },
-        { "ConnectionStrings__Default", "", "ConnectionStrings:Default" },
-        { "Bootstrap__AdminPassword", "too-short", "Bootstrap:AdminPassword" },
-        { "Bootstrap__AdminEmail", "not-an-email", "Bootstrap:AdminEmail" },
+        ["Database:Provider"] = "Oracle",
+        ["Bootstrap:AdminEmail"] = "not-an-email",
+        ["Bootstrap:AdminPassword"] = "too-short",
+        ["OAuthServer:SigningCertificatePath"] = "/nowhere/signing.pfx",
+        ["OAuthServer:SigningCertificatePassword"] = "wrong-password",
+        ["ForwardedHeaders:KnownProxies:0"] = "proxy.example",
+        ["ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/99",
+        ["DataProtection:CertificatePath"] = "/nowhere/keys.pfx",
+        ["DataProtection:CertificatePassword"] = "wrong-password",
+        ["DataProtection:PreviousCertificates:0:Path"] = "/nowhere/old-keys.pfx",
+        ["DataProtection:PreviousCertificates:0:Password"] = "wrong-password",
     };
+
+    public static TheoryData<string, string> BadSettings()
+    {
+        var data = new TheoryData<string, string> { { "ConnectionStrings:Default", "" } };
+        var sections = typeof(Program).Assembly.GetTypes()
+            .Select(t => (Type: t, Section: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string))
+            .Where(s => s.Section is not null);
+        foreach (var (type, section) in sections)
+        {
+            foreach (var (key, settingType) in Settings(section!, type))
+            {
+                foreach (var value in BadValues(key, settingType))
+                {
+                    data.Add(key, value);
+                }
+            }
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(BadSettings))]
-    public async Task Start_WithBadSetting_ExitsWithAMessageNamingIt(string variable, string value, string setting)
+    public async Task Start_WithBadSetting_ExitsWithOneLineNamingIt(string key, string value)
     {
-        var (exitCode, errors) = await RunAppAsync(variable, value);
+        Assert.False(value == NoBadValueYet, $"{key} is a new text setting: give BadTexts a value it must refuse.");
+        var database = Path.Combine(Path.GetTempPath(), $"never-created-{Guid.NewGuid():N}.db");
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={database}" };
+        if (key.EndsWith("Password", StringComparison.Ordinal) && key.Contains("Certificate", StringComparison.Ordinal))
+        {
+            settings[key[..^"Password".Length] + "Path"] = certificate.Path;
+        }
+
+        settings[key] = value;
+
+        var (exitCode, output) = await AppProcess.RunToExitAsync(settings);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains(setting, errors, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
+        Assert.Contains("AuthClients cannot start, the configuration is invalid:", output, StringComparison.Ordinal);
+        var failure = Assert.Single(output.Split('\n'), line => line.StartsWith("  - ", StringComparison.Ordinal));
+        Assert.Contains(key, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(database), "The app went on to create its database.");
     }
 
     [Fact]
@@ -52,51 +103,65 @@ public sealed class StartupConfigurationTests
         Assert.Contains("Oracle", failure.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the built app (next to the tests) with one bad setting and a throw-away database.</summary>
-    private static async Task<(int ExitCode, string Errors)> RunAppAsync(string variable, string value)
+    /// <summary>
+    /// Every key the binder reads into <paramref name="type"/> under <paramref name="key"/>: values
+    /// with a public setter, each list itself and its first entry, one named entry of a dictionary.
+    /// </summary>
+    private static IEnumerable<(string Key, Type Type)> Settings(string key, Type type)
     {
-        var database = Path.Combine(Path.GetTempPath(), $"authclients-startup-{Guid.NewGuid():N}.db");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        if (IsValue(type))
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
+            return [(key, type)];
+        }
+
+        var generic = type.GetInterfaces().Append(type).Where(i => i.IsGenericType).ToList();
+        if (generic.FirstOrDefault(i => i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) is { } dictionary)
+        {
+            return Settings($"{key}:Default", dictionary.GetGenericArguments()[1]);
+        }
+
+        if (generic.FirstOrDefault(i => i.GetGenericTypeDefinition() == typeof(IEnumerable<>)) is { } list)
+        {
+            return Settings($"{key}:0", list.GetGenericArguments()[0]).Prepend((key, type));
+        }
+
+        return type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod?.IsPublic == true || !IsValue(p.PropertyType))
+            .SelectMany(p => Settings($"{key}:{p.Name}", p.PropertyType));
+    }
+
+    private static IEnumerable<string> BadValues(string key, Type type)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        return target switch
+        {
+            _ when target == typeof(string) => [BadTexts.GetValueOrDefault(key, NoBadValueYet)],
+            _ when target == typeof(TimeSpan) => ["abc", "-00:00:01"],
+            _ when target == typeof(int) || target == typeof(long) => ["abc", "-1"],
+            _ when target.IsEnum => ["abc", "7"],
+            _ when target == typeof(bool) || target == typeof(Uri) => ["abc"],
+            _ when !IsValue(target) => ["10.0.0.5"], // one value where a list is expected
+            _ => [NoBadValueYet],
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthClients.Web.dll"));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["ConnectionStrings__Default"] = $"Data Source={database}";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["Bootstrap__AdminEmail"] = "admin@example.test";
-        start.Environment["Bootstrap__AdminPassword"] = "a-long-enough-password";
-        start.Environment[variable] = value;
+    }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
+    private static bool IsValue(Type type) =>
+        type == typeof(string) || TypeDescriptor.GetConverter(Nullable.GetUnderlyingType(type) ?? type).CanConvertFrom(typeof(string));
+
+    /// <summary>A .pfx file whose password the bad settings get wrong.</summary>
+    public sealed class CertificateFile : IDisposable
+    {
+        public CertificateFile()
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"The app did not stop with {variable}={value}; it went on running. Output: {await output}");
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(database + suffix);
-            }
+            using var rsa = RSA.Create(2048);
+            using var self = new CertificateRequest("CN=Start-up test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+                .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            File.WriteAllBytes(Path, self.Export(X509ContentType.Pkcs12, "the-right-password"));
         }
 
-        return (process.ExitCode, await errors);
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"authclients-startup-{Guid.NewGuid():N}.pfx");
+
+        public void Dispose() => File.Delete(Path);
     }
 
     private sealed class TestEnvironment : IHostEnvironment

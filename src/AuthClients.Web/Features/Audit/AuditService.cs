@@ -53,7 +53,7 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
         return user.GetClaim(AppClaimTypes.SubjectKind) switch
         {
             SubjectKinds.Client => (ClientActorPrefix + clientId, $"client {clientId}"),
-            SubjectKinds.User => (user.GetUserId(), $"{user.GetClaim(Claims.Email) ?? user.GetUserId()} (through client {clientId})"),
+            SubjectKinds.User => (user.GetUserId(), $"{user.FindFirstValue(ClaimTypes.Name) ?? user.GetClaim(Claims.Email) ?? user.GetUserId()} (through client {clientId})"),
             _ => (user.GetUserId(), user.Identity.Name ?? user.GetUserId() ?? "unknown"),
         };
     }
@@ -68,6 +68,10 @@ public static class AuditActions
     public const string AuthClientCreated = "auth-client.created";
     public const string AuthClientUpdated = "auth-client.updated";
     public const string AuthClientDeleted = "auth-client.deleted";
+    /// <summary>Someone copied the secret from the Auth Clients page.</summary>
     public const string AuthClientSecretCopied = "auth-client.secret-copied";
+
+    /// <summary>The API returned the secret to the caller who created the client or regenerated its secret.</summary>
+    public const string AuthClientSecretIssued = "auth-client.secret-issued";
     public const string AuthClientSecretRegenerated = "auth-client.secret-regenerated";
 }

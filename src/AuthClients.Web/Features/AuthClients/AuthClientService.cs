@@ -285,8 +285,18 @@ public sealed class AuthClientService(
         return null;
     }
 
-    /// <summary>Decrypts the client's secret for the copy action, and records that it was read.</summary>
-    public async Task<string?> RevealSecretAsync(string id, CancellationToken cancellationToken = default)
+    /// <summary>Decrypts the client's secret for the copy action, and records that it was copied.</summary>
+    public Task<string?> RevealSecretAsync(string id, CancellationToken cancellationToken = default) =>
+        ReadSecretAsync(id, AuditActions.AuthClientSecretCopied, cancellationToken);
+
+    /// <summary>
+    /// Decrypts the secret of a client just created, or just given a new secret, through the API, for
+    /// the response, and records that the caller was given it (nobody copied it).
+    /// </summary>
+    public Task<string?> IssueSecretAsync(string id, CancellationToken cancellationToken = default) =>
+        ReadSecretAsync(id, AuditActions.AuthClientSecretIssued, cancellationToken);
+
+    private async Task<string?> ReadSecretAsync(string id, string action, CancellationToken cancellationToken)
     {
         var application = await db.AuthClients.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (application?.ProtectedSecret is null)
@@ -294,7 +304,7 @@ public sealed class AuthClientService(
             return null;
         }
 
-        audit.Record(AuditActions.AuthClientSecretCopied, TargetType, application.ClientId!);
+        audit.Record(action, TargetType, application.ClientId!);
         await db.SaveChangesAsync(cancellationToken);
         return secrets.Unprotect(application.ProtectedSecret);
     }
