@@ -3,6 +3,7 @@ using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Api;
 
@@ -142,6 +143,11 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         foreach (var (field, message) in request.UnsplittableUris())
         {
             results.Add(new ValidationResult(message, [field]));
+        }
+
+        if (request.HasUnknownClientType)
+        {
+            results.Add(new ValidationResult($"Unknown client type '{request.ClientType}': use {ClientTypes.Confidential} or {ClientTypes.Public}.", ["client_type"]));
         }
 
         foreach (var unknown in request.UnknownScopes())

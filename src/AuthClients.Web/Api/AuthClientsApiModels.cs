@@ -12,10 +12,10 @@ public sealed class AuthClientRequest
     /// <summary>Any of <c>authorization_code</c>, <c>client_credentials</c>, <c>password</c>, <c>personal_access_tokens</c>.</summary>
     public IReadOnlyList<string> GrantTypes { get; set; } = [];
 
-    public IReadOnlyList<string> RedirectUris { get; set; } = [];
+    public IReadOnlyList<string?> RedirectUris { get; set; } = [];
 
     /// <summary>Where the client may send its user after signing out; same rules as <see cref="RedirectUris"/>.</summary>
-    public IReadOnlyList<string> PostLogoutRedirectUris { get; set; } = [];
+    public IReadOnlyList<string?> PostLogoutRedirectUris { get; set; } = [];
 
     /// <summary><c>confidential</c> (default) or <c>public</c>; fixed at creation.</summary>
     public string ClientType { get; set; } = ClientTypes.Confidential;
@@ -47,7 +47,10 @@ public sealed class AuthClientRequest
         RedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientForm.RedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces."))
             .Concat(PostLogoutRedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientForm.PostLogoutRedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces.")));
 
-    private static bool IsNotOneLine(string uri) => uri.Contains('\n', StringComparison.Ordinal) || uri.Trim() != uri;
+    private static bool IsNotOneLine(string? uri) => uri is null || uri.Contains('\n', StringComparison.Ordinal) || uri.Trim() != uri;
+
+    /// <summary>Anything but exactly <c>confidential</c> or <c>public</c> is refused, never guessed.</summary>
+    public bool HasUnknownClientType => ClientType is not (ClientTypes.Confidential or ClientTypes.Public);
 
     public IEnumerable<string> UnknownScopes() =>
         Scopes.Except([Connect.OAuthScopes.AuthClientsRead, Connect.OAuthScopes.AuthClientsWrite], StringComparer.Ordinal);

@@ -43,6 +43,13 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     public async Task<IActionResult> Authorize([FromServices] IOpenIddictAuthorizationManager authorizations, [FromServices] UserManager<AppUser> userManager)
     {
         var request = AuthorizationRequest();
+        if (ProtocolParameters().GroupBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            // OpenIddict refuses a repeated client_id or redirect_uri; any other repeated parameter
+            // (scope=a&scope=b) would be read as something the user never saw on the consent page.
+            return Refuse(Errors.InvalidRequest, $"The '{repeated.Key}' parameter must not be repeated.");
+        }
+
         var signedIn = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         if (!signedIn.Succeeded || request.HasPromptValue(PromptValues.Login))
         {
@@ -54,8 +61,8 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             // A post from another site carries no SameSite=Lax session cookie: the same request by
             // GET does, so a user who is signed in is not asked to sign in again.
             return HttpMethods.IsPost(Request.Method) && !signedIn.Succeeded
-                ? Redirect(Request.PathBase + Request.Path + QueryString.Create(ProtocolParameters()))
-                : SignInFirst(ProtocolParameters().Where(p => p.Key != Parameters.Prompt));
+                ? AsGet()
+                : SignInFirst(WithoutPromptLogin(request));
         }
 
         var user = await userManager.GetUserAsync(signedIn.Principal!);
@@ -84,7 +91,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
 
     /// <summary>The consent page's Allow button (anti-forgery checked, like every form of the app).</summary>
     [AllowAnonymous]
-    [FormValueRequired(ConsentAccept)]
+    [FormValueRequired(ConsentAccept, Unless = ConsentDeny)]
     [HttpPost("~" + Routes.Authorize)]
     public async Task<IActionResult> Accept([FromServices] IOpenIddictAuthorizationManager authorizations, [FromServices] UserManager<AppUser> userManager)
     {
@@ -205,6 +212,13 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     public IActionResult Logout()
     {
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (HttpMethods.IsPost(Request.Method))
+        {
+            // Posted from the client's site, the request carries no SameSite=Lax session cookie, so
+            // the page would be made for a signed-out user and its Sign out would fail: ask by GET.
+            return AsGet();
+        }
+
         FormRedirects.AllowFormRedirectTo(HttpContext, request.PostLogoutRedirectUri);
         return View("Logout", ProtocolParameters().ToList());
     }
@@ -245,6 +259,17 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         (Request.HasFormContentType ? Request.Form.AsEnumerable() : Request.Query.AsEnumerable())
             .Where(p => p.Key is not (ConsentAccept or ConsentDeny or SignOutConfirm) && !p.Key.StartsWith("__", StringComparison.Ordinal))
             .SelectMany(p => p.Value.Select(value => new KeyValuePair<string, string?>(p.Key, value)));
+
+    /// <summary>The same protocol request by GET, which carries the session cookie (SameSite=Lax) when it comes from another site.</summary>
+    private RedirectResult AsGet() => Redirect(Request.PathBase + Request.Path + QueryString.Create(ProtocolParameters()));
+
+    /// <summary>The request's parameters for after the sign-in: without "login" among the prompt values (it is done), keeping the others (consent).</summary>
+    private IEnumerable<KeyValuePair<string, string?>> WithoutPromptLogin(OpenIddictRequest request)
+    {
+        var others = request.GetPromptValues().Remove(PromptValues.Login);
+        return ProtocolParameters().Where(p => p.Key != Parameters.Prompt)
+            .Concat(others.IsEmpty ? [] : [new KeyValuePair<string, string?>(Parameters.Prompt, string.Join(' ', others))]);
+    }
 
     /// <summary>Sign in with the app's own page, then come back to the authorization endpoint with the same parameters.</summary>
     private ChallengeResult SignInFirst(IEnumerable<KeyValuePair<string, string?>> parameters) =>

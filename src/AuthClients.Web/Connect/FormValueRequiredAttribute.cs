@@ -12,6 +12,9 @@ namespace AuthClients.Web.Connect;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class FormValueRequiredAttribute(string name) : ActionMethodSelectorAttribute
 {
+    /// <summary>A field whose presence rules this action out (Allow and Deny both posted: Deny wins, never both).</summary>
+    public string? Unless { get; init; }
+
     public override bool IsValidForRequest(RouteContext routeContext, ActionDescriptor action)
     {
         var request = routeContext.HttpContext.Request;
@@ -23,7 +26,8 @@ public sealed class FormValueRequiredAttribute(string name) : ActionMethodSelect
         try
         {
             // OpenIddict has read the form already (it extracts the protocol request first), so this is cached.
-            return !string.IsNullOrEmpty(request.Form[name]);
+            var form = request.Form;
+            return !string.IsNullOrEmpty(form[name]) && (Unless is null || !form.ContainsKey(Unless));
         }
         catch (Exception unreadable) when (unreadable is InvalidDataException or IOException or BadHttpRequestException)
         {

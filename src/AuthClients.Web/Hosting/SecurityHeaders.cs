@@ -87,8 +87,8 @@ public sealed partial class FormRedirects
             return;
         }
 
-        var host = parsed.HostNameType == UriHostNameType.IPv6 ? parsed.Host : parsed.IdnHost;
-        var origin = $"{parsed.Scheme}://{host}{(parsed.IsDefaultPort ? "" : $":{parsed.Port}")}";
+        // CSP has no syntax for an IP-literal (IPv6) host, so such a redirect is refused at registration.
+        var origin = $"{parsed.Scheme}://{parsed.IdnHost}{(parsed.IsDefaultPort ? "" : $":{parsed.Port}")}";
         if (SourceExpression().IsMatch(origin))
         {
             var redirects = context.Features.Get<FormRedirects>();
@@ -103,6 +103,6 @@ public sealed partial class FormRedirects
     }
 
     // A CSP host-source with scheme and port: nothing that could end the directive or add another.
-    [GeneratedRegex(@"^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")]
+    [GeneratedRegex(@"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")]
     private static partial Regex SourceExpression();
 }

@@ -69,7 +69,7 @@ public sealed class AuthClientsPageTests(ChromiumFixture chromium) : BrowserTest
         // Same page, the message beside the field, and nothing typed is lost.
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Create Auth-Client" })).ToBeVisibleAsync();
         await Expect(redirectUrl.Locator("xpath=..")).ToContainTextAsync(
-            "The Redirect URL must use https; http is allowed only for localhost, 127.0.0.1 and [::1].");
+            "The Redirect URL must use https; http is allowed only for localhost and 127.0.0.1.");
         await Expect(redirectUrl).ToBeVisibleAsync();
         await Expect(redirectUrl).ToHaveValueAsync(insecureUrl);
         await Expect(Page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync(name);

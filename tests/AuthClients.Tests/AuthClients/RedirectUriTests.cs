@@ -52,6 +52,13 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
                      "https://bücher.example/cb", "https://app.example.com@evil.example/cb", "https://:443/cb", "http://127.0.0.1.evil.example/cb",
                      "http://localhost@evil.example/cb", "data:text/html,hi", "file:///etc/passwd", "https://app.example.com/cb#x",
                      "HTTPS://app.example.com/cb#", "https://app.example.com/*/cb",
+                     // Found by review: empty user info, encoded controls, bad escapes, characters a URL may not hold,
+                     // host names a CSP cannot name, IPv6 literals (CSP has no syntax for them) and zone ids.
+                     "https://@evil.example/cb", "https://:@evil.example/cb", "https://app.example.com/cb%00", "https://app.example.com/cb%0d%0aX-H:1",
+                     "https://app.example.com/cb%7F", "https://app.example.com/cb%", "https://app.example.com/%zz", "https://app.example.com/%4",
+                     "https://app.example.com/\"", "https://app.example.com/<x>", "https://app.example.com/{x}", "https://app.example.com/a|b",
+                     "https://app.example.com/a^b", "https://app.example.com/a`b", "https://-a.example/cb", "https://a-.example/cb", "https://a_b.example/cb",
+                     "https://a..example/cb", "http://[::1]:7002/cb", "https://[2001:db8::1]/cb", "http://[fe80::1%25eth0]/cb", "https://app.example.com/a[0]",
                  })
         {
             data.Add(uri);
@@ -125,6 +132,62 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
         var asTyped = await AuthorizeAsync(clientId, typed);
         Assert.Equal(HttpStatusCode.BadRequest, asTyped.StatusCode);
         Assert.Null(asTyped.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Api_NullUriEntries_AreRefusedWithAMessage_NotA500()
+    {
+        var token = await WriterTokenAsync();
+
+        var response = await SendAsync(HttpMethod.Post, Route, token, new
+        {
+            name = $"null-uri-{Guid.NewGuid():N}",
+            grant_types = new[] { "authorization_code" },
+            redirect_uris = new string?[] { null },
+            post_logout_redirect_uris = new string?[] { null },
+        });
+
+        await AssertRefusedAsync(response, "redirect_uris");
+    }
+
+    [Theory]
+    [InlineData("https://app.example.com/cb?x=%2f", "https://app.example.com/cb?x=%2F")]
+    [InlineData("https://app.example.com/%c3%bc/cb", "https://app.example.com/%C3%BC/cb")]
+    [InlineData("https://app.example.com/%ff/cb", "https://app.example.com/%FF/cb")]
+    public async Task PercentEscapes_AreStoredInUpperCase_SoOneUriHasOneForm(string typed, string stored)
+    {
+        var token = await WriterTokenAsync();
+
+        var created = await SendAsync(HttpMethod.Post, Route, token, new
+        {
+            name = $"escapes-{Guid.NewGuid():N}",
+            grant_types = new[] { "authorization_code" },
+            redirect_uris = new[] { typed, stored },
+        });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        Assert.Equal([stored], body.RootElement.GetProperty("redirect_uris").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
+    [InlineData("Public")]
+    [InlineData("PUBLIC")]
+    [InlineData("private")]
+    [InlineData("")]
+    public async Task Api_UnknownClientType_IsRefused_NotTakenAsConfidential(string clientType)
+    {
+        var token = await WriterTokenAsync();
+
+        var response = await SendAsync(HttpMethod.Post, Route, token, new
+        {
+            name = $"type-{Guid.NewGuid():N}",
+            grant_types = new[] { "authorization_code" },
+            redirect_uris = new[] { "https://app.example.com/cb" },
+            client_type = clientType,
+        });
+
+        await AssertRefusedAsync(response, "client_type");
     }
 
     [Fact]

@@ -60,6 +60,84 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task AllowAndDenyPostedTogether_Denies_NeverA500()
+    {
+        var (driver, email) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+        var consent = await browser.GetStringAsync(driver.AuthorizeUrl());
+
+        var both = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent([
+            .. AuthorizeParameters(driver), new("submit.Accept", "Allow"), new("submit.Deny", "Deny"),
+            new("__RequestVerificationToken", HtmlForms.ExtractAntiforgeryToken(consent))]));
+
+        Assert.Equal(HttpStatusCode.Redirect, both.StatusCode);
+        Assert.Equal("access_denied", QueryHelpers.ParseQuery(both.Headers.Location!.Query)["error"].ToString());
+    }
+
+    [Fact]
+    public async Task PromptConsent_SurvivesTheSignIn_SoARememberedConsentIsAskedAgain()
+    {
+        var (driver, email) = await ArrangeAsync();
+        await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword); // consent now remembered
+        var browser = app.CreateBrowser();
+
+        var challenge = await browser.GetAsync(driver.AuthorizeUrl() + "&prompt=login%20consent");
+        var returnUrl = QueryHelpers.ParseQuery(challenge.Headers.Location!.Query)["ReturnUrl"].ToString();
+        var signIn = await browser.PostFormAsync("/account/login", "/account/login", [new("Email", email), new("Password", AuthClientsAppFactory.UserPassword), new("ReturnUrl", returnUrl)]);
+        var afterSignIn = await browser.GetAsync(signIn.Headers.Location);
+
+        Assert.Equal("consent", QueryHelpers.ParseQuery(new Uri("http://x" + returnUrl).Query)["prompt"].ToString());
+        Assert.Equal(HttpStatusCode.OK, afterSignIn.StatusCode);
+        Assert.Contains("to access your account", await afterSignIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("scope", "openid")]
+    [InlineData("state", "other")]
+    [InlineData("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")]
+    public async Task RepeatedParameter_IsRefusedWithInvalidRequest_NotReadAsSomethingElse(string name, string value)
+    {
+        var (driver, email) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+
+        var response = await browser.GetAsync(driver.AuthorizeUrl() + $"&{name}={Uri.EscapeDataString(value)}");
+
+        // Refused either by OpenIddict itself (an error page: it checks some parameters before the
+        // redirect is trusted) or by the endpoint (invalid_request back at the client); never a code.
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            Assert.Null(response.Headers.Location);
+            return;
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var answer = QueryHelpers.ParseQuery(response.Headers.Location!.Query);
+        Assert.Equal("invalid_request", answer["error"].ToString());
+        Assert.False(answer.ContainsKey("code"));
+    }
+
+    [Fact]
+    public async Task LogoutPostedFromTheClientsSite_ContinuesAsGet_SoTheSignedInUserCanConfirm()
+    {
+        var email = await app.CreateUserAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+
+        var posted = await app.CreateBrowser().PostAsync("/connect/logout", new FormUrlEncodedContent([new("state", "s1")]));
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal("/connect/logout?state=s1", posted.Headers.Location!.OriginalString);
+        var page = await browser.GetAsync(posted.Headers.Location);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var confirmed = await browser.PostWithTokenAsync("/connect/logout", HtmlForms.ExtractAntiforgeryToken(await page.Content.ReadAsStringAsync()),
+            [new("state", "s1"), new("submit.SignOut", "Sign out")]);
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/profile")).StatusCode); // signed out
+    }
+
+    [Fact]
     public async Task SignInPage_ContinuingAnAuthorizationRequest_AllowsThatClientsRedirectOrigin_AndNothingElse()
     {
         var (driver, _) = await ArrangeAsync();

@@ -185,6 +185,32 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
         Assert.Equal([Read], await ScopesOfAsync(target.Id));
     }
 
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public async Task Page_RedirectUrlsOfAPublicClient_ChangeOnlyForWhoeverHoldsItsScopes(string[]? permissions, string[] scopes)
+    {
+        if (permissions is not null && !permissions.Contains(Permissions.AuthClients.EditKey))
+        {
+            return; // without Edit there is no edit page
+        }
+
+        var holds = permissions is null || scopes.SelectMany(s => Grants[s]).All(permissions.Contains);
+        var target = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true, isPublic: true, scopes: scopes);
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
+
+        var page = await browser.OpenEditPageAsync(target.Id);
+        Assert.Equal(!holds, page.Document.QuerySelector("[name='Form.RedirectUris']")!.HasAttribute("readonly"));
+        var fields = SubmittedFields(page.Document).Where(f => f.Key != "Form.RedirectUris")
+            .Append(new("Form.RedirectUris", RegisteredClients.RedirectUri + "\nhttps://attacker.example/cb"));
+        var save = await browser.SaveEditAsync(target.Id, page, fields);
+
+        Assert.Equal(holds ? HttpStatusCode.Redirect : HttpStatusCode.OK, save.StatusCode);
+        var stored = await app.WithServicesAsync(services => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Web.Features.AuthClients.AuthClientService>(services).GetFormAsync(target.Id));
+        Assert.Equal(holds, stored!.RedirectUris!.Contains("attacker.example", StringComparison.Ordinal));
+    }
+
     private async Task<string> UserTokenAsync(string email)
     {
         var passwordClient = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: [Read, Write]);

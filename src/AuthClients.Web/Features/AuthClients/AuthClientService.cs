@@ -207,6 +207,15 @@ public sealed class AuthClientService(
             return refused;
         }
 
+        // A public client has no secret: its redirect URIs are its credential. Whoever can point them
+        // elsewhere receives the codes of every user who consented, with all the client's scopes.
+        var (uris, logoutUris) = RegisteredUris(form);
+        if (before.IsPublic && !RedirectUriRules.Normalize(before.RedirectUris).SequenceEqual(uris) && !before.Scopes.All(grantableScopes.Contains))
+        {
+            return new SaveResult(SaveStatus.Forbidden, Errors: [new(nameof(AuthClientForm.RedirectUris),
+                $"You cannot change the redirect URLs of this public client: they decide who receives its users' codes. {Authorization.ScopeRights.Missing(before.Scopes)}")]);
+        }
+
         var name = form.Name!;
         var normalizedName = name.ToUpperInvariant();
         if (await NameTakenAsync(normalizedName, exceptId: id, cancellationToken))
@@ -214,7 +223,6 @@ public sealed class AuthClientService(
             return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
         }
 
-        var (uris, logoutUris) = RegisteredUris(form);
         var descriptor = new OpenIddictApplicationDescriptor();
         await manager.PopulateAsync(descriptor, application, cancellationToken);
         var wanted = Describe(application.ClientId!, name, form, uris, logoutUris);

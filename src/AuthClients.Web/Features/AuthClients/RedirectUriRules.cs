@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace AuthClients.Web.Features.AuthClients;
 
 /// <summary>
@@ -6,8 +8,11 @@ namespace AuthClients.Web.Features.AuthClients;
 /// wildcard, no user info. What is accepted is stored in its canonical form
 /// (<see cref="Canonical"/>), the form the authorization endpoint compares character by character.
 /// </summary>
-public static class RedirectUriRules
+public static partial class RedirectUriRules
 {
+    // RFC 3986's unreserved and reserved characters and "%", less "*", "[" and "]" (refused above with their own messages).
+    private const string UrlCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@!$&'()+,;=%";
+
     public const int MaxLength = 2000;
     public const int MaxCount = 20;
     public const string RedirectLabel = "Redirect URL";
@@ -27,7 +32,8 @@ public static class RedirectUriRules
     /// Lower-case scheme and host, no default port, dot segments resolved, percent-encoding as
     /// .NET writes it: <c>HTTPS://App.Example.com:443/a/../cb</c> is <c>https://app.example.com/cb</c>.
     /// </summary>
-    public static string Canonical(string uri) => new Uri(uri, UriKind.Absolute).AbsoluteUri;
+    public static string Canonical(string uri) =>
+        PercentEscape().Replace(new Uri(uri, UriKind.Absolute).AbsoluteUri, escape => escape.Value.ToUpperInvariant());
 
     /// <returns>A message for the person who typed it, or null when the URI is acceptable.</returns>
     public static string? Check(string uri, string label = RedirectLabel)
@@ -60,6 +66,28 @@ public static class RedirectUriRules
             return $"The {label} must not contain a wildcard (*).";
         }
 
+        // CSP cannot name an IP-literal origin, so a browser would block the redirect from the
+        // consent page (form-action): such a client could never complete a flow.
+        if (uri.Contains('[', StringComparison.Ordinal) || uri.Contains(']', StringComparison.Ordinal))
+        {
+            return $"The {label} must not use an IPv6 address or brackets: use http://127.0.0.1 or http://localhost for a program on this computer.";
+        }
+
+        if (uri.Any(c => !UrlCharacters.Contains(c)))
+        {
+            return $"The {label} may hold only letters, digits and - . _ ~ : / ? # @ ! $ & ' ( ) + , ; = %: percent-encode any other character.";
+        }
+
+        if (MalformedEscape().IsMatch(uri))
+        {
+            return $"The {label} has a % that is not followed by two hexadecimal digits (write a % sign as %25).";
+        }
+
+        if (EncodedControl().IsMatch(uri))
+        {
+            return $"The {label} must not contain percent-encoded control characters (such as %00 or %0D%0A).";
+        }
+
         if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || uri.StartsWith('/'))
         {
             return $"The {label} must be an absolute URL, such as https://app.example.com/callback.";
@@ -67,7 +95,7 @@ public static class RedirectUriRules
 
         if (parsed.Scheme != Uri.UriSchemeHttps && !(parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback))
         {
-            return $"The {label} must use https; http is allowed only for localhost, 127.0.0.1 and [::1].";
+            return $"The {label} must use https; http is allowed only for localhost and 127.0.0.1.";
         }
 
         // "https:/evil.com" parses, with a host Uri guessed: only "scheme://host" is accepted as written.
@@ -81,9 +109,16 @@ public static class RedirectUriRules
             return $"The {label} must not contain a fragment (#).";
         }
 
-        if (uri.Contains('@', StringComparison.Ordinal) && !string.IsNullOrEmpty(parsed.UserInfo))
+        // Any "@" before the path, even with nothing in front of it ("https://@evil.example"), is user info.
+        var authority = uri[(parsed.Scheme.Length + 3)..].Split('/', '?', '#')[0];
+        if (authority.Contains('@', StringComparison.Ordinal))
         {
             return $"The {label} must not contain a user name or password.";
+        }
+
+        if (!HostName().IsMatch(parsed.IdnHost))
+        {
+            return $"The {label} must name a valid host: letters, digits and hyphens between dots, such as app.example.com.";
         }
 
         return null;
@@ -112,4 +147,17 @@ public static class RedirectUriRules
             }
         }
     }
+
+    [GeneratedRegex("%[0-9a-fA-F]{2}")]
+    private static partial Regex PercentEscape();
+
+    [GeneratedRegex("%(?![0-9a-fA-F]{2})")]
+    private static partial Regex MalformedEscape();
+
+    [GeneratedRegex("%(?:[01][0-9a-fA-F]|7[fF])")]
+    private static partial Regex EncodedControl();
+
+    // DNS labels (RFC 1123), which also covers dotted IPv4 addresses; what a CSP host-source can name.
+    [GeneratedRegex("^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*$")]
+    private static partial Regex HostName();
 }
