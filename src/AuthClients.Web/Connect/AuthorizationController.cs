@@ -50,8 +50,16 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             return Refuse(Errors.InvalidRequest, $"The '{repeated.Key}' parameter must not be repeated.");
         }
 
+        if (Request.Query.ContainsKey(Parameters.MaxAge) || (Request.HasFormContentType && Request.Form.ContainsKey(Parameters.MaxAge)))
+        {
+            if (request.MaxAge is not >= 0)
+            {
+                return Refuse(Errors.InvalidRequest, "The 'max_age' parameter must be a number of seconds.");
+            }
+        }
+
         var signedIn = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
-        if (!signedIn.Succeeded || request.HasPromptValue(PromptValues.Login))
+        if (!signedIn.Succeeded || request.HasPromptValue(PromptValues.Login) || SignedInTooLongAgo(signedIn.Principal!, request))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
@@ -75,7 +83,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         var existing = await ExistingConsentAsync(authorizations, user, application, request);
         if (existing is not null && !request.HasPromptValue(PromptValues.Consent))
         {
-            return await IssueAsync(authorizations, user, application, request, existing);
+            return await IssueAsync(authorizations, user, signedIn.Principal!, application, request, existing);
         }
 
         if (request.HasPromptValue(PromptValues.None))
@@ -105,7 +113,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-        return await IssueAsync(authorizations, user, application, request, await ExistingConsentAsync(authorizations, user, application, request));
+        return await IssueAsync(authorizations, user, signedIn.Principal!, application, request, await ExistingConsentAsync(authorizations, user, application, request));
     }
 
     /// <summary>The consent page's Deny button: back to the client with <c>access_denied</c>.</summary>
@@ -161,6 +169,9 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             // Fresh claims (name, email) with the scopes and authorization of the original grant.
             var identity = CreateUserIdentity(user, result.Principal!.GetScopes());
             identity.SetAuthorizationId(result.Principal!.GetAuthorizationId());
+            // When the user signed in, from the code (and kept through refreshes), for the ID token.
+            identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(result.Principal!)?.ToUnixTimeSeconds());
+            identity.SetDestinations(claim => DestinationsOf(claim, identity));
             return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
@@ -260,6 +271,14 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             .Where(p => p.Key is not (ConsentAccept or ConsentDeny or SignOutConfirm) && !p.Key.StartsWith("__", StringComparison.Ordinal))
             .SelectMany(p => p.Value.Select(value => new KeyValuePair<string, string?>(p.Key, value)));
 
+    /// <summary>
+    /// <c>max_age</c>: the client wants a sign-in no older than this many seconds (0: a fresh one).
+    /// The sign-in that follows satisfies it, so it is not carried on (the check would fail again).
+    /// </summary>
+    private static bool SignedInTooLongAgo(ClaimsPrincipal session, OpenIddictRequest request) =>
+        request.MaxAge is { } maxAge &&
+        (SignInTimeClaims.SignedInAt(session) is not { } signedInAt || DateTimeOffset.UtcNow - signedInAt > TimeSpan.FromSeconds(maxAge));
+
     /// <summary>The same protocol request by GET, which carries the session cookie (SameSite=Lax) when it comes from another site.</summary>
     private RedirectResult AsGet() => Redirect(Request.PathBase + Request.Path + QueryString.Create(ProtocolParameters()));
 
@@ -267,7 +286,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     private IEnumerable<KeyValuePair<string, string?>> WithoutPromptLogin(OpenIddictRequest request)
     {
         var others = request.GetPromptValues().Remove(PromptValues.Login);
-        return ProtocolParameters().Where(p => p.Key != Parameters.Prompt)
+        return ProtocolParameters().Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge))
             .Concat(others.IsEmpty ? [] : [new KeyValuePair<string, string?>(Parameters.Prompt, string.Join(' ', others))]);
     }
 
@@ -283,9 +302,11 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     }
 
     /// <summary>Issues the code for the user, under their permanent consent (created now when there is none).</summary>
-    private async Task<Microsoft.AspNetCore.Mvc.SignInResult> IssueAsync(IOpenIddictAuthorizationManager authorizations, AppUser user, object application, OpenIddictRequest request, object? consent)
+    private async Task<Microsoft.AspNetCore.Mvc.SignInResult> IssueAsync(IOpenIddictAuthorizationManager authorizations, AppUser user, ClaimsPrincipal session, object application, OpenIddictRequest request, object? consent)
     {
         var identity = CreateUserIdentity(user, request.GetScopes());
+        identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(session)?.ToUnixTimeSeconds());
+        identity.SetDestinations(claim => DestinationsOf(claim, identity));
         consent ??= await authorizations.CreateAsync(
             identity: identity,
             subject: user.Id,
@@ -317,6 +338,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         {
             Claims.Name or Claims.PreferredUsername => identity.HasScope(Scopes.Profile),
             Claims.Email => identity.HasScope(Scopes.Email),
+            Claims.AuthenticationTime => true,
             _ => false,
         };
         if (inIdentityToken)

@@ -26,7 +26,9 @@ public static class IdentityHosting
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<SignInTimeClaims>();
+        services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = SignInTimeClaims.KeepSignInTime);
 
         services.ConfigureApplicationCookie(options =>
         {

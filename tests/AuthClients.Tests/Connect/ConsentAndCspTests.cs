@@ -119,6 +119,49 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task MaxAge_OlderSignInIsAskedAgain_AndTheIdTokenSaysWhenTheUserSignedIn()
+    {
+        var (driver, email) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword); // consent remembered
+        await browser.SignInAsAsync(email);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+
+        var asked = await browser.GetAsync(driver.AuthorizeUrl() + "&max_age=0");
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        Assert.StartsWith("/account/login", asked.Headers.Location!.AbsolutePath, StringComparison.Ordinal);
+        var returnUrl = QueryHelpers.ParseQuery(asked.Headers.Location.Query)["ReturnUrl"].ToString();
+        Assert.DoesNotContain("max_age", returnUrl, StringComparison.Ordinal);
+
+        var signIn = await browser.PostFormAsync("/account/login", "/account/login", [new("Email", email), new("Password", AuthClientsAppFactory.UserPassword), new("ReturnUrl", returnUrl)]);
+        var callback = await browser.GetAsync(signIn.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        var code = QueryHelpers.ParseQuery(callback.Headers.Location!.Query)["code"].ToString();
+        var tokens = await driver.RedeemAsync(app.CreateClient(), code);
+
+        Assert.False(tokens.IsError, tokens.Raw);
+        var payload = System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(tokens.IdentityToken!.Split('.')[1]));
+        Assert.True(payload.RootElement.GetProperty("auth_time").GetInt64() > before, "auth_time is the second sign-in");
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    public async Task MaxAge_ThatIsNotSeconds_IsInvalidRequest(string maxAge)
+    {
+        var (driver, email) = await ArrangeAsync();
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email);
+
+        var response = await browser.GetAsync(driver.AuthorizeUrl() + "&max_age=" + maxAge);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("invalid_request", QueryHelpers.ParseQuery(response.Headers.Location!.Query)["error"].ToString());
+    }
+
+    [Fact]
     public async Task LogoutPostedFromTheClientsSite_ContinuesAsGet_SoTheSignedInUserCanConfirm()
     {
         var email = await app.CreateUserAsync();
