@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -6,8 +7,10 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace AuthClients.Web.Connect;
 
 /// <summary>
-/// Sees OpenIddict's answers before they are written:
+/// Sees every answer OpenIddict writes, before it is written:
 /// <list type="bullet">
+/// <item>Keeps the app's HTML status-code pages off it: an error OpenIddict answers with a header
+/// only (<c>WWW-Authenticate</c> at userinfo) keeps its empty body.</item>
 /// <item>Counts the failures of the endpoints that <see cref="ClientAuthenticationThrottle"/> guards
 /// (a wrong secret, a wrong password in the password grant, a malformed request).</item>
 /// <item>A scope the client was not given comes back as <c>invalid_request</c> (ID2051); RFC 6749
@@ -25,7 +28,11 @@ public sealed partial class ProtocolErrorHandler(
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
     IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
     IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
-    IOpenIddictServerHandler<ApplyRevocationResponseContext>
+    IOpenIddictServerHandler<ApplyRevocationResponseContext>,
+    IOpenIddictServerHandler<ApplyUserInfoResponseContext>,
+    IOpenIddictServerHandler<ApplyEndSessionResponseContext>,
+    IOpenIddictServerHandler<ApplyConfigurationResponseContext>,
+    IOpenIddictServerHandler<ApplyJsonWebKeySetResponseContext>
 {
     private const string ScopeNotAllowed = "ID2051";
     private const string UnknownClient = "ID2052";
@@ -39,6 +46,10 @@ public sealed partial class ProtocolErrorHandler(
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyAuthorizationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyUserInfoResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyEndSessionResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyConfigurationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
     public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
@@ -49,8 +60,21 @@ public sealed partial class ProtocolErrorHandler(
 
     public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
 
+    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
     private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response, bool throttled)
     {
+        if (http.HttpContext?.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+        {
+            statusPages.Enabled = false;
+        }
+
         if (response.Error == Errors.InvalidRequest && IsError(response, ScopeNotAllowed))
         {
             response.Error = Errors.InvalidScope;

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using AuthClients.Tests.Infrastructure;
 using Duende.IdentityModel.Client;
 
@@ -87,6 +89,28 @@ public sealed class ThrottlingTests(AuthClientsAppFactory app) : IClassFixture<A
         app.RemoteIpAddress = owner;
         await app.CreateBrowser().SignInAsAsync(email); // the sign-in page is not locked either
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task MalformedRequests_CountTowardTheAddressThrottle()
+    {
+        var client = await app.RegisterClientAsync();
+        var sender = IPAddress.Parse("203.0.113.10");
+        app.RemoteIpAddress = sender;
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            using var content = new StringContent("grant_type=client_credentials", Encoding.UTF8);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data"); // no boundary: unreadable
+            var refused = await _http.PostAsync("/connect/token", content);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        var fromSender = await RequestAsync(sender, client.ClientId, client.Secret);
+        var fromElsewhere = await RequestAsync(IPAddress.Parse("198.51.100.22"), client.ClientId, client.Secret);
+
+        Assert.False(fromElsewhere.IsError, fromElsewhere.Raw);
+        Assert.Equal(HttpStatusCode.TooManyRequests, fromSender.HttpStatusCode);
+        Assert.Contains(app.LogLines, line => line.Contains($"Too many failed or malformed protocol requests from {sender}", StringComparison.Ordinal));
     }
 
     private Task<TokenResponse> RequestAsync(IPAddress from, string clientId, string secret)

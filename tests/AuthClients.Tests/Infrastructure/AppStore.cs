@@ -65,8 +65,9 @@ public static class AppStore
         });
 
     /// <summary>
-    /// Every stored fact a refused request could have changed: each client (name, secret, version)
-    /// and the number of audit records. Equal snapshots mean nothing changed.
+    /// Every stored fact a refused request could have changed: each client (name, secret, version),
+    /// user (version, failed sign-ins, lockout, permissions) and group (version, members,
+    /// permissions), and the number of audit records. Equal snapshots mean nothing changed.
     /// </summary>
     public static Task<string> SnapshotAsync(this AuthClientsAppFactory app) =>
         app.WithServicesAsync(async services =>
@@ -76,8 +77,16 @@ public static class AppStore
                 .OrderBy(a => a.Number)
                 .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.RedirectUris, a.Permissions, a.ClientSecret, a.ProtectedSecret, a.ConcurrencyToken })
                 .ToListAsync();
+            var users = await db.Users.AsNoTracking()
+                .OrderBy(u => u.Id)
+                .Select(u => new { u.Id, u.ConcurrencyStamp, u.SecurityStamp, u.AccessFailedCount, u.LockoutEnd, Permissions = db.UserPermissions.Count(p => p.UserId == u.Id) })
+                .ToListAsync();
+            var groups = await db.Groups.AsNoTracking()
+                .OrderBy(g => g.Id)
+                .Select(g => new { g.Id, g.ConcurrencyStamp, Members = g.Members.Count, Permissions = g.Permissions.Count })
+                .ToListAsync();
             var audits = await db.AuditRecords.CountAsync();
-            return JsonSerializer.Serialize(new { clients, audits });
+            return JsonSerializer.Serialize(new { clients, users, groups, audits });
         });
 
     /// <summary>Deletes a permission the user holds directly, as removing it on the Users page would.</summary>
