@@ -148,7 +148,9 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             var users = services.GetRequiredService<UserManager<AppUser>>();
             var signIn = services.GetRequiredService<SignInManager<AppUser>>();
             var user = await users.FindByEmailAsync(request.Username ?? "");
-            if (user is null || !user.IsActive || !(await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true)).Succeeded)
+            // No lockout from here: anyone could lock a user out by guessing. ClientAuthenticationThrottle
+            // limits guesses per address and account instead (security checklist 40).
+            if (user is null || !user.IsActive || !(await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: false)).Succeeded)
             {
                 return Refuse(Errors.InvalidGrant, "The email or password is invalid.");
             }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -6,8 +7,12 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace AuthClients.Web.Connect;
 
 /// <summary>
-/// Adjusts two of OpenIddict's error answers before they are written:
+/// Sees every answer OpenIddict writes, before it is written:
 /// <list type="bullet">
+/// <item>Keeps the app's HTML status-code pages off it: an error OpenIddict answers with a header
+/// only (<c>WWW-Authenticate</c> at userinfo) keeps its empty body.</item>
+/// <item>Counts the failures of the endpoints that <see cref="ClientAuthenticationThrottle"/> guards
+/// (a wrong secret, a wrong password in the password grant, a malformed request).</item>
 /// <item>A scope the client was not given comes back as <c>invalid_request</c> (ID2051); RFC 6749
 /// 5.2 and 4.1.2.1 call it <c>invalid_scope</c>, which client libraries look for.</item>
 /// <item>An unknown <c>client_id</c> (ID2052) is told apart from a wrong secret (ID2055); both get
@@ -23,7 +28,11 @@ public sealed partial class ProtocolErrorHandler(
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
     IOpenIddictServerHandler<ApplyAuthorizationResponseContext>,
     IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
-    IOpenIddictServerHandler<ApplyRevocationResponseContext>
+    IOpenIddictServerHandler<ApplyRevocationResponseContext>,
+    IOpenIddictServerHandler<ApplyUserInfoResponseContext>,
+    IOpenIddictServerHandler<ApplyEndSessionResponseContext>,
+    IOpenIddictServerHandler<ApplyConfigurationResponseContext>,
+    IOpenIddictServerHandler<ApplyJsonWebKeySetResponseContext>
 {
     private const string ScopeNotAllowed = "ID2051";
     private const string UnknownClient = "ID2052";
@@ -37,21 +46,33 @@ public sealed partial class ProtocolErrorHandler(
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyAuthorizationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyUserInfoResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyEndSessionResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyConfigurationResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
+        Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Request, context.Response);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Request, context.Response);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
 
-    private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response)
+    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+
+    private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response, bool throttled)
     {
-        if (response.Error == Errors.InvalidClient)
+        if (http.HttpContext?.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
         {
-            throttle.RecordFailure(request?.ClientId, http.HttpContext?.Connection.RemoteIpAddress?.ToString());
+            statusPages.Enabled = false;
         }
 
         if (response.Error == Errors.InvalidRequest && IsError(response, ScopeNotAllowed))
@@ -63,27 +84,37 @@ public sealed partial class ProtocolErrorHandler(
             secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
-            LogClientAuthenticationFailed(logger, Truncate(request?.ClientId), "unknown client");
+            LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), "unknown client");
         }
         else if (response.Error == Errors.InvalidClient)
         {
             // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
-            LogClientAuthenticationFailed(logger, Truncate(request?.ClientId), IsError(response, InvalidCredentials) ? "wrong secret" : response.ErrorUri ?? "");
+            LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), IsError(response, InvalidCredentials) ? "wrong secret" : response.ErrorUri ?? "");
+        }
+
+        if (throttled)
+        {
+            Count(request, response.Error);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The caller chose this text: at most 100 characters, no line breaks or other control characters.</summary>
-    private static string? Truncate(string? clientId)
+    private void Count(OpenIddictRequest? request, string? error)
     {
-        if (clientId is null)
+        var address = http.HttpContext?.Connection.RemoteIpAddress;
+        if (error == Errors.InvalidClient)
         {
-            return null;
+            throttle.RecordClientFailure(address, request?.ClientId);
         }
-
-        var safe = string.Concat(clientId.Take(100).Select(c => char.IsControl(c) ? '?' : c));
-        return clientId.Length > 100 ? safe + "..." : safe;
+        else if (error == Errors.InvalidGrant && request?.IsPasswordGrantType() == true)
+        {
+            throttle.RecordAccountFailure(address, request.Username);
+        }
+        else if (error == Errors.InvalidRequest)
+        {
+            throttle.RecordMalformedRequest(address);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client authentication failed for client_id {ClientId}: {Reason}.")]

@@ -120,6 +120,7 @@ public static class OpenIddictHosting
                     .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway)
                     .DisableSlidingRefreshTokenExpiration();
 
+                options.AddEventHandler(ProtocolRequestGuard.Descriptor);
                 foreach (var handler in ProtocolErrorHandler.Descriptors)
                 {
                     options.AddEventHandler(handler);

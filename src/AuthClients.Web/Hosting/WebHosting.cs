@@ -48,6 +48,7 @@ public static class WebHosting
         {
             // The REST API speaks snake_case, like OAuth and the anchor product's API.
             options.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            options.JsonSerializerOptions.Converters.Add(new Api.StringWithoutNulConverter());
         });
         services.AddAntiforgery(options =>
         {
@@ -62,22 +63,21 @@ public static class WebHosting
 
     public static WebApplication UseAppPipeline(this WebApplication app)
     {
-        // The generic error page everywhere, Development included: nobody meets a stack trace,
-        // and the exception is in the log.
-        app.UseExceptionHandler(Routes.Error);
+        // Pages get the generic error page everywhere, Development included: nobody meets a stack
+        // trace, and the exception is in the log. The API gets RFC 9457 problem details instead.
+        app.UseWhen(ApiHosting.IsApiRequest, api => api.UseApiProblemDetails());
+        app.UseWhen(context => !ApiHosting.IsApiRequest(context), pages => pages
+            .UseExceptionHandler(Routes.Error)
+            .UseStatusCodePagesWithReExecute(Routes.Error + "/{0}"));
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
         }
 
-        // Pages get the friendly error page; the API gets RFC 9457 problem details instead.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
-            api => api.UseStatusCodePages());
-        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
-            pages => pages.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseSecurityHeaders();
         app.UseStaticFiles();
         app.UseApiDocumentation();
+        app.UseMalformedRequestGuard();
         app.UseClientAuthenticationThrottle();
         app.UseRouting();
         app.UseAuthentication();

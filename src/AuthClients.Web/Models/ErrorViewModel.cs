@@ -7,6 +7,7 @@ public sealed record ErrorViewModel(int StatusCode, string RequestId)
         403 => "You do not have permission to do this",
         404 => "Not found",
         400 => "The request could not be understood",
+        < 500 => "The request could not be handled",
         _ => "Something went wrong",
     };
 
@@ -15,6 +16,7 @@ public sealed record ErrorViewModel(int StatusCode, string RequestId)
         403 => "Your account does not have the permission this page needs. Ask an administrator to grant it to you or to one of your groups.",
         404 => "The page or item you asked for does not exist. It may have been deleted.",
         400 => "The form may have expired. Go back, reload the page and try again.",
+        < 500 => "Go back, reload the page and try again. If it keeps happening, give the administrator the reference below.",
         _ => "The error has been logged. Try again, and if it keeps happening, give the administrator the reference below.",
     };
 }

@@ -81,6 +81,25 @@ public static class AppStore
             return JsonSerializer.Serialize(new { clients, audits });
         });
 
+    /// <summary>
+    /// The same for people: each user (version, failed sign-ins, lockout, permissions) and group
+    /// (version, members, permissions).
+    /// </summary>
+    public static Task<string> UsersAndGroupsSnapshotAsync(this AuthClientsAppFactory app) =>
+        app.WithServicesAsync(async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var users = await db.Users.AsNoTracking()
+                .OrderBy(u => u.Id)
+                .Select(u => new { u.Id, u.ConcurrencyStamp, u.SecurityStamp, u.AccessFailedCount, u.LockoutEnd, Permissions = db.UserPermissions.Count(p => p.UserId == u.Id) })
+                .ToListAsync();
+            var groups = await db.Groups.AsNoTracking()
+                .OrderBy(g => g.Id)
+                .Select(g => new { g.Id, g.ConcurrencyStamp, Members = g.Members.Count, Permissions = g.Permissions.Count })
+                .ToListAsync();
+            return JsonSerializer.Serialize(new { users, groups });
+        });
+
     /// <summary>Deletes a permission the user holds directly, as removing it on the Users page would.</summary>
     public static Task RevokeUserPermissionAsync(this AuthClientsAppFactory app, string email, string permission) =>
         app.WithDatabaseAsync(async db =>

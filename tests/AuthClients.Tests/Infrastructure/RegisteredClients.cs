@@ -1,5 +1,6 @@
 using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
+using Duende.IdentityModel.Client;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 
@@ -45,6 +46,21 @@ public static class RegisteredClients
             var clientId = await manager.GetClientIdAsync((await manager.FindByIdAsync(result.Id!))!);
             return new RegisteredClient(result.Id!, clientId!, secret ?? "");
         });
+    }
+
+    /// <summary>An access token for a new client holding <paramref name="scopes"/>, from the token endpoint (client credentials).</summary>
+    public static async Task<string> ClientAccessTokenAsync(this AuthClientsAppFactory app, params string[] scopes)
+    {
+        var client = await app.RegisterClientAsync(scopes: scopes);
+        var token = await app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            Scope = string.Join(' ', scopes),
+        });
+        Assert.False(token.IsError, token.Raw);
+        return token.AccessToken!;
     }
 
     public static Task DeleteClientAsync(this AuthClientsAppFactory app, RegisteredClient client) =>

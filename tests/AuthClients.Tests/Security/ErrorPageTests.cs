@@ -15,6 +15,7 @@ namespace AuthClients.Tests.Security;
 public sealed class ErrorPageTests
 {
     private const string ThrowPath = "/test-only/throw";
+    private const string ApiThrowPath = "/api/test-only/throw";
     private const string Canary = "Canary failure 5f3b9 from a test endpoint";
 
     [Theory]
@@ -47,6 +48,26 @@ public sealed class ErrorPageTests
         await AssertGenericErrorPageAsync(response);
     }
 
+    [Fact]
+    public async Task UnhandledException_OnTheApi_IsProblemDetails_EvenWhenHtmlIsAccepted()
+    {
+        using var app = new AuthClientsAppFactory { EnvironmentName = "Production", TestServices = AddThrowingEndpoint };
+        app.Settings["OAuthServer:RequireHttps"] = "false"; // the test server speaks http
+        using var request = new HttpRequestMessage(HttpMethod.Get, ApiThrowPath);
+        request.Headers.Authorization = new("Bearer", await app.ClientAccessTokenAsync());
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var response = await app.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"status\":500", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Canary, body, StringComparison.Ordinal);
+        HttpAssert.NoInternals(body);
+        Assert.Contains(app.LogEntries, e => e.Level >= LogLevel.Error && e.Exception?.Message == Canary);
+    }
+
     private static async Task AssertGenericErrorPageAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
@@ -71,7 +92,7 @@ public sealed class ErrorPageTests
         {
             next(app);
             app.Use((HttpContext context, RequestDelegate rest) =>
-                context.Request.Path == ThrowPath ? throw new InvalidOperationException(Canary) : rest(context));
+                context.Request.Path == ThrowPath || context.Request.Path == ApiThrowPath ? throw new InvalidOperationException(Canary) : rest(context));
         };
     }
 }

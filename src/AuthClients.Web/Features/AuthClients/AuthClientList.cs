@@ -20,7 +20,7 @@ public sealed record AuthClientListQuery(string? Search, string? Sort, string? D
 
     public int SafePageSize => PageSizes.Contains(PageSize) ? PageSize : DefaultPageSize;
 
-    public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
+    public string? Term => SearchTerm.From(Search);
 }
 
 /// <summary>One row of the Auth Clients table. Holds no secret.</summary>

@@ -86,8 +86,10 @@ public sealed class AuthClientSearch(AppDbContext db)
         long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
         && number.ToString(CultureInfo.InvariantCulture) == term ? number : null;
 
+    // "[" opens a character class in SQL Server's LIKE; the other databases take "\[" as "[".
     private static string EscapeLike(string text) => text
         .Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
         .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
-        .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
+        .Replace("_", LikeEscape + "_", StringComparison.Ordinal)
+        .Replace("[", LikeEscape + "[", StringComparison.Ordinal);
 }

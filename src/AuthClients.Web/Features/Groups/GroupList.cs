@@ -19,7 +19,7 @@ public sealed record GroupListQuery(string? Search, string? Sort, string? Direct
 
     public int SafePageSize => PageSizes.Contains(PageSize) ? PageSize : DefaultPageSize;
 
-    public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
+    public string? Term => SearchTerm.From(Search);
 }
 
 /// <param name="CanManage">Whether the viewer may change this group at all (it grants nothing they lack).</param>

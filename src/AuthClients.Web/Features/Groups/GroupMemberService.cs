@@ -44,7 +44,7 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Aud
         page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
         var items = await Items(members, actor).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
 
-        var term = string.IsNullOrWhiteSpace(find) ? null : find.Trim();
+        var term = SearchTerm.From(find);
         IReadOnlyList<GroupMemberItem> candidates = [];
         if (term is not null)
         {

@@ -22,7 +22,7 @@ public sealed record UserListQuery(string? Search, string? Sort, string? Directi
 
     public int SafePageSize => PageSizes.Contains(PageSize) ? PageSize : DefaultPageSize;
 
-    public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
+    public string? Term => SearchTerm.From(Search);
 }
 
 /// <param name="CanManage">Whether the viewer may change this user at all (see <see cref="Actor.Outranks"/>).</param>

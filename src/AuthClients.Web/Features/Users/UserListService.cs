@@ -36,10 +36,13 @@ public sealed class UserListService(AppDbContext db)
             return users;
         }
 
+        // SQLite's UPPER() changes ASCII letters only, so there the name as typed is compared too:
+        // "é" then finds "é", if not "É".
         var upper = term.ToUpperInvariant();
 #pragma warning disable CA1304, CA1311, CA1862 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
         return users.Where(u =>
             (u.FirstName + " " + u.LastName).ToUpper().Contains(upper) ||
+            (u.FirstName + " " + u.LastName).Contains(term) ||
             (u.NormalizedEmail != null && u.NormalizedEmail.Contains(upper)));
 #pragma warning restore CA1304, CA1311, CA1862
     }
