@@ -43,11 +43,11 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     public async Task<IActionResult> Authorize([FromServices] IOpenIddictAuthorizationManager authorizations, [FromServices] UserManager<AppUser> userManager)
     {
         var request = AuthorizationRequest();
-        if (ProtocolParameters().GroupBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        if (RepeatedParameter() is { } repeated)
         {
             // OpenIddict refuses a repeated client_id or redirect_uri; any other repeated parameter
             // (scope=a&scope=b) would be read as something the user never saw on the consent page.
-            return Refuse(Errors.InvalidRequest, $"The '{repeated.Key}' parameter must not be repeated.");
+            return Refuse(Errors.InvalidRequest, $"The '{repeated}' parameter must not be repeated.");
         }
 
         if (Request.Query.ContainsKey(Parameters.MaxAge) || (Request.HasFormContentType && Request.Form.ContainsKey(Parameters.MaxAge)))
@@ -225,6 +225,11 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     public IActionResult Logout()
     {
         var request = HttpContext.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (RepeatedParameter() is not null)
+        {
+            return BadRequest(); // the error page: which of two return addresses or states would be meant?
+        }
+
         if (HttpMethods.IsPost(Request.Method))
         {
             // Posted from the client's site, the request carries no SameSite=Lax session cookie, so
@@ -280,6 +285,10 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     private static bool SignedInTooLongAgo(ClaimsPrincipal session, OpenIddictRequest request) =>
         request.MaxAge is { } maxAge &&
         (SignInTimeClaims.SignedInAt(session) is not { } signedInAt || DateTimeOffset.UtcNow - signedInAt > TimeSpan.FromSeconds(maxAge));
+
+    /// <summary>The name of a parameter the request carries more than once, if any.</summary>
+    private string? RepeatedParameter() =>
+        ProtocolParameters().GroupBy(p => p.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
 
     /// <summary>The same protocol request by GET, which carries the session cookie (SameSite=Lax) when it comes from another site.</summary>
     private RedirectResult AsGet() => Redirect(Request.PathBase + Request.Path + QueryString.Create(ProtocolParameters()));

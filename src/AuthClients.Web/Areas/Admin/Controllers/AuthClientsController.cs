@@ -108,6 +108,11 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.EditKey)]
     public async Task<IActionResult> RegenerateSecret(string id)
     {
+        if (await clients.GetScopesAsync(id, HttpContext.RequestAborted) is null)
+        {
+            return GoneToList();
+        }
+
         if (await SecretRefusalAsync(id) is { } refused)
         {
             return refused;
