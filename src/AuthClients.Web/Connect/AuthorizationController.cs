@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Claims;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -109,10 +110,8 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
 
         if (request.IsPasswordGrantType())
         {
-            var users = services.GetRequiredService<UserManager<AppUser>>();
-            var signIn = services.GetRequiredService<SignInManager<AppUser>>();
-            var user = await users.FindByEmailAsync(request.Username ?? "");
-            if (user is null || !user.IsActive || !(await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true)).Succeeded)
+            // The sign-in page's check: one answer, and one cost, for unknown, inactive, locked and wrong.
+            if (await services.GetRequiredService<PasswordCheckService>().CheckAsync(request.Username, request.Password) is not { } user)
             {
                 return Refuse(Errors.InvalidGrant, "The email or password is invalid.");
             }

@@ -30,6 +30,7 @@ public static class WebHosting
         services.AddScoped<UserService>();
         services.AddScoped<UserPermissionService>();
         services.AddScoped<ProfileService>();
+        services.AddScoped<PasswordCheckService>();
         services.AddScoped<GroupService>();
         services.AddScoped<GroupMemberService>();
         services.AddScoped<GroupPermissionService>();

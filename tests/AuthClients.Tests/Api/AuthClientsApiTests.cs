@@ -167,15 +167,7 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
     private async Task<string> UserTokenAsync(string email)
     {
         var client = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read", "auth_clients.write"]);
-        var token = await _http.RequestPasswordTokenAsync(new PasswordTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            UserName = email,
-            Password = AuthClientsAppFactory.UserPassword,
-            Scope = "auth_clients.read auth_clients.write",
-        });
+        var token = await _http.RequestPasswordTokenAsync(client, email, AuthClientsAppFactory.UserPassword, "auth_clients.read auth_clients.write");
         Assert.False(token.IsError, token.Raw);
         return token.AccessToken!;
     }

@@ -97,14 +97,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
     {
         var client = await app.RegisterClientAsync();
 
-        var token = await _http.RequestPasswordTokenAsync(new PasswordTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            UserName = AuthClientsAppFactory.AdminEmail,
-            Password = AuthClientsAppFactory.AdminPassword,
-        });
+        var token = await _http.RequestPasswordTokenAsync(client, AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
 
         Assert.Equal("unauthorized_client", token.ErrorCode());
     }

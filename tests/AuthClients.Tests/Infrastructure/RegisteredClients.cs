@@ -1,4 +1,5 @@
 using AuthClients.Web.Features.AuthClients;
+using Duende.IdentityModel.Client;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 
@@ -49,4 +50,16 @@ public static class RegisteredClients
 
     public static Task RegenerateSecretAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().RegenerateSecretAsync(client.Id));
+
+    /// <summary>The password grant through <paramref name="client"/>, as a legacy program asks for a token.</summary>
+    public static Task<TokenResponse> RequestPasswordTokenAsync(this HttpClient http, RegisteredClient client, string email, string password, string? scope = null) =>
+        http.RequestPasswordTokenAsync(new PasswordTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            UserName = email,
+            Password = password,
+            Scope = scope,
+        });
 }
