@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AuthClients.Web.Api;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
@@ -113,6 +114,10 @@ public static class OpenIddictHosting
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
 
+                // Introspection refuses what the API refuses (checklist 45).
+                options.AddEventHandler(BearerUserAccessHandler.IntrospectionDescriptor);
+                options.AddEventHandler(PersonalAccessTokenIntrospection.Descriptor);
+
                 // Plain signed JWTs, so any resource server can validate them from the JWKS.
                 options.DisableAccessTokenEncryption();
 
@@ -136,6 +141,9 @@ public static class OpenIddictHosting
                 // client (which deletes its tokens) or revoking a token stops it at once. Client-
                 // credentials tokens issued without an entry are checked against their client.
                 options.EnableTokenEntryValidation();
+
+                // As introspection does: a revoked authorization (consent) stops its access tokens.
+                options.EnableAuthorizationEntryValidation();
                 options.AddEventHandler(ClientAccessTokenValidator.ValidationDescriptor);
                 if (performance.EffectiveVerifiedTokenCacheLifetime > TimeSpan.Zero)
                 {

@@ -20,7 +20,8 @@ public static class RegisteredClients
         bool password = false,
         string? name = null,
         string[]? scopes = null,
-        bool isPublic = false)
+        bool isPublic = false,
+        bool personalAccessTokens = false)
     {
         var form = new AuthClientForm
         {
@@ -28,6 +29,7 @@ public static class RegisteredClients
             EnableClientCredentials = clientCredentials,
             EnableAuthorizationCode = authorizationCode,
             EnablePassword = password,
+            EnablePersonalAccessTokens = personalAccessTokens,
             RedirectUris = authorizationCode ? RedirectUri : null,
             IsPublic = isPublic,
             ScopeAuthClientsRead = scopes?.Contains("auth_clients.read") == true,
