@@ -218,14 +218,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
             ClientSecret = secret,
         });
 
-    private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) =>
-        _http.IntrospectTokenAsync(new TokenIntrospectionRequest
-        {
-            Address = "/connect/introspect",
-            ClientId = caller.ClientId,
-            ClientSecret = caller.Secret,
-            Token = token,
-        });
+    private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) => _http.IntrospectAsync(caller, token);
 
     private Task<HttpResponseMessage> CallMeAsync(string accessToken) => _http.GetMeAsync(accessToken);
 }

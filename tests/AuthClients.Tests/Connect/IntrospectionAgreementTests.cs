@@ -84,12 +84,7 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
         {
             case TokenKind.Client:
                 var client = await app.RegisterClientAsync();
-                var clientToken = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-                {
-                    Address = "/connect/token",
-                    ClientId = client.ClientId,
-                    ClientSecret = client.Secret,
-                });
+                var clientToken = await _http.RequestClientTokenAsync(client);
                 return new Issued(clientToken.AccessToken!, client, UserId: null, PersonalTokenId: null);
             case TokenKind.User:
                 var passwordClient = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read"]);
@@ -159,12 +154,5 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
         return new RegisteredClient(id, clientId, (await clients.RevealSecretAsync(id))!);
     }
 
-    private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) =>
-        _http.IntrospectTokenAsync(new TokenIntrospectionRequest
-        {
-            Address = "/connect/introspect",
-            ClientId = caller.ClientId,
-            ClientSecret = caller.Secret,
-            Token = token,
-        });
+    private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) => _http.IntrospectAsync(caller, token);
 }

@@ -64,4 +64,24 @@ public static class RegisteredClients
             Password = password,
             Scope = scope,
         });
+
+    /// <summary>A client-credentials token for <paramref name="client"/>.</summary>
+    public static Task<TokenResponse> RequestClientTokenAsync(this HttpClient http, RegisteredClient client, string? scope = null) =>
+        http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            Scope = scope,
+        });
+
+    /// <summary><c>/connect/introspect</c>, asked by <paramref name="caller"/> with its secret.</summary>
+    public static Task<TokenIntrospectionResponse> IntrospectAsync(this HttpClient http, RegisteredClient caller, string token) =>
+        http.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = "/connect/introspect",
+            ClientId = caller.ClientId,
+            ClientSecret = caller.Secret,
+            Token = token,
+        });
 }
