@@ -40,11 +40,9 @@ public sealed class PersonalAccessTokenHandler(
     public const string SchemeName = "PersonalAccessToken";
     public const string InvalidDescription = "The personal access token is invalid, expired or revoked.";
 
-    public static string? ReadToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer " + ApiTokenService.Prefix, StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
-    }
+    /// <summary>A personal access token from the Authorization header (the only place tokens are read from).</summary>
+    public static string? ReadToken(HttpRequest request) =>
+        AuthorizationHeaderOnly.ReadBearerToken(request) is { } token && token.StartsWith(ApiTokenService.Prefix, StringComparison.Ordinal) ? token : null;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -117,6 +117,7 @@ public static class OpenIddictHosting
                 // Introspection refuses what the API refuses (checklist 45).
                 options.AddEventHandler(BearerUserAccessHandler.IntrospectionDescriptor);
                 options.AddEventHandler(PersonalAccessTokenIntrospection.Descriptor);
+                options.AddEventHandler(AuthorizationHeaderOnly.Descriptor);
 
                 // Plain signed JWTs, so any resource server can validate them from the JWKS.
                 options.DisableAccessTokenEncryption();
@@ -134,7 +135,11 @@ public static class OpenIddictHosting
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                options.UseAspNetCore();
+
+                // Tokens only from the Authorization header (AuthorizationHeaderOnly), never a URL or a form.
+                options.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
                 options.AddAudiences(OAuthScopes.ApiResource);
 
                 // Every access token with a database entry is checked against it, so deleting a

@@ -93,16 +93,10 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
                 Assert.False(userToken.IsError, userToken.Raw);
                 return new Issued(userToken.AccessToken!, passwordClient, userId, PersonalTokenId: null);
             default:
-                await app.RegisterClientAsync(personalAccessTokens: true);
                 var (_, ownerId) = await app.CreateUserWithIdAsync();
-                return await app.WithServicesAsync(async services =>
-                {
-                    var tokens = services.GetRequiredService<ApiTokenService>();
-                    var token = await tokens.CreateAsync(ownerId, new ApiTokenForm { Name = "script", ExpiresInDays = 7 });
-                    var owner = (await tokens.ValidateAsync(token!))!;
-                    var issuer = await PresenterAsync(services, owner.ClientId);
-                    return new Issued(token!, issuer, ownerId, owner.TokenId);
-                });
+                var (token, owner) = await app.CreatePersonalAccessTokenAsync(ownerId);
+                var issuer = await app.WithServicesAsync(services => PresenterAsync(services, owner.ClientId));
+                return new Issued(token, issuer, ownerId, owner.TokenId);
         }
     }
 

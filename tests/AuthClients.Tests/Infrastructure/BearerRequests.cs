@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using AuthClients.Web.Features.ApiTokens;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthClients.Tests.Infrastructure;
 
@@ -10,5 +12,21 @@ public static class BearerRequests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/1.0/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await http.SendAsync(request);
+    }
+
+    /// <summary>
+    /// A personal access token of <paramref name="userId"/>, made as the profile's API Tokens tab
+    /// makes it, through a client that enables them (registered here if need be).
+    /// </summary>
+    public static async Task<(string Token, ApiTokenOwner Owner)> CreatePersonalAccessTokenAsync(this AuthClientsAppFactory app, string userId)
+    {
+        await app.RegisterClientAsync(personalAccessTokens: true);
+        return await app.WithServicesAsync(async services =>
+        {
+            var tokens = services.GetRequiredService<ApiTokenService>();
+            var token = await tokens.CreateAsync(userId, new ApiTokenForm { Name = $"script-{Guid.NewGuid():N}", ExpiresInDays = 7 });
+            Assert.NotNull(token);
+            return (token, (await tokens.ValidateAsync(token))!);
+        });
     }
 }
