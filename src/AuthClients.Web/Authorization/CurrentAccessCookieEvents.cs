@@ -65,6 +65,11 @@ internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptio
             return Task.CompletedTask;
         }
 
+        // ASP.NET Core builds an absolute URL from the request's Host header, which anyone can set;
+        // the same path without scheme and host sends the browser to the site it is on.
+        context.RedirectUri = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } absolute
+            ? absolute.PathAndQuery
+            : context.RedirectUri;
         return base.RedirectToLogin(context);
     }
 

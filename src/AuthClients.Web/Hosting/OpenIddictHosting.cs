@@ -14,7 +14,11 @@ public sealed class OAuthServerOptions
 {
     public const string Section = "OAuthServer";
 
-    /// <summary>The issuer URL, when the app is reached through a proxy under another name. Default: the request's own.</summary>
+    /// <summary>
+    /// The issuer URL: the app's public address, in tokens and discovery. Required outside the
+    /// Development and Testing environments unless <c>AllowedHosts</c> names the hosts: otherwise
+    /// whoever sends the request chooses it with the Host header.
+    /// </summary>
     public Uri? Issuer { get; set; }
 
     /// <summary>Refuse plain http. Default: true, except in the Development and Testing environments.</summary>
@@ -50,7 +54,8 @@ public static class OpenIddictHosting
                 [$"OAuthServer:SigningCertificatePath '{path}' does not exist."]);
         }
 
-        var requireHttps = settings.RequireHttps ?? !(environment.IsDevelopment() || environment.IsEnvironment("Testing"));
+        CheckIssuerFormat(settings);
+        var requireHttps = settings.RequireHttps ?? !IsLocal(environment);
         services.AddSingleton(Options.Create(settings));
 
         // Read now, because it decides what is registered; checked like every other section.
@@ -75,9 +80,19 @@ public static class OpenIddictHosting
             })
             .AddServer(options =>
             {
-                if (settings.Issuer is not null)
+                if (settings.Issuer is { } issuer)
                 {
-                    options.SetIssuer(settings.Issuer);
+                    options.SetIssuer(issuer);
+
+                    // Discovery builds the endpoint URLs from the request's scheme and host, which
+                    // anyone can set: build them from the issuer instead (checklist 44).
+                    options.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler
+                        .UseInlineHandler(context =>
+                        {
+                            context.BaseUri = issuer;
+                            return ValueTask.CompletedTask;
+                        })
+                        .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order - 500));
                 }
 
                 options.SetAuthorizationEndpointUris("connect/authorize")
@@ -159,6 +174,52 @@ public static class OpenIddictHosting
                 options.AddEventHandler(BearerUserAccessHandler.Descriptor);
             });
         return services;
+    }
+
+    /// <summary>
+    /// Before the app serves requests outside Development and Testing: the issuer must not come
+    /// from the request's Host header, which anyone can set (checklist 44). It comes from
+    /// <c>OAuthServer:Issuer</c>, or at least from a host <c>AllowedHosts</c> lets through. (The
+    /// <c>migrate</c> command serves no request and needs neither.)
+    /// </summary>
+    public static void RequireFixedIssuer(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var issuer = configuration[IssuerSetting];
+        if (string.IsNullOrEmpty(issuer) && !IsLocal(environment) && ListedHosts(configuration).Count == 0)
+        {
+            throw new OptionsValidationException(OAuthServerOptions.Section, typeof(OAuthServerOptions),
+            [
+                $"{IssuerSetting} is required outside Development: set it to the app's public URL (e.g. https://auth.example.com/), " +
+                $"or set {AllowedHostsSetting} to its host names; otherwise the Host header of each request chooses the issuer.",
+            ]);
+        }
+    }
+
+    private const string IssuerSetting = $"{OAuthServerOptions.Section}:{nameof(OAuthServerOptions.Issuer)}";
+
+    private static bool IsLocal(IHostEnvironment environment) => environment.IsDevelopment() || environment.IsEnvironment("Testing");
+
+    private static void CheckIssuerFormat(OAuthServerOptions settings)
+    {
+        if (settings.Issuer is { OriginalString.Length: 0 })
+        {
+            settings.Issuer = null; // an empty setting is no setting
+        }
+
+        if (settings.Issuer is { } issuer && !(issuer.IsAbsoluteUri && (issuer.Scheme == Uri.UriSchemeHttps || issuer.Scheme == Uri.UriSchemeHttp)))
+        {
+            throw new OptionsValidationException(OAuthServerOptions.Section, typeof(OAuthServerOptions),
+                [$"{IssuerSetting} '{issuer.OriginalString}' must be an absolute http(s) URL, e.g. https://auth.example.com/."]);
+        }
+    }
+
+    private const string AllowedHostsSetting = "AllowedHosts";
+
+    /// <summary>The host names <c>AllowedHosts</c> lists; none when it lets every host through ("*", the shipped value).</summary>
+    internal static IReadOnlyList<string> ListedHosts(IConfiguration configuration)
+    {
+        var hosts = (configuration[AllowedHostsSetting] ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return hosts.Contains("*") ? [] : hosts;
     }
 
     private static TokenPerformanceOptions ReadPerformanceOptions(IConfiguration configuration) =>

@@ -66,6 +66,8 @@ public static class WebHosting
 
     public static WebApplication UseAppPipeline(this WebApplication app)
     {
+        OpenIddictHosting.RequireFixedIssuer(app.Configuration, app.Environment);
+
         // The generic error page everywhere, Development included: nobody meets a stack trace,
         // and the exception is in the log.
         app.UseExceptionHandler(Routes.Error);

@@ -21,6 +21,8 @@ public sealed class StartupConfigurationTests
         { "ConnectionStrings__Default", "", "ConnectionStrings:Default" },
         { "Bootstrap__AdminPassword", "too-short", "Bootstrap:AdminPassword" },
         { "Bootstrap__AdminEmail", "not-an-email", "Bootstrap:AdminEmail" },
+        { "OAuthServer__Issuer", "", "OAuthServer:Issuer" }, // with the shipped AllowedHosts=*
+        { "OAuthServer__Issuer", "auth.example.com", "OAuthServer:Issuer" },
     };
 
     [Theory]
@@ -72,6 +74,7 @@ public sealed class StartupConfigurationTests
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["Bootstrap__AdminEmail"] = "admin@example.test";
         start.Environment["Bootstrap__AdminPassword"] = "a-long-enough-password";
+        start.Environment["OAuthServer__Issuer"] = "https://auth.example.com/"; // required in Production
         start.Environment[variable] = value;
 
         using var process = Process.Start(start)!;
