@@ -149,19 +149,7 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"{Route}/{victim.ClientId}", token)).StatusCode);
     }
 
-    private async Task<string> ClientTokenAsync(params string[] scopes)
-    {
-        var client = await app.RegisterClientAsync(scopes: scopes);
-        var token = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            Scope = string.Join(' ', scopes),
-        });
-        Assert.False(token.IsError, token.Raw);
-        return token.AccessToken!;
-    }
+    private Task<string> ClientTokenAsync(params string[] scopes) => app.ClientAccessTokenAsync(scopes);
 
     /// <summary>A person's token, through a client with the (legacy) password grant and both API scopes.</summary>
     private async Task<string> UserTokenAsync(string email)
@@ -175,15 +163,6 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
     private Task<TokenResponse> RequestTokenAsync(string clientId, string secret) =>
         _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", ClientId = clientId, ClientSecret = secret });
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        return await _http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null) =>
+        _http.SendBearerAsync(method, url, token, body);
 }
