@@ -11,8 +11,8 @@ namespace AuthClients.Web.Connect;
 /// <summary>
 /// For a bearer token issued to a person: refuses it when that user was deleted or deactivated,
 /// and otherwise gives the request the user's current permissions, read fresh like the cookie's.
-/// Introspection asks the same question (<see cref="IntrospectionDescriptor"/>), so a token the API
-/// refuses is <c>active:false</c> there too.
+/// Introspection asks the same questions (<see cref="IntrospectionDescriptor"/>), with the API's
+/// audience check, so a token the API refuses is <c>active:false</c> there too.
 /// </summary>
 public sealed class BearerUserAccessHandler(IServiceProvider services) :
     IOpenIddictValidationHandler<ProcessAuthenticationContext>,
@@ -60,8 +60,11 @@ public sealed class BearerUserAccessHandler(IServiceProvider services) :
             return;
         }
 
-        if (!principal.HasAudience(OAuthScopes.ApiResource) ||
-            (principal.GetClaim(AppClaimTypes.SubjectKind) == SubjectKinds.User && await CurrentUserAsync(principal) is null))
+        if (!principal.HasAudience(OAuthScopes.ApiResource))
+        {
+            context.Reject(Errors.InvalidToken, "This token is not for this API.");
+        }
+        else if (principal.GetClaim(AppClaimTypes.SubjectKind) == SubjectKinds.User && await CurrentUserAsync(principal) is null)
         {
             context.Reject(Errors.InvalidToken, UserGoneDescription);
         }
