@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -12,7 +13,8 @@ namespace AuthClients.Web.Authorization;
 /// permission and Super Admin claims with the current ones from the database. The cookie itself
 /// carries no rights, so a change applies on the next request.
 /// </summary>
-internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptions<IdentityOptions> identityOptions) : CookieAuthenticationEvents
+internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptions<IdentityOptions> identityOptions, IOptions<OAuthServerOptions> server)
+    : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
@@ -65,11 +67,13 @@ internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptio
             return Task.CompletedTask;
         }
 
-        // ASP.NET Core builds an absolute URL from the request's Host header, which anyone can set;
-        // the same path without scheme and host sends the browser to the site it is on.
-        context.RedirectUri = new Uri(context.RedirectUri, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } absolute
-            ? absolute.PathAndQuery
-            : context.RedirectUri;
+        // ASP.NET Core builds this URL from the request's scheme and Host header, which anyone can
+        // set: the configured issuer is the app's public address (checklist 44).
+        if (server.Value.Issuer is { } issuer && Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var target))
+        {
+            context.RedirectUri = new UriBuilder(target) { Scheme = issuer.Scheme, Host = issuer.Host, Port = issuer.Port }.Uri.AbsoluteUri;
+        }
+
         return base.RedirectToLogin(context);
     }
 

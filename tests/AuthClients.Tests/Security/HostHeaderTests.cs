@@ -74,7 +74,7 @@ public sealed class HostHeaderTests
         var response = await app.CreateClient(new() { AllowAutoRedirect = false }).GetAsync(ForgedHost + page);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/account/login?ReturnUrl=", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith(Issuer + "account/login?ReturnUrl=", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]
