@@ -48,6 +48,7 @@ internal sealed class AppInstance : IDisposable
         info.Environment["ConnectionStrings__Default"] = $"Data Source={databasePath}";
         info.Environment["Database__Provider"] = "Sqlite";
         info.Environment["OAuthServer__RequireHttps"] = "false";
+        info.Environment["OAuthServer__Issuer"] = $"http://127.0.0.1:{port}/"; // required outside Development
         info.Environment["OAuthServer__Performance__Baseline"] = baseline ? "true" : "false";
         info.Environment["Bootstrap__AdminEmail"] = AdminEmail;
         info.Environment["Bootstrap__AdminPassword"] = AdminPassword;

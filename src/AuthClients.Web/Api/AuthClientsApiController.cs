@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -35,7 +36,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
             return NotFoundProblem(clientId);
         }
 
-        Response.Headers.ETag = $"\"{form.ConcurrencyToken}\"";
+        Response.Headers.ETag = IfMatch.ETag(form.ConcurrencyToken);
         return AuthClientResource.From(clientId, form);
     }
 
@@ -59,59 +60,95 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         return await WithSecretAsync(result.Id!, StatusCodes.Status201Created);
     }
 
-    /// <summary>Replaces the client's settings. Send <c>If-Match</c> with the ETag from GET to refuse overwriting someone else's change.</summary>
+    /// <summary>
+    /// Replaces the client's settings. Send <c>If-Match</c> with the ETag from GET to refuse
+    /// overwriting someone else's change (412), or <c>If-Match: *</c> to change it only if it exists.
+    /// </summary>
     [HttpPut("{clientId}")]
     [Authorize(Policy = ApiPolicies.EditAuthClients)]
     public async Task<IActionResult> Update(string clientId, AuthClientRequest request)
     {
-        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
-        var current = id is null ? null : await clients.GetFormAsync(id, HttpContext.RequestAborted);
+        var (id, current) = await FindAsync(clientId);
         if (current is null)
         {
             return NotFoundProblem(clientId);
         }
 
-        var ifMatch = Request.Headers.IfMatch.ToString().Trim('"');
-        var form = request.ToForm(string.IsNullOrEmpty(ifMatch) ? current.ConcurrencyToken : ifMatch);
+        if (!IfMatch.Holds(Request, current.ConcurrencyToken))
+        {
+            return PreconditionFailed();
+        }
+
+        // The version the precondition was checked against: a change saved since then is a conflict (412).
+        var form = request.ToForm(current.ConcurrencyToken);
         if (Invalid(request, form) is { } invalid)
         {
             return invalid;
         }
 
         var result = await clients.UpdateAsync(id!, form, User.GrantableScopes(), HttpContext.RequestAborted);
-        return result.Status == SaveStatus.Saved
-            ? Ok(AuthClientResource.From(clientId, (await clients.GetFormAsync(id!, HttpContext.RequestAborted))!))
-            : ProblemFor(result);
+        if (result.Status != SaveStatus.Saved)
+        {
+            return ProblemFor(result);
+        }
+
+        var saved = (await clients.GetFormAsync(id!, HttpContext.RequestAborted))!;
+        Response.Headers.ETag = IfMatch.ETag(saved.ConcurrencyToken);
+        return Ok(AuthClientResource.From(clientId, saved));
     }
 
+    /// <summary>Deletes the client, its tokens and authorizations. <c>If-Match</c> is honoured as for PUT.</summary>
     [HttpDelete("{clientId}")]
     [Authorize(Policy = ApiPolicies.DeleteAuthClients)]
     public async Task<IActionResult> Delete(string clientId)
     {
-        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
-        return id is not null && await clients.DeleteAsync(id, HttpContext.RequestAborted) is not null
-            ? NoContent()
-            : NotFoundProblem(clientId);
-    }
-
-    /// <summary>Replaces the secret; the previous one stops working at once. The new secret is in the response, once.</summary>
-    [HttpPost("{clientId}/secret")]
-    [Authorize(Policy = ApiPolicies.EditAuthClients)]
-    public async Task<IActionResult> RegenerateSecret(string clientId)
-    {
-        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
-        var scopes = id is null ? null : await clients.GetScopesAsync(id, HttpContext.RequestAborted);
-        if (scopes is not null && !User.MayTakeSecretOf(scopes))
-        {
-            return Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(scopes), statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        if (id is null || !await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
+        var (id, current) = await FindAsync(clientId);
+        if (current is null)
         {
             return NotFoundProblem(clientId);
         }
 
-        return await WithSecretAsync(id, StatusCodes.Status200OK);
+        if (!IfMatch.Holds(Request, current.ConcurrencyToken))
+        {
+            return PreconditionFailed();
+        }
+
+        return await clients.DeleteAsync(id!, HttpContext.RequestAborted) is not null ? NoContent() : NotFoundProblem(clientId);
+    }
+
+    /// <summary>
+    /// Replaces the secret; the previous one stops working at once. The new secret is in the
+    /// response, once. <c>If-Match</c> is honoured as for PUT.
+    /// </summary>
+    [HttpPost("{clientId}/secret")]
+    [Authorize(Policy = ApiPolicies.EditAuthClients)]
+    public async Task<IActionResult> RegenerateSecret(string clientId)
+    {
+        var (id, current) = await FindAsync(clientId);
+        if (current is null)
+        {
+            return NotFoundProblem(clientId);
+        }
+
+        if (!User.MayTakeSecretOf(current.Scopes))
+        {
+            return Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(current.Scopes), statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        if (!IfMatch.Holds(Request, current.ConcurrencyToken))
+        {
+            return PreconditionFailed();
+        }
+
+        return await clients.RegenerateSecretAsync(id!, HttpContext.RequestAborted)
+            ? await WithSecretAsync(id!, StatusCodes.Status200OK)
+            : NotFoundProblem(clientId);
+    }
+
+    private async Task<(string? Id, AuthClientForm? Current)> FindAsync(string clientId)
+    {
+        var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
+        return (id, id is null ? null : await clients.GetFormAsync(id, HttpContext.RequestAborted));
     }
 
     private async Task<IActionResult> WithSecretAsync(string id, int status)
@@ -120,6 +157,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, form);
         var secret = await clients.IssueSecretAsync(id, HttpContext.RequestAborted);
         Response.Headers.CacheControl = "no-store";
+        Response.Headers.ETag = IfMatch.ETag(form.ConcurrencyToken);
         var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
         return status == StatusCodes.Status201Created
             ? Created($"/{Prefix}/auth-clients/{resource.ClientId}", body)
@@ -132,9 +170,11 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         var context = new ValidationContext(form);
         if (!Validator.TryValidateObject(form, context, results, validateAllProperties: true))
         {
-            // The form's cross-field rules only run once its fields pass; an API caller wants every problem at once.
+            // The form's cross-field rules only run once its fields pass; an API caller wants every
+            // problem at once. (When they did run, their messages are added once: AddModelErrorOnce.)
             results.AddRange(form.Validate(context));
         }
+
         foreach (var unknown in request.UnknownGrantTypes())
         {
             results.Add(new ValidationResult($"Unknown grant type '{unknown}'.", [AuthClientForm.GrantTypesField]));
@@ -159,7 +199,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         {
             foreach (var member in result.MemberNames.DefaultIfEmpty(""))
             {
-                ModelState.AddModelError(ApiFieldName(member), result.ErrorMessage ?? "Invalid value.");
+                ModelState.AddModelErrorOnce(ApiFieldName(member), result.ErrorMessage ?? "Invalid value.");
             }
         }
 
@@ -178,11 +218,14 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     {
         foreach (var (field, message) in result.Errors ?? [])
         {
-            ModelState.AddModelError(ApiFieldName(field), message);
+            ModelState.AddModelErrorOnce(ApiFieldName(field), message);
         }
 
         return ValidationProblem(ModelState);
     }
+
+    private ObjectResult PreconditionFailed() =>
+        Problem(title: "The If-Match header does not match this auth client's current version (ETag): get it again, then retry.", statusCode: StatusCodes.Status412PreconditionFailed);
 
     private ObjectResult NotFoundProblem(string clientId) =>
         Problem(title: $"There is no auth client with Client ID {clientId}.", statusCode: StatusCodes.Status404NotFound);

@@ -38,12 +38,11 @@ public sealed class PersonalAccessTokenHandler(
     UserAccessService access) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PersonalAccessToken";
+    public const string InvalidDescription = "The personal access token is invalid, expired or revoked.";
 
-    public static string? ReadToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer " + ApiTokenService.Prefix, StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
-    }
+    /// <summary>A personal access token from the Authorization header (the only place tokens are read from).</summary>
+    public static string? ReadToken(HttpRequest request) =>
+        AuthorizationHeaderOnly.ReadBearerToken(request) is { } token && token.StartsWith(ApiTokenService.Prefix, StringComparison.Ordinal) ? token : null;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -56,9 +55,17 @@ public sealed class PersonalAccessTokenHandler(
         var user = owner is null ? null : await access.GetAsync(owner.UserId, Context.RequestAborted);
         if (owner is null || user is null || !user.IsActive)
         {
-            return AuthenticateResult.Fail("The personal access token is invalid, expired or revoked.");
+            return AuthenticateResult.Fail(InvalidDescription);
         }
 
+        var identity = CreateIdentity(owner);
+        user.AddClaimsTo(identity);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>What a personal access token says, for the API and for introspection alike.</summary>
+    public static ClaimsIdentity CreateIdentity(ApiTokenOwner owner)
+    {
         var identity = new ClaimsIdentity(SchemeName, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, owner.UserId));
         identity.AddClaim(new Claim(Claims.ClientId, owner.ClientId));
@@ -66,15 +73,15 @@ public sealed class PersonalAccessTokenHandler(
         // A personal access token carries the user's whole API access; their permissions limit it.
         identity.AddClaim(new Claim(Claims.Private.Scope, OAuthScopes.AuthClientsRead));
         identity.AddClaim(new Claim(Claims.Private.Scope, OAuthScopes.AuthClientsWrite));
-        user.AddClaimsTo(identity);
-
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return identity;
     }
+
+    public static bool IsPersonalAccessToken(ClaimsPrincipal principal) => principal.Identity?.AuthenticationType == SchemeName;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\", error_description=\"The personal access token is invalid, expired or revoked.\"";
+        Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{InvalidDescription}\"";
         return Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -12,7 +13,8 @@ namespace AuthClients.Web.Authorization;
 /// permission and Super Admin claims with the current ones from the database. The cookie itself
 /// carries no rights, so a change applies on the next request.
 /// </summary>
-internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptions<IdentityOptions> identityOptions) : CookieAuthenticationEvents
+internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptions<IdentityOptions> identityOptions, IOptions<OAuthServerOptions> server)
+    : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
@@ -63,6 +65,13 @@ internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptio
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;
+        }
+
+        // ASP.NET Core builds this URL from the request's scheme and Host header, which anyone can
+        // set: the configured issuer is the app's public address (checklist 44).
+        if (server.Value.Issuer is { } issuer && Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var target))
+        {
+            context.RedirectUri = new UriBuilder(target) { Scheme = issuer.Scheme, Host = issuer.Host, Port = issuer.Port }.Uri.AbsoluteUri;
         }
 
         return base.RedirectToLogin(context);

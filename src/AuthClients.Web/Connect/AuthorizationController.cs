@@ -3,6 +3,7 @@ using System.Security.Claims;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
+using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -145,12 +146,10 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
 
         if (request.IsPasswordGrantType())
         {
-            var users = services.GetRequiredService<UserManager<AppUser>>();
-            var signIn = services.GetRequiredService<SignInManager<AppUser>>();
-            var user = await users.FindByEmailAsync(request.Username ?? "");
+            // The sign-in page's check: one answer, and one cost, for unknown, inactive, locked and wrong.
             // No lockout from here: anyone could lock a user out by guessing. ClientAuthenticationThrottle
             // limits guesses per address and account instead (security checklist 40).
-            if (user is null || !user.IsActive || !(await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: false)).Succeeded)
+            if (await services.GetRequiredService<PasswordCheckService>().CheckAsync(request.Username, request.Password, countTowardLockout: false) is not { } user)
             {
                 return Refuse(Errors.InvalidGrant, "The email or password is invalid.");
             }

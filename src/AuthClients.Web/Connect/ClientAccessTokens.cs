@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthClients.Web.Api;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
 using Microsoft.Extensions.Options;
@@ -95,8 +96,9 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
 
     private async Task<string?> RefusalAsync(ClaimsPrincipal? principal, string? tokenId)
     {
-        // Tokens with an entry were checked against it by OpenIddict.
-        if (principal is null || !string.IsNullOrEmpty(tokenId))
+        // Tokens with an entry were checked against it by OpenIddict; personal access tokens (only
+        // introspection sees them here) by ApiTokenService.
+        if (principal is null || !string.IsNullOrEmpty(tokenId) || PersonalAccessTokenHandler.IsPersonalAccessToken(principal))
         {
             return null;
         }

@@ -13,8 +13,9 @@ namespace AuthClients.Web.Connect;
 /// only (<c>WWW-Authenticate</c> at userinfo) keeps its empty body.</item>
 /// <item>Counts the failures of the endpoints that <see cref="ClientAuthenticationThrottle"/> guards
 /// (a wrong secret, a wrong password in the password grant, a malformed request).</item>
-/// <item>A scope the client was not given comes back as <c>invalid_request</c> (ID2051); RFC 6749
-/// 5.2 and 4.1.2.1 call it <c>invalid_scope</c>, which client libraries look for.</item>
+/// <item>A scope the client may not use comes back as <c>invalid_request</c>: one it was not given
+/// (ID2051), or <c>offline_access</c> without the refresh token grant (ID2065). RFC 6749 5.2 and
+/// 4.1.2.1 call both <c>invalid_scope</c>, which client libraries look for.</item>
 /// <item>An unknown <c>client_id</c> (ID2052) is told apart from a wrong secret (ID2055); both get
 /// the wrong-secret answer, after the work a wrong secret costs (<see cref="ClientSecretHasher.SpendFailedCheck"/>),
 /// so a caller cannot learn which client IDs exist from the body or the timing.</item>
@@ -35,6 +36,7 @@ public sealed partial class ProtocolErrorHandler(
     IOpenIddictServerHandler<ApplyJsonWebKeySetResponseContext>
 {
     private const string ScopeNotAllowed = "ID2051";
+    private const string OfflineAccessNotAllowed = "ID2065";
     private const string UnknownClient = "ID2052";
     private const string InvalidCredentials = "ID2055";
     private const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
@@ -75,7 +77,7 @@ public sealed partial class ProtocolErrorHandler(
             statusPages.Enabled = false;
         }
 
-        if (response.Error == Errors.InvalidRequest && IsError(response, ScopeNotAllowed))
+        if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
         {
             response.Error = Errors.InvalidScope;
         }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Users;
 using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -22,14 +23,13 @@ public sealed class SignInForm
 }
 
 [Route("account")]
-public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInContinuation continuation) : Controller
+public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users, PasswordCheckService passwords, SignInContinuation continuation) : Controller
 {
     /// <summary>
     /// One message for unknown email, wrong password, inactive and locked accounts, so the page
     /// does not tell an attacker which accounts exist.
     /// </summary>
-    public static readonly string FailedMessage =
-        $"Invalid email or password. After {IdentityHosting.MaxFailedSignIns} failed attempts an account is locked for {IdentityHosting.LockoutDuration.TotalMinutes} minutes.";
+    public static readonly string FailedMessage = "Invalid email or password. " + PasswordCheckService.LockoutNotice;
 
     [AllowAnonymous]
     [HttpGet("login")]
@@ -49,21 +49,12 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
             return View(form);
         }
 
-        var user = await users.FindByEmailAsync(form.Email!);
-        if (user is null || !user.IsActive || await users.IsLockedOutAsync(user))
+        if (await passwords.CheckAsync(form.Email, form.Password) is { } user)
         {
-            // Spend the time a real check costs (Identity skips it for a locked account), so timing
-            // does not tell unknown, inactive or locked accounts from a wrong password either.
-            users.PasswordHasher.VerifyHashedPassword(new AppUser(), TimingDummyHash, form.Password!);
-        }
-        else
-        {
-            var result = await signIn.PasswordSignInAsync(user, form.Password!, isPersistent: false, lockoutOnFailure: true);
-            if (result.Succeeded)
-            {
-                // "/" sends each user to the first admin page they may open.
-                return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
-            }
+            await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
+
+            // "/" sends each user to the first admin page they may open.
+            return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
         }
 
         ModelState.AddModelError("", FailedMessage);
@@ -84,6 +75,6 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
         return Redirect(Routes.SignIn);
     }
 
-    // A PBKDF2 hash of a random string, in Identity's V3 format.
-    private static readonly string TimingDummyHash = new PasswordHasher<AppUser>().HashPassword(new AppUser(), Guid.NewGuid().ToString());
+    // The "amr" value Identity's own PasswordSignInAsync records.
+    private const string PasswordAuthenticationMethod = "pwd";
 }

@@ -47,6 +47,12 @@ public static class ForwardedHeadersHosting
 
             // Walk back through every trusted hop; the first untrusted address stops it anyway.
             options.ForwardLimit = null;
+
+            // A proxy may pass on any client's Host as X-Forwarded-Host: it is held to AllowedHosts too.
+            foreach (var host in OpenIddictHosting.ListedHosts(configuration))
+            {
+                options.AllowedHosts.Add(host);
+            }
         });
         services.AddSingleton<IStartupFilter, ForwardedHeadersFirst>();
         return services;

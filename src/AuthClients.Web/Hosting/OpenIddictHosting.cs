@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AuthClients.Web.Api;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
@@ -13,7 +14,11 @@ public sealed class OAuthServerOptions : IValidatableObject
 {
     public const string Section = "OAuthServer";
 
-    /// <summary>The issuer URL, when the app is reached through a proxy under another name. Default: the request's own.</summary>
+    /// <summary>
+    /// The issuer URL: the app's public address, in tokens and discovery. Required outside the
+    /// Development and Testing environments unless <c>AllowedHosts</c> names the hosts: otherwise
+    /// whoever sends the request chooses it with the Host header.
+    /// </summary>
     public Uri? Issuer { get; set; }
 
     /// <summary>Refuse plain http. Default: true, except in the Development and Testing environments.</summary>
@@ -67,7 +72,7 @@ public static class OpenIddictHosting
                 "OAuthServer:SigningCertificatePath", "OAuthServer:SigningCertificatePassword").Dispose();
         }
 
-        var requireHttps = settings.RequireHttps ?? !(environment.IsDevelopment() || environment.IsEnvironment("Testing"));
+        var requireHttps = settings.RequireHttps ?? !IsLocal(environment);
 
         // Read now, because it decides what is registered.
         var performance = services.AddStartupOptions<TokenPerformanceOptions>(configuration, TokenPerformanceOptions.Section);
@@ -91,9 +96,19 @@ public static class OpenIddictHosting
             })
             .AddServer(options =>
             {
-                if (settings.Issuer is not null)
+                if (settings.Issuer is { } issuer)
                 {
-                    options.SetIssuer(settings.Issuer);
+                    options.SetIssuer(issuer);
+
+                    // Discovery builds the endpoint URLs from the request's scheme and host, which
+                    // anyone can set: build them from the issuer instead (checklist 44).
+                    options.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler
+                        .UseInlineHandler(context =>
+                        {
+                            context.BaseUri = issuer;
+                            return ValueTask.CompletedTask;
+                        })
+                        .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order - 500));
                 }
 
                 options.SetAuthorizationEndpointUris(Routes.Authorize[1..])
@@ -131,6 +146,11 @@ public static class OpenIddictHosting
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
 
+                // Introspection refuses what the API refuses (checklist 45).
+                options.AddEventHandler(BearerUserAccessHandler.IntrospectionDescriptor);
+                options.AddEventHandler(PersonalAccessTokenIntrospection.Descriptor);
+                options.AddEventHandler(AuthorizationHeaderOnly.Descriptor);
+
                 // Plain signed JWTs, so any resource server can validate them from the JWKS.
                 options.DisableAccessTokenEncryption();
 
@@ -147,13 +167,20 @@ public static class OpenIddictHosting
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                options.UseAspNetCore();
+
+                // Tokens only from the Authorization header (AuthorizationHeaderOnly), never a URL or a form.
+                options.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
                 options.AddAudiences(OAuthScopes.ApiResource);
 
                 // Every access token with a database entry is checked against it, so deleting a
                 // client (which deletes its tokens) or revoking a token stops it at once. Client-
                 // credentials tokens issued without an entry are checked against their client.
                 options.EnableTokenEntryValidation();
+
+                // As introspection does: a revoked authorization (consent) stops its access tokens.
+                options.EnableAuthorizationEntryValidation();
                 options.AddEventHandler(ClientAccessTokenValidator.ValidationDescriptor);
                 if (performance.EffectiveVerifiedTokenCacheLifetime > TimeSpan.Zero)
                 {
@@ -164,5 +191,37 @@ public static class OpenIddictHosting
                 options.AddEventHandler(BearerUserAccessHandler.Descriptor);
             });
         return services;
+    }
+
+    /// <summary>
+    /// Before the app serves requests outside Development and Testing: the issuer must not come
+    /// from the request's Host header, which anyone can set (checklist 44). It comes from
+    /// <c>OAuthServer:Issuer</c>, or at least from a host <c>AllowedHosts</c> lets through. (The
+    /// <c>migrate</c> command serves no request and needs neither.)
+    /// </summary>
+    public static void RequireFixedIssuer(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var issuer = configuration[IssuerSetting];
+        if (string.IsNullOrEmpty(issuer) && !IsLocal(environment) && ListedHosts(configuration).Count == 0)
+        {
+            throw new OptionsValidationException(OAuthServerOptions.Section, typeof(OAuthServerOptions),
+            [
+                $"{IssuerSetting} is required outside Development: set it to the app's public URL (e.g. https://auth.example.com/), " +
+                $"or set {AllowedHostsSetting} to its host names; otherwise the Host header of each request chooses the issuer.",
+            ]);
+        }
+    }
+
+    private const string IssuerSetting = $"{OAuthServerOptions.Section}:{nameof(OAuthServerOptions.Issuer)}";
+
+    private static bool IsLocal(IHostEnvironment environment) => environment.IsDevelopment() || environment.IsEnvironment("Testing");
+
+    private const string AllowedHostsSetting = "AllowedHosts";
+
+    /// <summary>The host names <c>AllowedHosts</c> lists; none when it lets every host through ("*", the shipped value).</summary>
+    internal static IReadOnlyList<string> ListedHosts(IConfiguration configuration)
+    {
+        var hosts = (configuration[AllowedHostsSetting] ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return hosts.Contains("*") ? [] : hosts;
     }
 }

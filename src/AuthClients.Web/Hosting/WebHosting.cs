@@ -27,6 +27,7 @@ public static class WebHosting
         services.AddScoped<UserService>();
         services.AddScoped<UserPermissionService>();
         services.AddScoped<ProfileService>();
+        services.AddScoped<PasswordCheckService>();
         services.AddScoped<GroupService>();
         services.AddScoped<GroupMemberService>();
         services.AddScoped<GroupPermissionService>();
@@ -63,6 +64,8 @@ public static class WebHosting
 
     public static WebApplication UseAppPipeline(this WebApplication app)
     {
+        OpenIddictHosting.RequireFixedIssuer(app.Configuration, app.Environment);
+
         // Pages get the generic error page everywhere, Development included: nobody meets a stack
         // trace, and the exception is in the log. The API gets RFC 9457 problem details instead.
         app.UseWhen(ApiHosting.IsApiRequest, api => api.UseApiProblemDetails());

@@ -149,16 +149,13 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"{Route}/{victim.ClientId}", token)).StatusCode);
     }
 
-    private async Task<string> ClientTokenAsync(params string[] scopes)
+    private Task<string> ClientTokenAsync(params string[] scopes) => app.ClientAccessTokenAsync(scopes);
+
+    /// <summary>A person's token, through a client with the (legacy) password grant and both API scopes.</summary>
+    private async Task<string> UserTokenAsync(string email)
     {
-        var client = await app.RegisterClientAsync(scopes: scopes);
-        var token = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            Scope = string.Join(' ', scopes),
-        });
+        var client = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read", "auth_clients.write"]);
+        var token = await _http.RequestPasswordTokenAsync(client, email, AuthClientsAppFactory.UserPassword, "auth_clients.read auth_clients.write");
         Assert.False(token.IsError, token.Raw);
         return token.AccessToken!;
     }
@@ -167,5 +164,5 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
         _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", ClientId = clientId, ClientSecret = secret });
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null) =>
-        _http.SendWithTokenAsync(method, url, token, body);
+        _http.SendBearerAsync(method, url, token, body);
 }

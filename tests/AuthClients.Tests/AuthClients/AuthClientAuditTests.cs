@@ -136,7 +136,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
         var token = await _app.UserApiTokenAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
         var since = await MarkAsync();
 
-        var created = await _app.CreateClient().SendWithTokenAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } });
+        var created = await _app.CreateClient().SendBearerAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var (clientId, secret) = await ClientAndSecretAsync(created);
@@ -152,10 +152,10 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
         var token = await _app.UserApiTokenAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
         var api = _app.CreateClient();
         var (clientId, old) = await ClientAndSecretAsync(
-            await api.SendWithTokenAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } }));
+            await api.SendBearerAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } }));
         var since = await MarkAsync();
 
-        var regenerated = await api.SendWithTokenAsync(HttpMethod.Post, $"{ApiRoute}/{clientId}/secret", token);
+        var regenerated = await api.SendBearerAsync(HttpMethod.Post, $"{ApiRoute}/{clientId}/secret", token);
 
         Assert.Equal(HttpStatusCode.OK, regenerated.StatusCode);
         var (_, secret) = await ClientAndSecretAsync(regenerated);
@@ -176,7 +176,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
         });
         var since = await MarkAsync();
 
-        var created = await api.SendWithTokenAsync(HttpMethod.Post, ApiRoute, token.AccessToken!, new { name = NewName(), grant_types = new[] { "client_credentials" } });
+        var created = await api.SendBearerAsync(HttpMethod.Post, ApiRoute, token.AccessToken!, new { name = NewName(), grant_types = new[] { "client_credentials" } });
 
         var (clientId, _) = await ClientAndSecretAsync(created);
         await SingleRecordAsync(clientId, "auth-client.created", since, (AuditService.ClientActorPrefix + caller.ClientId, $"client {caller.ClientId}"));

@@ -271,5 +271,5 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
     private Task<string> WriterTokenAsync() => app.ClientTokenAsync(_http, "auth_clients.read", "auth_clients.write");
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null) =>
-        _http.SendWithTokenAsync(method, url, token, body);
+        _http.SendBearerAsync(method, url, token, body);
 }

@@ -97,14 +97,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
     {
         var client = await app.RegisterClientAsync();
 
-        var token = await _http.RequestPasswordTokenAsync(new PasswordTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            UserName = AuthClientsAppFactory.AdminEmail,
-            Password = AuthClientsAppFactory.AdminPassword,
-        });
+        var token = await _http.RequestPasswordTokenAsync(client, AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
 
         Assert.Equal("unauthorized_client", token.ErrorCode());
     }
@@ -225,14 +218,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
             ClientSecret = secret,
         });
 
-    private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) =>
-        _http.IntrospectTokenAsync(new TokenIntrospectionRequest
-        {
-            Address = "/connect/introspect",
-            ClientId = caller.ClientId,
-            ClientSecret = caller.Secret,
-            Token = token,
-        });
+    private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) => _http.IntrospectAsync(caller, token);
 
     private Task<HttpResponseMessage> CallMeAsync(string accessToken) => _http.GetMeAsync(accessToken);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using AuthClients.Tests.Infrastructure;
 using static AuthClients.Tests.Infrastructure.UserGroupActions;
+using static AuthClients.Tests.Infrastructure.UserGroupPages;
 
 namespace AuthClients.Tests.Groups;
 
@@ -16,7 +17,7 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
         var theirs = await app.SignedInAsync(email);
         Assert.Equal(HttpStatusCode.Forbidden, (await theirs.GetAsync(AuthClientPages.List)).StatusCode);
 
-        var response = await admin.PostAsync(Members(groupId) + "/add", [new("userId", userId)]);
+        var response = await admin.PostAsync(MembersPage(groupId) + "/add", [new("userId", userId)]);
 
         Assert.EndsWith("was added to the group.", await admin.FollowStatusAsync(response), StringComparison.Ordinal);
         Assert.Equal([userId], await app.GroupMemberIdsAsync(groupId));
@@ -34,7 +35,7 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
         var groupId = await app.CreateGroupAsync(permissions: [ViewAuthClients], memberIds: [userId]);
         var theirs = await app.SignedInAsync(email);
 
-        var response = await admin.PostAsync($"{Members(groupId)}/{userId}/remove", []);
+        var response = await admin.PostAsync($"{MembersPage(groupId)}/{userId}/remove", []);
 
         Assert.EndsWith("was removed from the group.", await admin.FollowStatusAsync(response), StringComparison.Ordinal);
         Assert.Empty(await app.GroupMemberIdsAsync(groupId));
@@ -51,7 +52,7 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
         var outside = await app.CreateUserAsync(email: $"outside-{tag}@example.test");
         var groupId = await app.CreateGroupAsync(memberIds: [await app.UserIdAsync(inside)]);
 
-        var html = await admin.GetStringAsync($"{Members(groupId)}?find={tag}");
+        var html = await admin.GetStringAsync($"{MembersPage(groupId)}?find={tag}");
 
         Assert.Contains($"aria-label=\"Remove {inside} from the group\"", html, StringComparison.Ordinal);
         Assert.Contains($"aria-label=\"Add {outside} to the group\"", html, StringComparison.Ordinal);
@@ -61,12 +62,12 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task AddingYourself_IsForbidden_UnlessSuperAdmin()
     {
-        var (email, id) = await app.CreateUserWithIdAsync(permissions: [ViewGroups, EditGroups]);
+        var (email, id) = await app.CreateUserWithIdAsync(permissions: [ViewUsers, ViewGroups, EditGroups]);
         var groupId = await app.CreateGroupAsync();
         var browser = await app.SignedInAsync(email);
 
-        var page = await browser.GetStringAsync($"{Members(groupId)}?find={email}");
-        var response = await browser.PostAsync(Members(groupId) + "/add", [new("userId", id)]);
+        var page = await browser.GetStringAsync($"{MembersPage(groupId)}?find={email}");
+        var response = await browser.PostAsync(MembersPage(groupId) + "/add", [new("userId", id)]);
 
         Assert.DoesNotContain($"Add {email} to the group", page, StringComparison.Ordinal);
         Assert.Contains("You cannot add yourself", page, StringComparison.Ordinal);
@@ -77,11 +78,11 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task RemovingYourself_IsForbidden_UnlessSuperAdmin()
     {
-        var (email, id) = await app.CreateUserWithIdAsync(permissions: [ViewGroups, EditGroups]);
+        var (email, id) = await app.CreateUserWithIdAsync(permissions: [ViewUsers, ViewGroups, EditGroups]);
         var groupId = await app.CreateGroupAsync(memberIds: [id]);
         var browser = await app.SignedInAsync(email);
 
-        var response = await browser.PostAsync($"{Members(groupId)}/{id}/remove", []);
+        var response = await browser.PostAsync($"{MembersPage(groupId)}/{id}/remove", []);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal([id], await app.GroupMemberIdsAsync(groupId));
@@ -94,8 +95,8 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
         var (_, userId) = await app.CreateUserWithIdAsync();
         var groupId = await app.CreateGroupAsync(permissions: [DeleteUsers, ViewUsers]);
 
-        var page = await browser.GetAsync(Members(groupId));
-        var response = await browser.PostAsync(Members(groupId) + "/add", [new("userId", userId)]);
+        var page = await browser.GetAsync(MembersPage(groupId));
+        var response = await browser.PostAsync(MembersPage(groupId) + "/add", [new("userId", userId)]);
 
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -108,10 +109,8 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
         var admin = await app.SignedInAsAdminAsync();
         var groupId = await app.CreateGroupAsync();
 
-        var response = await admin.PostAsync(Members(groupId) + "/add", [new("userId", Guid.NewGuid().ToString())]);
+        var response = await admin.PostAsync(MembersPage(groupId) + "/add", [new("userId", Guid.NewGuid().ToString())]);
 
         Assert.Equal("This user no longer exists.", await admin.FollowStatusAsync(response));
     }
-
-    private static string Members(string groupId) => $"{UserGroupPages.Groups}/{groupId}/members";
 }

@@ -68,4 +68,36 @@ public static class RegisteredClients
 
     public static Task RegenerateSecretAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().RegenerateSecretAsync(client.Id));
+
+    /// <summary>The password grant through <paramref name="client"/>, as a legacy program asks for a token.</summary>
+    public static Task<TokenResponse> RequestPasswordTokenAsync(this HttpClient http, RegisteredClient client, string email, string password, string? scope = null) =>
+        http.RequestPasswordTokenAsync(new PasswordTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            UserName = email,
+            Password = password,
+            Scope = scope,
+        });
+
+    /// <summary>A client-credentials token for <paramref name="client"/>.</summary>
+    public static Task<TokenResponse> RequestClientTokenAsync(this HttpClient http, RegisteredClient client, string? scope = null) =>
+        http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            Scope = scope,
+        });
+
+    /// <summary><c>/connect/introspect</c>, asked by <paramref name="caller"/> with its secret.</summary>
+    public static Task<TokenIntrospectionResponse> IntrospectAsync(this HttpClient http, RegisteredClient caller, string token) =>
+        http.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = "/connect/introspect",
+            ClientId = caller.ClientId,
+            ClientSecret = caller.Secret,
+            Token = token,
+        });
 }

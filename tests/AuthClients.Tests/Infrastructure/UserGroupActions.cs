@@ -109,8 +109,9 @@ public static class UserGroupActions
         new("groups: edit", [ViewGroups, EditGroups], IsPost: true, (client, t) =>
             client.EditGroupAsync(t.App, t.GroupId, $"Renamed {Guid.NewGuid():N}", "Changed")),
         Get("groups: members page", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members?find=Test"),
-        Post("groups: add member", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members/add", t => [new("userId", t.OutsiderId)]),
-        Post("groups: remove member", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members/{t.MemberId}/remove", _ => []),
+        // Members are users: changing them needs View Users too (the answer names the user).
+        Post("groups: add member", [ViewUsers, ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members/add", t => [new("userId", t.OutsiderId)]),
+        Post("groups: remove member", [ViewUsers, ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/members/{t.MemberId}/remove", _ => []),
         Get("groups: permissions page", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/permissions"),
         Post("groups: save permissions", [ViewGroups, EditGroups], t => $"{Groups}/{t.GroupId}/permissions", _ => []),
         Get("auth clients: list", [ViewAuthClients], _ => AuthClientPages.List),

@@ -16,6 +16,9 @@ public static partial class UserGroupPages
     public const string Groups = "/admin/groups";
     public const string Profile = "/profile";
 
+    /// <summary>A group's Members tab.</summary>
+    public static string MembersPage(string groupId) => $"{Groups}/{groupId}/members";
+
     /// <summary>A browser signed in as <paramref name="email"/>.</summary>
     public static async Task<HttpClient> SignedInAsync(this AuthClientsAppFactory app, string email, string password = AuthClientsAppFactory.UserPassword)
     {

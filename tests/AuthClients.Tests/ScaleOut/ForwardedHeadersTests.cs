@@ -26,6 +26,18 @@ public sealed class ForwardedHeadersTests
         Assert.StartsWith("http://127.0.0.1:", issuer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ForwardedHost_OutsideAllowedHosts_IsIgnored_EvenFromAConfiguredProxy()
+    {
+        var issuer = await IssuerSeenThroughProxyAsync(new()
+        {
+            ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+            ["AllowedHosts"] = "127.0.0.1;auth.example.org",
+        });
+
+        Assert.Equal("127.0.0.1", new Uri(issuer!).Host);
+    }
+
     private static async Task<string?> IssuerSeenThroughProxyAsync(Dictionary<string, string?> settings)
     {
         using var database = TestDatabase.CreateSqlite();

@@ -80,7 +80,7 @@ public sealed class AuditActorTests(AuthClientsAppFactory app) : IClassFixture<A
         var token = await http.RequestClientCredentialsTokenAsync(actor, "auth_clients.read auth_clients.write");
         var name = $"by-client-{Guid.NewGuid():N}";
 
-        var created = await http.SendWithTokenAsync(HttpMethod.Post, "/api/1.0/auth-clients", token, new { name, grant_types = new[] { "client_credentials" } });
+        var created = await http.SendBearerAsync(HttpMethod.Post, "/api/1.0/auth-clients", token, new { name, grant_types = new[] { "client_credentials" } });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var (record, createdById) = await CreationOfAsync(name);
@@ -93,7 +93,7 @@ public sealed class AuditActorTests(AuthClientsAppFactory app) : IClassFixture<A
     private async Task<AuditRecord> AssertApiCreationByPersonAsync(string token, string email)
     {
         var name = $"by-token-{Guid.NewGuid():N}";
-        var created = await app.CreateClient().SendWithTokenAsync(HttpMethod.Post, "/api/1.0/auth-clients", token, new { name, grant_types = new[] { "client_credentials" } });
+        var created = await app.CreateClient().SendBearerAsync(HttpMethod.Post, "/api/1.0/auth-clients", token, new { name, grant_types = new[] { "client_credentials" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         var (record, createdById) = await CreationOfAsync(name);

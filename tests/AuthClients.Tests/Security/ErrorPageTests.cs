@@ -25,6 +25,7 @@ public sealed class ErrorPageTests
     public async Task UnhandledException_ShowsTheGenericErrorPageAndLogsIt(string environment)
     {
         using var app = new AuthClientsAppFactory { EnvironmentName = environment, TestServices = AddThrowingEndpoint };
+        app.Settings["OAuthServer:Issuer"] = "http://localhost/"; // required in Production
         var browser = app.CreateBrowser();
         await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
 
@@ -40,6 +41,7 @@ public sealed class ErrorPageTests
         // Protocol endpoints (/connect/token) take posts without a form token; if one fails, the
         // error page is re-executed as a POST and must not be refused for the missing token.
         using var app = new AuthClientsAppFactory { EnvironmentName = "Production", TestServices = AddThrowingEndpoint };
+        app.Settings["OAuthServer:Issuer"] = "http://localhost/";
         var browser = app.CreateBrowser();
         await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
 

@@ -133,8 +133,8 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
         var token = await app.ClientTokenAsync(http, actorScopes);
         var target = await app.RegisterClientAsync(scopes: targetScopes);
 
-        var rotate = await http.SendWithTokenAsync(HttpMethod.Post, $"/api/1.0/auth-clients/{target.ClientId}/secret", token);
-        var create = await http.SendWithTokenAsync(HttpMethod.Post, "/api/1.0/auth-clients", token, new
+        var rotate = await http.SendBearerAsync(HttpMethod.Post, $"/api/1.0/auth-clients/{target.ClientId}/secret", token);
+        var create = await http.SendBearerAsync(HttpMethod.Post, "/api/1.0/auth-clients", token, new
         {
             name = $"api-created-{Guid.NewGuid():N}",
             grant_types = new[] { "client_credentials" },
@@ -174,7 +174,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
         var token = await UserTokenAsync(email);
         var target = await app.RegisterClientAsync(scopes: [Read]);
 
-        var update = await http.SendWithTokenAsync(HttpMethod.Put, $"/api/1.0/auth-clients/{target.ClientId}", token, new
+        var update = await http.SendBearerAsync(HttpMethod.Put, $"/api/1.0/auth-clients/{target.ClientId}", token, new
         {
             name = $"escalated-{Guid.NewGuid():N}",
             grant_types = new[] { "client_credentials" },

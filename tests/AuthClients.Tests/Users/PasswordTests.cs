@@ -1,6 +1,7 @@
 using System.Net;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using static AuthClients.Tests.Infrastructure.UserGroupActions;
@@ -130,7 +131,7 @@ public sealed class PasswordTests(AuthClientsAppFactory app) : IClassFixture<Aut
         var response = await browser.PostAsync($"{Profile}/password", Change("not-my-password", NewPassword));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("The current password is incorrect.", FieldError(await response.Content.ReadAsStringAsync(), "Form.CurrentPassword"));
+        Assert.Equal(ProfileService.WrongPasswordMessage, FieldError(await response.Content.ReadAsStringAsync(), "Form.CurrentPassword"));
         await app.SignedInAsync(email);
     }
 

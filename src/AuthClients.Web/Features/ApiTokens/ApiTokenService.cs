@@ -25,7 +25,7 @@ public sealed class ApiTokenForm
 public sealed record ApiTokenListItem(string Id, string Name, string ClientId, DateTime CreatedAt, DateTime ExpiresAt, DateTime? LastUsedAt);
 
 /// <summary>A personal access token as the API sees it.</summary>
-public sealed record ApiTokenOwner(string UserId, string ClientId, string TokenId);
+public sealed record ApiTokenOwner(string UserId, string ClientId, string TokenId, DateTime CreatedAt, DateTime ExpiresAt);
 
 /// <summary>
 /// Personal access tokens: long-lived bearer tokens a user creates for scripts. They act with
@@ -40,8 +40,7 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
 
     /// <summary>The client personal access tokens are issued through: the oldest with the grant enabled.</summary>
     public Task<string?> FindIssuingClientIdAsync(CancellationToken cancellationToken = default) =>
-        db.AuthClients.AsNoTracking()
-            .Where(a => a.Permissions != null && a.Permissions.Contains(GrantTypeChoices.PersonalAccessTokensPermission))
+        IssuingClients()
             .OrderBy(a => a.Number)
             .Select(a => a.ClientId)
             .FirstOrDefaultAsync(cancellationToken);
@@ -97,15 +96,21 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
         return true;
     }
 
-    /// <summary>Who a token acts for, if it is valid now: not expired, and its issuing client still exists.</summary>
+    /// <summary>
+    /// Who a token acts for, if it may be used now: not expired or revoked, its client still exists
+    /// and still has "Enable Personal Access Tokens", and its user still exists and is active. The
+    /// one rule for the API and for introspection.
+    /// </summary>
     public async Task<ApiTokenOwner?> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
         var hash = Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
+        var issuingClients = IssuingClients();
         var owner = await db.PersonalAccessTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.ExpiresAt > now)
-            .Where(t => db.AuthClients.Any(a => a.ClientId == t.ClientId))
-            .Select(t => new ApiTokenOwner(t.UserId, t.ClientId, t.Id))
+            .Where(t => issuingClients.Any(a => a.ClientId == t.ClientId))
+            .Where(t => db.Users.Any(u => u.Id == t.UserId && u.IsActive))
+            .Select(t => new ApiTokenOwner(t.UserId, t.ClientId, t.Id, t.CreatedAt, t.ExpiresAt))
             .SingleOrDefaultAsync(cancellationToken);
         if (owner is not null)
         {
@@ -118,6 +123,9 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
 
         return owner;
     }
+
+    private IQueryable<AuthClientApplication> IssuingClients() =>
+        db.AuthClients.AsNoTracking().Where(a => a.Permissions != null && a.Permissions.Contains(GrantTypeChoices.PersonalAccessTokensPermission));
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

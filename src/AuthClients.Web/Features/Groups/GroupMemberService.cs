@@ -1,3 +1,4 @@
+using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Audit;
@@ -8,22 +9,30 @@ namespace AuthClients.Web.Features.Groups;
 
 public sealed record GroupMemberItem(string UserId, string Name, string Email, bool IsActive, bool IsSelf);
 
-/// <summary>A group's Members tab: one page of members, and the users matching the "add" search.</summary>
+/// <summary>
+/// A group's Members tab: one page of members, and the users matching the "add" search. Without
+/// View Users the viewer sees neither (<see cref="CanSeeUsers"/>), only how many members there are.
+/// </summary>
 public sealed record GroupMembers(
     GroupHeader Group,
     IReadOnlyList<GroupMemberItem> Members,
     int Total,
     int Page,
     string? Find,
-    IReadOnlyList<GroupMemberItem> Candidates)
+    IReadOnlyList<GroupMemberItem> Candidates,
+    bool CanSeeUsers = true)
 {
+    public const string NeedsViewUsersMessage =
+        "Members are listed, found and added only for someone who may view users: ask an administrator for the View Users permission.";
+
     public int TotalPages => Math.Max(1, (Total + GroupMemberService.PageSize - 1) / GroupMemberService.PageSize);
 }
 
 /// <summary>
 /// Adding users to a group and removing them. Membership changes a user's rights, so nobody but a
 /// Super Admin changes their own membership, and only groups granting nothing beyond the actor's
-/// own rights can be changed.
+/// own rights can be changed. Members are users: listing, finding, adding or removing them needs
+/// View Users as well as Edit Groups, or the tab would list every user's name and email.
 /// </summary>
 public sealed class GroupMemberService(AppDbContext db, GroupService groups, AuditService audit)
 {
@@ -41,6 +50,11 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Aud
 
         var members = db.Users.AsNoTracking().Where(u => db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
         var total = await members.CountAsync(cancellationToken);
+        if (!CanSeeUsers(actor))
+        {
+            return new Found<GroupMembers>(new GroupMembers(header, [], total, 1, null, [], CanSeeUsers: false), true);
+        }
+
         page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
         var items = await Items(members, actor).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
 
@@ -72,6 +86,12 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Aud
         if (!GroupService.MayChange(group, actor))
         {
             return (groups.Refuse(actor, "change the members of a group that grants rights they do not hold", groupId), null);
+        }
+
+        if (!CanSeeUsers(actor))
+        {
+            // The answer would name the user, or say that no such user exists.
+            return (groups.Refuse(actor, "change the members of a group without the View Users permission", groupId), null);
         }
 
         if (userId == actor.Id && !actor.IsSuperAdmin)
@@ -117,6 +137,8 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Aud
 
         return (ChangeResult.Saved(groupId), name);
     }
+
+    private static bool CanSeeUsers(Actor actor) => actor.Holds(Permissions.Users.ViewKey);
 
     private static IQueryable<GroupMemberItem> Items(IQueryable<AppUser> users, Actor actor) =>
         users.OrderBy(u => u.FirstName).ThenBy(u => u.LastName).ThenBy(u => u.NormalizedEmail)

@@ -9,9 +9,10 @@ namespace AuthClients.Web.Features.Users;
 public sealed record ProfileViewModel(string Name, string Email, bool IsSuperAdmin, ChangePasswordForm Form);
 
 /// <summary>The signed-in user's own profile: who they are, and changing their password.</summary>
-public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, AuditService audit)
+public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, PasswordCheckService passwords, AuditService audit)
 {
-    public const string WrongPasswordMessage = "The current password is incorrect.";
+    /// <summary>Also for a locked-out account: a borrowed session must not learn more than the sign-in page tells.</summary>
+    public static readonly string WrongPasswordMessage = "The current password is incorrect. " + PasswordCheckService.LockoutNotice;
 
     public async Task<AppUser?> FindAsync(string? userId) =>
         userId is null ? null : await users.FindByIdAsync(userId);
@@ -21,6 +22,13 @@ public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, 
 
     public async Task<ChangeResult> ChangePasswordAsync(AppUser user, ChangePasswordForm form)
     {
+        // Checked like a sign-in: a locked-out account is refused even with the right password, and
+        // guessing the current password from a borrowed session counts towards the lockout.
+        if (!await passwords.CheckAsync(user, form.CurrentPassword))
+        {
+            return ChangeResult.Invalid(nameof(ChangePasswordForm.CurrentPassword), WrongPasswordMessage);
+        }
+
         audit.Record(UserAudit.PasswordChanged, UserAudit.TargetType, user.Id);
         var result = await users.ChangePasswordAsync(user, form.CurrentPassword!, form.NewPassword!);
         if (result.Succeeded)
@@ -31,8 +39,7 @@ public sealed class ProfileService(AppDbContext db, UserManager<AppUser> users, 
         DiscardPendingAudit();
         if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch)))
         {
-            // Guessing the current password from a borrowed session counts like failed sign-ins.
-            await users.AccessFailedAsync(user);
+            // Changed by another request between the check and this save.
             return ChangeResult.Invalid(nameof(ChangePasswordForm.CurrentPassword), WrongPasswordMessage);
         }
 

@@ -10,7 +10,7 @@ namespace AuthClients.Web.Features.Users;
 /// <summary>
 /// What a user's Permissions tab shows.
 /// </summary>
-/// <param name="ThroughGroups">Each permission the user gets through a group, with the names of those groups.</param>
+/// <param name="ThroughGroups">Each permission the user gets through a group, with the names of those groups (none for a viewer without View Groups).</param>
 /// <param name="ReadOnlyReason">Why the viewer may look but not change anything, or null.</param>
 public sealed record UserPermissions(
     UserHeader User,
@@ -124,12 +124,14 @@ public sealed class UserPermissionService(
                 select new { p.Permission, g.Name })
             .AsNoTracking()
             .ToListAsync(cancellationToken);
+        // Which groups, only to someone who may view groups; anyone else learns that one does.
+        var showNames = actor.Holds(Permissions.Groups.ViewKey);
         var inherited = throughGroups
             .Where(r => Permissions.IsKnown(r.Permission))
             .GroupBy(r => r.Permission, StringComparer.Ordinal)
             .ToDictionary(
                 g => g.Key,
-                g => (IReadOnlyList<string>)g.Select(r => r.Name).Order(StringComparer.OrdinalIgnoreCase).ToList(),
+                g => (IReadOnlyList<string>)(showNames ? g.Select(r => r.Name).Order(StringComparer.OrdinalIgnoreCase).ToList() : []),
                 StringComparer.Ordinal);
         return new UserPermissions(
             UserService.Header(user, actor),

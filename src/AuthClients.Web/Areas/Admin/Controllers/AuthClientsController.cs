@@ -145,7 +145,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     {
         foreach (var (field, message) in result.Errors ?? [])
         {
-            ModelState.AddModelError($"Form.{field}", message);
+            ModelState.AddModelErrorOnce($"Form.{field}", message);
         }
 
         return result.Status != SaveStatus.Saved;

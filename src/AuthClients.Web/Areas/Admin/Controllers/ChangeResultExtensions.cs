@@ -1,4 +1,5 @@
 using AuthClients.Web.Features.Users;
+using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace AuthClients.Web.Areas.Admin.Controllers;
@@ -10,7 +11,7 @@ internal static class ChangeResultExtensions
     {
         foreach (var (field, message) in result.Errors ?? [])
         {
-            modelState.AddModelError(field.Length == 0 ? "" : $"{prefix}.{field}", message);
+            modelState.AddModelErrorOnce(field.Length == 0 ? "" : $"{prefix}.{field}", message);
         }
     }
 }

@@ -21,6 +21,9 @@ public sealed record PermissionsViewModel(
 
     public string? ConcurrencyStamp { get; init; }
 
+    /// <summary>For a viewer who may not view groups: which group it is stays unsaid.</summary>
+    public const string GivenByAGroupMessage = "Also given by a group (seeing which needs the View Groups permission).";
+
     /// <summary>Users only: what they also get through their groups (read-only), with the groups' names.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ThroughGroups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
