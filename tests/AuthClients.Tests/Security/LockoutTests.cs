@@ -46,8 +46,7 @@ public sealed class LockoutTests(AuthClientsAppFactory app) : IClassFixture<Auth
     [Theory]
     [InlineData(Surface.SignInPage)]
     [InlineData(Surface.ChangePassword)]
-    [InlineData(Surface.PasswordGrant)]
-    public async Task WrongPasswords_AnywhereLockTheAccount_Everywhere(Surface surface)
+    public async Task WrongPasswords_TypedByThePerson_LockTheAccount_Everywhere(Surface surface)
     {
         var email = await app.CreateUserAsync();
         var session = await app.SignedInAsync(email);
@@ -61,6 +60,23 @@ public sealed class LockoutTests(AuthClientsAppFactory app) : IClassFixture<Auth
         {
             Assert.False(await TryPasswordAsync(other, email, AuthClientsAppFactory.UserPassword, session), $"{other} accepted the right password of a locked-out account.");
         }
+    }
+
+    /// <summary>
+    /// Anyone can call the token endpoint with someone's email: its wrong passwords are throttled
+    /// per address (ThrottlingTests), never counted toward the account's lockout (checklist 40).
+    /// </summary>
+    [Fact]
+    public async Task WrongPasswords_ThroughThePasswordGrant_LockNobodyOut()
+    {
+        var email = await app.CreateUserAsync();
+
+        for (var attempt = 0; attempt < IdentityHosting.MaxFailedSignIns + 1; attempt++)
+        {
+            Assert.False(await TryPasswordAsync(Surface.PasswordGrant, email, WrongPassword, session: null));
+        }
+
+        Assert.True(await TryPasswordAsync(Surface.SignInPage, email, AuthClientsAppFactory.UserPassword, session: null));
     }
 
     [Fact]
