@@ -54,6 +54,7 @@ public sealed class ErrorPageTests
     public async Task UnhandledException_OnTheApi_IsProblemDetails_EvenWhenHtmlIsAccepted()
     {
         using var app = new AuthClientsAppFactory { EnvironmentName = "Production", TestServices = AddThrowingEndpoint };
+        app.Settings["OAuthServer:Issuer"] = "http://localhost/"; // required in Production
         app.Settings["OAuthServer:RequireHttps"] = "false"; // the test server speaks http
         using var request = new HttpRequestMessage(HttpMethod.Get, ApiThrowPath);
         request.Headers.Authorization = new("Bearer", await app.ClientAccessTokenAsync());
