@@ -99,6 +99,12 @@ public static partial class MalformedRequests
             return null;
         }
 
+        // An unknown charset would be read as UTF-8 without a word: what was sent is not what is read.
+        if (MediaTypeHeaderValue.Parse(context.Request.ContentType).Charset is { Length: > 0 } charset && !IsKnownCharset(charset.Value!.Trim('"')))
+        {
+            return $"The charset '{charset}' is not one this server reads: send UTF-8.";
+        }
+
         IFormCollection form;
         try
         {
@@ -120,6 +126,19 @@ public static partial class MalformedRequests
         return form.Any(field => field.Key.Contains('\0', StringComparison.Ordinal) || field.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
             ? "A form field contains a NUL character."
             : null;
+    }
+
+    private static bool IsKnownCharset(string name)
+    {
+        try
+        {
+            _ = System.Text.Encoding.GetEncoding(name);
+            return true;
+        }
+        catch (Exception unknown) when (unknown is ArgumentException or NotSupportedException)
+        {
+            return false; // NotSupported: UTF-7, which .NET knows but refuses
+        }
     }
 
     private sealed record Unreadable(string Reason);

@@ -123,6 +123,25 @@ public sealed class MalformedRequestTests(AuthClientsAppFactory app) : IClassFix
         Assert.Equal(before, await StoredStateAsync());
     }
 
+    [Theory]
+    [InlineData("no-such-charset")]
+    [InlineData("\"utf-9\"")]
+    [InlineData("x-unknown")]
+    public async Task TokenRequest_InACharsetTheServerDoesNotKnow_IsInvalidRequest_NotReadAsUtf8(string charset)
+    {
+        var client = await app.RegisterClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new ByteArrayContent(Ascii($"grant_type=client_credentials&client_id={client.ClientId}&client_secret={Uri.EscapeDataString(client.Secret)}")),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", $"application/x-www-form-urlencoded; charset={charset}");
+
+        var response = await app.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"invalid_request\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Api_AnswersEveryMalformedRequestWithProblemDetails()
     {
