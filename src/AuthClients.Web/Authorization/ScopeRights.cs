@@ -15,10 +15,14 @@ public static class ScopeRights
     /// <summary>The permissions a client-credentials token with this scope acts with (the API's policies).</summary>
     public static IReadOnlyList<Permission> GrantedBy(string scope) => scope switch
     {
-        OAuthScopes.AuthClientsRead => [Permissions.AuthClients.View],
-        OAuthScopes.AuthClientsWrite => [Permissions.AuthClients.Create, Permissions.AuthClients.Edit, Permissions.AuthClients.Delete],
+        OAuthScopes.AuthClientsRead => ReadGrants,
+        OAuthScopes.AuthClientsWrite => WriteGrants,
         _ => [],
     };
+
+    // Read on every API request by the policies: built once.
+    private static readonly Permission[] ReadGrants = [Permissions.AuthClients.View];
+    private static readonly Permission[] WriteGrants = [Permissions.AuthClients.Create, Permissions.AuthClients.Edit, Permissions.AuthClients.Delete];
 
     /// <summary>The scope an API call needs for an action; null when no scope gives it (Users and Groups have no API).</summary>
     public static string? ScopeFor(Permission permission) =>

@@ -51,12 +51,9 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             return Refuse(Errors.InvalidRequest, $"The '{repeated}' parameter must not be repeated.");
         }
 
-        if (Request.Query.ContainsKey(Parameters.MaxAge) || (Request.HasFormContentType && Request.Form.ContainsKey(Parameters.MaxAge)))
+        if (request.MaxAge is not >= 0 && ProtocolParameters().Any(p => p.Key == Parameters.MaxAge))
         {
-            if (request.MaxAge is not >= 0)
-            {
-                return Refuse(Errors.InvalidRequest, "The 'max_age' parameter must be a number of seconds.");
-            }
+            return Refuse(Errors.InvalidRequest, "The 'max_age' parameter must be a number of seconds.");
         }
 
         var signedIn = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);

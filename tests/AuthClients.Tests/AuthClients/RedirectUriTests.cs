@@ -268,7 +268,7 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
         Assert.True(messages.Count > 0, await response.Content.ReadAsStringAsync());
     }
 
-    private Task<string> WriterTokenAsync() => app.ClientTokenAsync(_http, "auth_clients.read", "auth_clients.write");
+    private Task<string> WriterTokenAsync() => app.ClientAccessTokenAsync("auth_clients.read", "auth_clients.write");
 
     private Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string token, object? body = null) =>
         _http.SendBearerAsync(method, url, token, body);

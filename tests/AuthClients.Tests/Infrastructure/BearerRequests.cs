@@ -48,10 +48,6 @@ public static class BearerRequests
             return (token, (await tokens.ValidateAsync(token))!);
         });
     }
-    /// <summary>Registers a client with these scopes and returns a client-credentials access token for all of them.</summary>
-    public static async Task<string> ClientTokenAsync(this AuthClientsAppFactory app, HttpClient http, params string[] scopes) =>
-        await http.RequestClientCredentialsTokenAsync(await app.RegisterClientAsync(scopes: scopes), string.Join(' ', scopes));
-
     /// <summary>A client-credentials access token of <paramref name="client"/> for <paramref name="scope"/> (space-separated).</summary>
     public static async Task<string> RequestClientCredentialsTokenAsync(this HttpClient http, RegisteredClient client, string scope)
     {

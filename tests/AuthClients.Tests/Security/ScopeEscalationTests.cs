@@ -130,7 +130,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
     {
         var holds = targetScopes.SelectMany(s => Grants[s]).All(actorScopes.SelectMany(s => Grants[s]).Contains);
         var http = app.CreateClient();
-        var token = await app.ClientTokenAsync(http, actorScopes);
+        var token = await app.ClientAccessTokenAsync(actorScopes);
         var target = await app.RegisterClientAsync(scopes: targetScopes);
 
         var rotate = await http.SendBearerAsync(HttpMethod.Post, $"/api/1.0/auth-clients/{target.ClientId}/secret", token);

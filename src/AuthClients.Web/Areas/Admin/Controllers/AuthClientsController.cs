@@ -93,7 +93,13 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
     public async Task<IActionResult> Secret(string id)
     {
-        if (await SecretRefusalAsync(id) is { } refused)
+        var scopes = await clients.GetScopesAsync(id, HttpContext.RequestAborted);
+        if (scopes is null)
+        {
+            return Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (SecretRefusal(scopes) is { } refused)
         {
             return refused;
         }
@@ -108,12 +114,13 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.EditKey)]
     public async Task<IActionResult> RegenerateSecret(string id)
     {
-        if (await clients.GetScopesAsync(id, HttpContext.RequestAborted) is null)
+        var scopes = await clients.GetScopesAsync(id, HttpContext.RequestAborted);
+        if (scopes is null)
         {
             return GoneToList();
         }
 
-        if (await SecretRefusalAsync(id) is { } refused)
+        if (SecretRefusal(scopes) is { } refused)
         {
             return refused;
         }
@@ -128,18 +135,10 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     }
 
     /// <summary>Taking a client's secret hands over its scopes' rights: refused unless the user holds them all.</summary>
-    private async Task<IActionResult?> SecretRefusalAsync(string id)
-    {
-        var scopes = await clients.GetScopesAsync(id, HttpContext.RequestAborted);
-        if (scopes is null)
-        {
-            return Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound);
-        }
-
-        return User.MayTakeSecretOf(scopes)
+    private ObjectResult? SecretRefusal(IReadOnlyList<string> scopes) =>
+        User.MayTakeSecretOf(scopes)
             ? null
             : Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(scopes), statusCode: StatusCodes.Status403Forbidden);
-    }
 
     private bool ShowErrors(SaveResult result)
     {
