@@ -1,6 +1,7 @@
 using AuthClients.Web.Areas.Admin.Controllers;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Identity;

@@ -1,4 +1,4 @@
-using AuthClients.Web.Features.Users;
+using AuthClients.Web.Features.Access;
 
 namespace AuthClients.Tests.Users;
 

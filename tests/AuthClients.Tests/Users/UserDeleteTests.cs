@@ -1,6 +1,7 @@
 using System.Net;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;

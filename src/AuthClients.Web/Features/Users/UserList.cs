@@ -1,3 +1,5 @@
+using AuthClients.Web.Features.Access;
+
 namespace AuthClients.Web.Features.Users;
 
 /// <summary>The Users list's state, read from and written to the query string.</summary>

@@ -1,5 +1,6 @@
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.Users;

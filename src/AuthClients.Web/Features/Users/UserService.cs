@@ -2,6 +2,7 @@ using System.Data;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -13,9 +14,6 @@ public sealed record UserHeader(string Id, string Name, string Email, bool IsSup
 
 /// <summary>A user's Information tab.</summary>
 public sealed record UserDetails(UserHeader User, EditUserForm Form);
-
-/// <summary>A page's subject: null when it does not exist, not <see cref="Allowed"/> when the viewer may not change it.</summary>
-public sealed record Found<T>(T? Value, bool Allowed) where T : class;
 
 /// <summary>
 /// Creating, editing, deleting users and resetting their passwords. Every write goes through

@@ -1,4 +1,4 @@
-using AuthClients.Web.Features.Users;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 

@@ -1,5 +1,6 @@
 using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;

@@ -1,3 +1,4 @@
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Groups;
 
 namespace AuthClients.Web.Areas.Admin.Models;
@@ -21,5 +22,5 @@ public sealed record GroupTabsViewModel(GroupHeader Group, string Active)
 /// <summary>The Permissions tab of a group.</summary>
 public sealed record GroupPermissionsViewModel(GroupHeader Group, PermissionsViewModel Permissions)
 {
-    public GroupPermissionsViewModel WithPosted(Features.Users.PermissionsForm form) => this with { Permissions = Permissions.WithPosted(form) };
+    public GroupPermissionsViewModel WithPosted(PermissionsForm form) => this with { Permissions = Permissions.WithPosted(form) };
 }

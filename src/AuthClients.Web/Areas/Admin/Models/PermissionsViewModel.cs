@@ -1,5 +1,5 @@
 using AuthClients.Web.Authorization;
-using AuthClients.Web.Features.Users;
+using AuthClients.Web.Features.Access;
 
 namespace AuthClients.Web.Areas.Admin.Models;
 

@@ -1,3 +1,4 @@
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Users;
 
 namespace AuthClients.Web.Areas.Admin.Models;

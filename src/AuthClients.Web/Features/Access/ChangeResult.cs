@@ -1,4 +1,4 @@
-namespace AuthClients.Web.Features.Users;
+namespace AuthClients.Web.Features.Access;
 
 public enum ChangeStatus { Saved, Invalid, NotFound, Conflict, Forbidden }
 

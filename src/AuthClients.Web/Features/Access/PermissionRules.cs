@@ -1,6 +1,6 @@
 using AuthClients.Web.Authorization;
 
-namespace AuthClients.Web.Features.Users;
+namespace AuthClients.Web.Features.Access;
 
 /// <summary>
 /// What saving the permission checkboxes of a user or a group would do: the new set, and either

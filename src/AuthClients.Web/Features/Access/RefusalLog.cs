@@ -1,4 +1,4 @@
-namespace AuthClients.Web.Features.Users;
+namespace AuthClients.Web.Features.Access;
 
 /// <summary>
 /// Log entries for refused changes: requests the pages never offer (escalation attempts, crafted

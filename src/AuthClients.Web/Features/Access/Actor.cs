@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using AuthClients.Web.Authorization;
 
-namespace AuthClients.Web.Features.Users;
+namespace AuthClients.Web.Features.Access;
 
 /// <summary>
 /// The signed-in administrator making a change, with the rights they hold on this request (the
