@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AuthClients.Web.Authorization;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
@@ -52,7 +53,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         }
 
         var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
-        if (result.Status != SaveStatus.Saved)
+        if (result.Status != ChangeStatus.Saved)
         {
             return ProblemFor(result);
         }
@@ -87,7 +88,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         }
 
         var result = await clients.UpdateAsync(id!, form, User.GrantableScopes(), HttpContext.RequestAborted);
-        if (result.Status != SaveStatus.Saved)
+        if (result.Status != ChangeStatus.Saved)
         {
             return ProblemFor(result);
         }
@@ -206,15 +207,15 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         return results.Count == 0 ? null : ValidationProblem(ModelState);
     }
 
-    private ObjectResult ProblemFor(SaveResult result) => result.Status switch
+    private ObjectResult ProblemFor(ChangeResult result) => result.Status switch
     {
-        SaveStatus.Conflict => Problem(title: AuthClientService.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
-        SaveStatus.NotFound => Problem(title: "This auth client no longer exists.", statusCode: StatusCodes.Status404NotFound),
-        SaveStatus.Forbidden => Problem(title: result.Errors![0].Value, statusCode: StatusCodes.Status403Forbidden),
+        ChangeStatus.Conflict => Problem(title: AuthClientService.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
+        ChangeStatus.NotFound => Problem(title: "This auth client no longer exists.", statusCode: StatusCodes.Status404NotFound),
+        ChangeStatus.Forbidden => Problem(title: result.Errors![0].Value, statusCode: StatusCodes.Status403Forbidden),
         _ => (ObjectResult)ValidationProblemFor(result),
     };
 
-    private ActionResult ValidationProblemFor(SaveResult result)
+    private ActionResult ValidationProblemFor(ChangeResult result)
     {
         foreach (var (field, message) in result.Errors ?? [])
         {

@@ -1,4 +1,3 @@
-using AuthClients.Web.Areas.Admin.Controllers;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;

@@ -1,3 +1,4 @@
+using AuthClients.Web.Features.Access;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace AuthClients.Web.Models;
@@ -15,6 +16,18 @@ public static class ModelStateMessages
         if (!modelState.TryGetValue(key, out var entry) || !entry.Errors.Any(e => e.ErrorMessage == message))
         {
             modelState.AddModelError(key, message);
+        }
+    }
+
+    /// <summary>
+    /// Puts the messages of a change that was not saved next to their fields (<c>Form.Email</c>), or
+    /// above the form for "" : the one way a <see cref="ChangeResult"/> reaches a form.
+    /// </summary>
+    public static void AddErrors(this ModelStateDictionary modelState, ChangeResult result)
+    {
+        foreach (var (field, message) in result.Errors ?? [])
+        {
+            modelState.AddModelErrorOnce(field.Length == 0 ? "" : $"Form.{field}", message);
         }
     }
 }

@@ -1,5 +1,6 @@
 using AuthClients.Web.Connect;
 using System.Collections.Concurrent;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,7 +46,7 @@ public sealed class BrowserAppFactory : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         var clients = scope.ServiceProvider.GetRequiredService<AuthClientService>();
         var result = await clients.CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
-        if (result.Status != SaveStatus.Saved)
+        if (result.Status != ChangeStatus.Saved)
         {
             throw new InvalidOperationException(string.Join("; ", result.Errors?.Select(e => e.Value) ?? []));
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.ApiTokens;
 using AuthClients.Web.Features.AuthClients;
 using Duende.IdentityModel.Client;
@@ -136,7 +137,7 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
                 var clients = services.GetRequiredService<AuthClientService>();
                 var form = (await clients.GetFormAsync(issued.Presenter.Id))!;
                 form.EnablePersonalAccessTokens = false;
-                Assert.Equal(SaveStatus.Saved, (await clients.UpdateAsync(issued.Presenter.Id, form, OAuthScopes.Api.ToHashSet())).Status);
+                Assert.Equal(ChangeStatus.Saved, (await clients.UpdateAsync(issued.Presenter.Id, form, OAuthScopes.Api.ToHashSet())).Status);
                 break;
         }
     });

@@ -5,6 +5,7 @@ using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Hosting;
 using Duende.IdentityModel.Client;
@@ -119,7 +120,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
             var clients = services.GetRequiredService<AuthClientService>();
             var form = (await clients.GetFormAsync(client.Id))!;
             form.EnableClientCredentials = false;
-            Assert.Equal(SaveStatus.Saved, (await clients.UpdateAsync(client.Id, form, OAuthScopes.Api.ToHashSet())).Status);
+            Assert.Equal(ChangeStatus.Saved, (await clients.UpdateAsync(client.Id, form, OAuthScopes.Api.ToHashSet())).Status);
         });
 
         Assert.Equal("unauthorized_client", (await TokenAsync(_http, client.ClientId, client.Secret)).ErrorCode());

@@ -2,6 +2,7 @@ using AuthClients.Web.Connect;
 using System.Text.Json;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public static class AppStore
         {
             var form = new AuthClientForm { Name = name, EnableClientCredentials = true };
             var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
-            Assert.Equal(SaveStatus.Saved, result.Status);
+            Assert.Equal(ChangeStatus.Saved, result.Status);
             return result.Id!;
         });
         return await app.FindStoredClientAsync(id) ?? throw new InvalidOperationException($"The client {id} was not stored.");

@@ -1,4 +1,5 @@
 using AuthClients.Web.Connect;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,6 @@ public static class AuthClientSeeding
                 RedirectUris = redirectUris,
             };
             var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
-            Assert.Equal(SaveStatus.Saved, result.Status);
+            Assert.Equal(ChangeStatus.Saved, result.Status);
         });
 }

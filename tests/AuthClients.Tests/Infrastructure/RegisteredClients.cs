@@ -1,4 +1,5 @@
 using AuthClients.Web.Connect;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public static class RegisteredClients
         {
             var clients = services.GetRequiredService<AuthClientService>();
             var result = await clients.CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
-            Assert.Equal(SaveStatus.Saved, result.Status);
+            Assert.Equal(ChangeStatus.Saved, result.Status);
             var secret = await clients.RevealSecretAsync(result.Id!);
             var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
             var clientId = await manager.GetClientIdAsync((await manager.FindByIdAsync(result.Id!))!);

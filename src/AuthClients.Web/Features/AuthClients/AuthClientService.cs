@@ -2,6 +2,7 @@ using System.Text.Json;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -9,14 +10,6 @@ using OpenIddict.Core;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Features.AuthClients;
-
-public enum SaveStatus { Saved, Invalid, NotFound, Conflict, Forbidden }
-
-/// <summary>The outcome of a write: field errors go next to their fields on the form.</summary>
-public sealed record SaveResult(SaveStatus Status, string? Id = null, IReadOnlyList<KeyValuePair<string, string>>? Errors = null)
-{
-    public static SaveResult Invalid(string field, string message) => new(SaveStatus.Invalid, Errors: [new(field, message)]);
-}
 
 /// <summary>
 /// Everything the Auth Clients page and API do to clients. Writes go through OpenIddict's
@@ -108,7 +101,7 @@ public sealed class AuthClientService(
         db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => a.DisplayName).SingleOrDefaultAsync(cancellationToken);
 
     /// <param name="grantableScopes">The scopes the actor holds the rights of (<c>ScopeRights.GrantableScopes</c>): no other may be given.</param>
-    public async Task<SaveResult> CreateAsync(AuthClientForm form, string? actorId, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
+    public async Task<ChangeResult> CreateAsync(AuthClientForm form, string? actorId, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
     {
         if (RefusedScopeChange([], form.Scopes, grantableScopes) is { } refused)
         {
@@ -123,7 +116,7 @@ public sealed class AuthClientService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await NameTakenAsync(normalizedName, exceptId: null, cancellationToken))
         {
-            return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+            return ChangeResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
         }
 
         var number = new ClientNumber { AllocatedAt = clock.GetUtcNow().UtcDateTime };
@@ -171,27 +164,27 @@ public sealed class AuthClientService(
             db.ChangeTracker.Clear();
             if (await NameTakenAsync(normalizedName, exceptId: null, CancellationToken.None))
             {
-                return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+                return ChangeResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
             }
 
             throw;
         }
 
-        return new SaveResult(SaveStatus.Saved, application.Id);
+        return ChangeResult.Saved(application.Id!);
     }
 
     /// <param name="grantableScopes">The scopes the actor holds the rights of: the others may be neither added nor removed.</param>
-    public async Task<SaveResult> UpdateAsync(string id, AuthClientForm form, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
+    public async Task<ChangeResult> UpdateAsync(string id, AuthClientForm form, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
     {
         var application = await manager.FindByIdAsync(id, cancellationToken);
         if (application is null)
         {
-            return new SaveResult(SaveStatus.NotFound);
+            return ChangeResult.NotFound;
         }
 
         if (form.ConcurrencyToken != application.ConcurrencyToken)
         {
-            return new SaveResult(SaveStatus.Conflict);
+            return ChangeResult.Conflict;
         }
 
         // The client type is fixed at creation: a public client never gets a secret afterwards.
@@ -199,7 +192,7 @@ public sealed class AuthClientService(
         form.IsPublic = before.IsPublic;
         if (!form.GrantsFitClientType)
         {
-            return SaveResult.Invalid(AuthClientForm.GrantTypesField, AuthClientForm.PublicClientGrantMessage);
+            return ChangeResult.Invalid(AuthClientForm.GrantTypesField, AuthClientForm.PublicClientGrantMessage);
         }
 
         if (RefusedScopeChange(before.Scopes, form.Scopes, grantableScopes) is { } refused)
@@ -212,15 +205,15 @@ public sealed class AuthClientService(
         var (uris, logoutUris) = RegisteredUris(form);
         if (before.IsPublic && !RedirectUriRules.Normalize(before.RedirectUris).SequenceEqual(uris) && !before.Scopes.All(grantableScopes.Contains))
         {
-            return new SaveResult(SaveStatus.Forbidden, Errors: [new(nameof(AuthClientForm.RedirectUris),
-                $"You cannot change the redirect URLs of this public client: they decide who receives its users' codes. {Authorization.ScopeRights.Missing(before.Scopes)}")]);
+            return ChangeResult.Refused(nameof(AuthClientForm.RedirectUris),
+                $"You cannot change the redirect URLs of this public client: they decide who receives its users' codes. {Authorization.ScopeRights.Missing(before.Scopes)}");
         }
 
         var name = form.Name!;
         var normalizedName = name.ToUpperInvariant();
         if (await NameTakenAsync(normalizedName, exceptId: id, cancellationToken))
         {
-            return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+            return ChangeResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
         }
 
         var descriptor = new OpenIddictApplicationDescriptor();
@@ -245,20 +238,20 @@ public sealed class AuthClientService(
         }
         catch (OpenIddictExceptions.ConcurrencyException)
         {
-            return new SaveResult(SaveStatus.Conflict);
+            return ChangeResult.Conflict;
         }
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
             if (await NameTakenAsync(normalizedName, exceptId: id, CancellationToken.None))
             {
-                return SaveResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
+                return ChangeResult.Invalid(nameof(AuthClientForm.Name), NameTakenMessage);
             }
 
             throw;
         }
 
-        return new SaveResult(SaveStatus.Saved, id);
+        return ChangeResult.Saved(id);
     }
 
     /// <summary>Deletes the client with its tokens and authorizations, so every token it holds stops at once.</summary>
@@ -334,12 +327,12 @@ public sealed class AuthClientService(
     }
 
     /// <summary>A change to a scope whose rights the actor does not hold (checklist 38), refused with the reason.</summary>
-    private static SaveResult? RefusedScopeChange(IReadOnlyList<string> before, IReadOnlyList<string> after, IReadOnlySet<string> grantable)
+    private static ChangeResult? RefusedScopeChange(IReadOnlyList<string> before, IReadOnlyList<string> after, IReadOnlySet<string> grantable)
     {
         var changed = before.Except(after).Concat(after.Except(before)).Where(scope => !grantable.Contains(scope)).ToList();
         return changed.Count == 0
             ? null
-            : new SaveResult(SaveStatus.Forbidden, Errors: [new(AuthClientForm.ScopesField, $"You cannot add or remove the scope {string.Join(", ", changed)}. {Authorization.ScopeRights.Missing(changed)}")]);
+            : ChangeResult.Refused(AuthClientForm.ScopesField, $"You cannot add or remove the scope {string.Join(", ", changed)}. {Authorization.ScopeRights.Missing(changed)}");
     }
 
     /// <summary>The columns the list shows, sorts and searches on, derived from what OpenIddict stores as JSON.</summary>

@@ -1,5 +1,6 @@
 using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
@@ -37,8 +38,9 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
         }
 
         var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
-        if (ShowErrors(result))
+        if (result.Status != ChangeStatus.Saved)
         {
+            ModelState.AddErrors(result);
             return View("Form", AuthClientFormViewModel.ForCreate(form));
         }
 
@@ -66,13 +68,13 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
         var result = await clients.UpdateAsync(id, form, User.GrantableScopes(), HttpContext.RequestAborted);
         switch (result.Status)
         {
-            case SaveStatus.NotFound:
+            case ChangeStatus.NotFound:
                 return GoneToList();
-            case SaveStatus.Conflict:
+            case ChangeStatus.Conflict:
                 ModelState.AddModelError("", AuthClientService.ConflictMessage);
                 return View("Form", AuthClientFormViewModel.ForEdit(id, form));
-            case SaveStatus.Invalid or SaveStatus.Forbidden:
-                ShowErrors(result);
+            case ChangeStatus.Invalid or ChangeStatus.Forbidden:
+                ModelState.AddErrors(result);
                 return View("Form", AuthClientFormViewModel.ForEdit(id, form));
         }
 
@@ -139,16 +141,6 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
         User.MayTakeSecretOf(scopes)
             ? null
             : Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(scopes), statusCode: StatusCodes.Status403Forbidden);
-
-    private bool ShowErrors(SaveResult result)
-    {
-        foreach (var (field, message) in result.Errors ?? [])
-        {
-            ModelState.AddModelErrorOnce($"Form.{field}", message);
-        }
-
-        return result.Status != SaveStatus.Saved;
-    }
 
     private RedirectToActionResult GoneToList()
     {
