@@ -1,3 +1,4 @@
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Groups;
@@ -24,6 +25,8 @@ public static class WebHosting
         services.AddScoped<AuthClientService>();
         services.AddScoped<AuthClientSearch>();
         services.AddScoped<UserListService>();
+        services.AddScoped<ChangeGuard>();
+        services.AddScoped<UserWriter>();
         services.AddScoped<UserService>();
         services.AddScoped<UserPermissionService>();
         services.AddScoped<ProfileService>();

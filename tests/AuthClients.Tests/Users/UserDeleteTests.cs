@@ -115,7 +115,7 @@ public sealed class UserDeleteTests(AuthClientsAppFactory app) : IClassFixture<A
             var result = await app.WithServicesAsync(sp => sp.GetRequiredService<UserService>().DeleteAsync(lastId, actor));
 
             Assert.Equal(ChangeStatus.Invalid, result.Status);
-            Assert.Equal(UserService.LastSuperAdminMessage, result.Errors!.Single().Value);
+            Assert.Equal(UserWriter.LastSuperAdminMessage, result.Errors!.Single().Value);
             Assert.NotNull(await app.FindUserAsync(lastId));
         }
         finally

@@ -35,7 +35,7 @@ public sealed record GroupMembers(
 /// own rights can be changed. Members are users: listing, finding, adding or removing them needs
 /// View Users as well as Edit Groups, or the tab would list every user's name and email.
 /// </summary>
-public sealed class GroupMemberService(AppDbContext db, GroupService groups, AuditService audit)
+public sealed class GroupMemberService(AppDbContext db, GroupService groups, ChangeGuard guard, AuditService audit)
 {
     public const int PageSize = 25;
     public const int MaxCandidates = 10;
@@ -43,8 +43,8 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Aud
 
     public async Task<Found<GroupMembers>> ListAsync(string groupId, int page, string? find, Actor actor, CancellationToken cancellationToken = default)
     {
-        var header = await groups.HeaderAsync(groupId, actor, cancellationToken);
-        if (header is null || !header.CanManage)
+        var (header, allowed) = await groups.FindAsync(groupId, actor, cancellationToken);
+        if (header is null || !allowed)
         {
             return new Found<GroupMembers>(header is null ? null : new GroupMembers(header, [], 0, 1, null, []), false);
         }
@@ -84,20 +84,20 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Aud
             return (ChangeResult.NotFound, null);
         }
 
-        if (!GroupService.MayChange(group, actor))
+        if (!ChangeGuard.MayChangeGroup(actor, group))
         {
-            return (groups.Refuse(actor, "change the members of a group that grants rights they do not hold", groupId), null);
+            return (guard.Refuse(actor, "change the members of a group that grants rights they do not hold", GroupAudit.TargetType, groupId), null);
         }
 
         if (!CanSeeUsers(actor))
         {
             // The answer would name the user, or say that no such user exists.
-            return (groups.Refuse(actor, "change the members of a group without the View Users permission", groupId), null);
+            return (guard.Refuse(actor, "change the members of a group without the View Users permission", GroupAudit.TargetType, groupId), null);
         }
 
         if (userId == actor.Id && !actor.IsSuperAdmin)
         {
-            return (groups.Refuse(actor, add ? "add themselves to a group" : "remove themselves from a group", groupId), null);
+            return (guard.Refuse(actor, add ? "add themselves to a group" : "remove themselves from a group", GroupAudit.TargetType, groupId), null);
         }
 
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.FirstName, u.LastName, u.Email }).SingleOrDefaultAsync(cancellationToken);

@@ -14,21 +14,22 @@ public sealed record GroupPermissions(GroupHeader Group, IReadOnlySet<string> Gr
 /// what they do not hold (unless Super Admin), and nobody but a Super Admin changes the rights of a
 /// group they belong to, since that would change their own.
 /// </summary>
-public sealed class GroupPermissionService(AppDbContext db, GroupService groups, AuditService audit)
+public sealed class GroupPermissionService(AppDbContext db, GroupService groups, ChangeGuard guard, AuditService audit)
 {
+    public const string ConflictMessage = "Someone else changed this group's permissions at the same moment. Reload to see their changes, then try again.";
     public const string OwnGroupMessage = "You belong to this group, so its permissions are also yours: you cannot change them. Ask another administrator.";
 
     public async Task<Found<GroupPermissions>> GetAsync(string id, Actor actor, CancellationToken cancellationToken = default)
     {
-        var header = await groups.HeaderAsync(id, actor, cancellationToken);
-        if (header is null)
+        var found = await groups.FindAsync(id, actor, cancellationToken);
+        if (found.Value is not { } header)
         {
             return new Found<GroupPermissions>(null, false);
         }
 
         var granted = await db.GroupPermissions.AsNoTracking().Where(p => p.GroupId == id).Select(p => p.Permission).ToListAsync(cancellationToken);
         var readOnly = header.IsMember && !actor.IsSuperAdmin ? OwnGroupMessage : null;
-        return new Found<GroupPermissions>(new GroupPermissions(header, granted.ToHashSet(StringComparer.Ordinal), readOnly), header.CanManage);
+        return new Found<GroupPermissions>(new GroupPermissions(header, granted.ToHashSet(StringComparer.Ordinal), readOnly), found.Allowed);
     }
 
     public async Task<ChangeResult> SaveAsync(string id, PermissionsForm form, Actor actor, CancellationToken cancellationToken = default)
@@ -39,20 +40,20 @@ public sealed class GroupPermissionService(AppDbContext db, GroupService groups,
             return ChangeResult.NotFound;
         }
 
-        if (!GroupService.MayChange(group, actor))
+        if (!ChangeGuard.MayChangeGroup(actor, group))
         {
-            return groups.Refuse(actor, "change the permissions of a group that grants rights they do not hold", id);
+            return guard.Refuse(actor, "change the permissions of a group that grants rights they do not hold", GroupAudit.TargetType, id);
         }
 
         if (!actor.IsSuperAdmin && await db.GroupMembers.AnyAsync(m => m.GroupId == id && m.UserId == actor.Id, cancellationToken))
         {
-            return groups.Refuse(actor, "change the permissions of a group they belong to", id);
+            return guard.Refuse(actor, "change the permissions of a group they belong to", GroupAudit.TargetType, id);
         }
 
         var plan = PermissionRules.Plan(actor, group.Permissions.Select(p => p.Permission), form.Permissions);
         if (plan.Refusal is { } attempt)
         {
-            return groups.Refuse(actor, attempt, id);
+            return guard.Refuse(actor, attempt, GroupAudit.TargetType, id);
         }
 
         if (plan.Error is { } error)

@@ -11,8 +11,9 @@ namespace AuthClients.Web.Features.Groups;
 /// may change only groups that grant nothing they do not hold themselves, and may not delete a
 /// group they belong to (that would change their own rights).
 /// </summary>
-public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<GroupService> logger)
+public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuard guard)
 {
+    public const string MissingMessage = "This group no longer exists. It may have been deleted by someone else.";
     public const string NameTakenMessage = "A group with this name already exists. Name must be unique.";
     public const string ConflictMessage = "Someone else saved this group after you opened it. Reload to see their changes, then edit again.";
     public const string DeleteOwnGroupMessage = "You cannot delete a group you belong to: it would change your own permissions.";
@@ -94,9 +95,9 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
             return ChangeResult.NotFound;
         }
 
-        if (!MayChange(group, actor))
+        if (!ChangeGuard.MayChangeGroup(actor, group))
         {
-            return Refuse(actor, "edit a group that grants rights they do not hold", id);
+            return guard.Refuse(actor, "edit a group that grants rights they do not hold", GroupAudit.TargetType, id);
         }
 
         if (form.ConcurrencyStamp != group.ConcurrencyStamp)
@@ -144,9 +145,9 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
             return ChangeResult.NotFound;
         }
 
-        if (!MayChange(group, actor))
+        if (!ChangeGuard.MayChangeGroup(actor, group))
         {
-            return Refuse(actor, "delete a group that grants rights they do not hold", id);
+            return guard.Refuse(actor, "delete a group that grants rights they do not hold", GroupAudit.TargetType, id);
         }
 
         if (!actor.IsSuperAdmin && await db.GroupMembers.AnyAsync(m => m.GroupId == id && m.UserId == actor.Id, cancellationToken))
@@ -173,7 +174,7 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
         return ChangeResult.Saved(id);
     }
 
-    internal async Task<GroupHeader?> HeaderAsync(string id, Actor actor, CancellationToken cancellationToken)
+    private async Task<GroupHeader?> HeaderAsync(string id, Actor actor, CancellationToken cancellationToken)
     {
         var row = await db.Groups.AsNoTracking()
             .Where(g => g.Id == id)
@@ -184,16 +185,7 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
                 Permissions = g.Permissions.Select(p => p.Permission).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new GroupHeader(id, row.Name, row.IsMember, actor.Outranks(false, row.Permissions));
-    }
-
-    internal static bool MayChange(Group group, Actor actor) =>
-        actor.Outranks(false, group.Permissions.Select(p => p.Permission));
-
-    internal ChangeResult Refuse(Actor actor, string attempt, string targetId)
-    {
-        RefusalLog.Refused(logger, actor.Id, attempt, GroupAudit.TargetType, targetId);
-        return ChangeResult.Forbidden;
+        return row is null ? null : new GroupHeader(id, row.Name, row.IsMember, ChangeGuard.MayChangeGroup(actor, row.Permissions));
     }
 
     private async Task<ChangeResult> SaveNamedAsync(Group group, CancellationToken cancellationToken)

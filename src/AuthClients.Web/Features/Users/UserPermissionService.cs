@@ -29,7 +29,8 @@ public sealed record UserPermissions(
 public sealed class UserPermissionService(
     AppDbContext db,
     UserManager<AppUser> users,
-    UserService userService)
+    UserWriter writer,
+    ChangeGuard guard)
 {
     public const string OwnPermissionsMessage = "You cannot change your own permissions. Ask another administrator.";
 
@@ -41,7 +42,7 @@ public sealed class UserPermissionService(
             return new Found<UserPermissions>(null, false);
         }
 
-        if (!await userService.MayChangeAsync(user, actor, cancellationToken))
+        if (!await guard.MayChangeUserAsync(user.Id, actor, cancellationToken))
         {
             return new Found<UserPermissions>(await ReadAsync(user, actor, null, cancellationToken), false);
         }
@@ -60,17 +61,17 @@ public sealed class UserPermissionService(
 
         if (user.Id == actor.Id && !actor.IsSuperAdmin)
         {
-            return userService.Refuse(actor, "change their own permissions", id);
+            return guard.Refuse(actor, "change their own permissions", UserAudit.TargetType, id);
         }
 
-        if (!await userService.MayChangeAsync(user, actor, cancellationToken))
+        if (!await guard.MayChangeUserAsync(user.Id, actor, cancellationToken))
         {
-            return userService.Refuse(actor, "change the permissions of a user who holds rights they do not hold", id);
+            return guard.Refuse(actor, "change the permissions of a user who holds rights they do not hold", UserAudit.TargetType, id);
         }
 
         if (form.SuperAdmin != user.IsSuperAdmin && !actor.IsSuperAdmin)
         {
-            return userService.Refuse(actor, "grant Super Admin without being one", id);
+            return guard.Refuse(actor, "grant Super Admin without being one", UserAudit.TargetType, id);
         }
 
         if (form.ConcurrencyStamp != user.ConcurrencyStamp)
@@ -82,7 +83,7 @@ public sealed class UserPermissionService(
         var plan = PermissionRules.Plan(actor, own.Select(p => p.Permission), form.Permissions);
         if (plan.Refusal is { } attempt)
         {
-            return userService.Refuse(actor, attempt, id);
+            return guard.Refuse(actor, attempt, UserAudit.TargetType, id);
         }
 
         if (plan.Error is { } error)
@@ -111,7 +112,7 @@ public sealed class UserPermissionService(
         }
 
         // Saved through the user manager, so the concurrency stamp guards the permissions too.
-        return await userService.SaveAsync(user, UserAudit.PermissionsChanged, changes, demotes, nameof(PermissionsForm.SuperAdmin), cancellationToken);
+        return await writer.SaveAsync(user, UserAudit.PermissionsChanged, changes, demotes, nameof(PermissionsForm.SuperAdmin), cancellationToken);
     }
 
     private async Task<UserPermissions> ReadAsync(AppUser user, Actor actor, string? readOnlyReason, CancellationToken cancellationToken)
@@ -135,7 +136,7 @@ public sealed class UserPermissionService(
                 g => (IReadOnlyList<string>)(showNames ? g.Select(r => r.Name).Order(StringComparer.OrdinalIgnoreCase).ToList() : []),
                 StringComparer.Ordinal);
         return new UserPermissions(
-            UserService.Header(user, actor),
+            UserHeader.Of(user, actor),
             own.ToHashSet(StringComparer.Ordinal),
             inherited,
             user.ConcurrencyStamp,
