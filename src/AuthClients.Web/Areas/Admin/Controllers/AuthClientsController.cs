@@ -2,7 +2,7 @@ using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
-using AuthClients.Web.Models;
+using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,13 +12,19 @@ namespace AuthClients.Web.Areas.Admin.Controllers;
 [Area("Admin")]
 [Route("admin/auth-clients")]
 [Authorize(Policy = Permissions.AuthClients.ViewKey)]
-public sealed class AuthClientsController(AuthClientService clients) : Controller
+public sealed class AuthClientsController(AuthClientService clients) : AdminController
 {
     public const string CreatedMessage = "The auth client was created.";
     public const string SavedMessage = "The auth client was saved.";
     public const string DeletedMessage = "The auth client was deleted.";
     public const string SecretRegeneratedMessage = "A new client secret was generated. The previous secret no longer works.";
     public const string MissingMessage = "This auth client no longer exists. It may have been deleted by someone else.";
+
+    protected override string ListPath => Routes.AuthClients;
+
+    protected override string GoneMessage => MissingMessage;
+
+    protected override string ConflictMessage => AuthClientService.ConflictMessage;
 
     [HttpGet("")]
     public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = AuthClientListQuery.DefaultPageSize) =>
@@ -32,20 +38,10 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.CreateKey)]
     public async Task<IActionResult> Create([Bind(Prefix = "Form")] AuthClientForm form)
     {
-        if (!ModelState.IsValid)
-        {
-            return View("Form", AuthClientFormViewModel.ForCreate(form));
-        }
-
-        var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
-        if (result.Status != ChangeStatus.Saved)
-        {
-            ModelState.AddErrors(result);
-            return View("Form", AuthClientFormViewModel.ForCreate(form));
-        }
-
-        TempData.SetStatus(CreatedMessage);
-        return RedirectToAction(nameof(Index));
+        var result = ModelState.IsValid
+            ? await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted)
+            : ChangeResult.NotSaved;
+        return FormOutcome(result, CreatedMessage, RedirectToAction(nameof(Index)), () => View("Form", AuthClientFormViewModel.ForCreate(form)));
     }
 
     [HttpGet("{id}/edit")]
@@ -60,35 +56,16 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.EditKey)]
     public async Task<IActionResult> Edit(string id, [Bind(Prefix = "Form")] AuthClientForm form)
     {
-        if (!ModelState.IsValid)
-        {
-            return View("Form", AuthClientFormViewModel.ForEdit(id, form));
-        }
-
-        var result = await clients.UpdateAsync(id, form, User.GrantableScopes(), HttpContext.RequestAborted);
-        switch (result.Status)
-        {
-            case ChangeStatus.NotFound:
-                return GoneToList();
-            case ChangeStatus.Conflict:
-                ModelState.AddModelError("", AuthClientService.ConflictMessage);
-                return View("Form", AuthClientFormViewModel.ForEdit(id, form));
-            case ChangeStatus.Invalid or ChangeStatus.Forbidden:
-                ModelState.AddErrors(result);
-                return View("Form", AuthClientFormViewModel.ForEdit(id, form));
-        }
-
-        TempData.SetStatus(SavedMessage);
-        return RedirectToAction(nameof(Index));
+        var result = ModelState.IsValid
+            ? await clients.UpdateAsync(id, form, User.GrantableScopes(), HttpContext.RequestAborted)
+            : ChangeResult.NotSaved;
+        return FormOutcome(result, SavedMessage, RedirectToAction(nameof(Index)), () => View("Form", AuthClientFormViewModel.ForEdit(id, form)));
     }
 
     [HttpPost("{id}/delete")]
     [Authorize(Policy = Permissions.AuthClients.DeleteKey)]
-    public async Task<IActionResult> Delete(string id)
-    {
-        var name = await clients.DeleteAsync(id, HttpContext.RequestAborted);
-        return name is null ? GoneToList() : StatusAndList(DeletedMessage);
-    }
+    public async Task<IActionResult> Delete(string id) =>
+        await clients.DeleteAsync(id, HttpContext.RequestAborted) is null ? GoneToList() : WithStatus(DeletedMessage, RedirectToAction(nameof(Index)));
 
     /// <summary>The copy button's request: the secret, decrypted on demand, never cached.</summary>
     [HttpPost("{id}/secret")]
@@ -132,8 +109,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return GoneToList();
         }
 
-        TempData.SetStatus(SecretRegeneratedMessage);
-        return RedirectToAction(nameof(Edit), new { id });
+        return WithStatus(SecretRegeneratedMessage, RedirectToAction(nameof(Edit), new { id }));
     }
 
     /// <summary>Taking a client's secret hands over its scopes' rights: refused unless the user holds them all.</summary>
@@ -141,16 +117,4 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
         User.MayTakeSecretOf(scopes)
             ? null
             : Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(scopes), statusCode: StatusCodes.Status403Forbidden);
-
-    private RedirectToActionResult GoneToList()
-    {
-        TempData.SetStatus(MissingMessage, StatusKind.Warning);
-        return RedirectToAction(nameof(Index));
-    }
-
-    private RedirectToActionResult StatusAndList(string message)
-    {
-        TempData.SetStatus(message);
-        return RedirectToAction(nameof(Index));
-    }
 }

@@ -3,7 +3,6 @@ using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Hosting;
-using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,56 +12,36 @@ namespace AuthClients.Web.Areas.Admin.Controllers;
 [Area("Admin")]
 [Route("admin/users/{id}/permissions")]
 [Authorize(Policy = Permissions.Users.EditKey)]
-public sealed class UserPermissionsController(UserPermissionService permissions) : Controller
+public sealed class UserPermissionsController(UserPermissionService permissions) : AdminController
 {
     private const string ViewPath = "/Areas/Admin/Views/Users/Permissions.cshtml";
 
     public const string SavedMessage = "The permissions were saved. They apply from the user's next request.";
 
+    protected override string ListPath => Routes.Users;
+
+    protected override string GoneMessage => UserService.MissingMessage;
+
+    protected override string ConflictMessage => UserService.ConflictMessage;
+
     [HttpGet("")]
-    public async Task<IActionResult> Index(string id)
-    {
-        var found = await permissions.GetAsync(id, Actor.From(User), HttpContext.RequestAborted);
-        return found.Value is null ? GoneToList() : !found.Allowed ? Forbid() : View(ViewPath, ViewModel(found.Value));
-    }
+    public async Task<IActionResult> Index(string id) =>
+        ShowPage(await permissions.GetAsync(id, CurrentActor, HttpContext.RequestAborted), user => View(ViewPath, ViewModel(user)));
 
     [HttpPost("")]
     public async Task<IActionResult> Index(string id, [Bind(Prefix = "Form")] PermissionsForm form)
     {
-        var result = await permissions.SaveAsync(id, form, Actor.From(User), HttpContext.RequestAborted);
-        switch (result.Status)
-        {
-            case ChangeStatus.Saved:
-                TempData.SetStatus(SavedMessage);
-                return RedirectToAction(nameof(Index), new { id });
-            case ChangeStatus.NotFound:
-                return GoneToList();
-            case ChangeStatus.Forbidden:
-                return Forbid();
-            case ChangeStatus.Conflict:
-                ModelState.AddModelError("", UserService.ConflictMessage);
-                break;
-            default:
-                ModelState.AddErrors(result);
-                break;
-        }
-
-        var found = await permissions.GetAsync(id, Actor.From(User), HttpContext.RequestAborted);
-        return found.Value is null ? GoneToList() : View(ViewPath, ViewModel(found.Value).WithPosted(form));
+        var result = await permissions.SaveAsync(id, form, CurrentActor, HttpContext.RequestAborted);
+        return await FormOutcome(result, SavedMessage, RedirectToAction(nameof(Index), new { id }), async () =>
+            ShowFormAgain(await permissions.GetAsync(id, CurrentActor, HttpContext.RequestAborted), user => View(ViewPath, ViewModel(user).WithPosted(form))));
     }
 
     private UserPermissionsViewModel ViewModel(UserPermissions user) =>
-        new(user.User, new PermissionsViewModel($"{Routes.Users}/{user.User.Id}/permissions", user.Own, Actor.From(User), user.ReadOnlyReason)
+        new(user.User, new PermissionsViewModel($"{Routes.Users}/{user.User.Id}/permissions", user.Own, CurrentActor, user.ReadOnlyReason)
         {
             ShowSuperAdmin = true,
             SuperAdmin = user.User.IsSuperAdmin,
             ConcurrencyStamp = user.ConcurrencyStamp,
             ThroughGroups = user.ThroughGroups,
         });
-
-    private RedirectResult GoneToList()
-    {
-        TempData.SetStatus(UsersController.MissingMessage, StatusKind.Warning);
-        return Redirect(Routes.Users);
-    }
 }
