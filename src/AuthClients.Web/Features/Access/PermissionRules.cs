@@ -17,7 +17,7 @@ public sealed record PermissionPlan(IReadOnlySet<string> After, IReadOnlyList<st
 
 /// <summary>
 /// How the permissions of one category depend on each other. The server applies these rules to
-/// every save; site.js mirrors them on the checkboxes. Choosing Create also chooses Edit; choosing
+/// every save; the Permissions tab renders <see cref="Implied"/> on each checkbox for site.js. Choosing Create also chooses Edit; choosing
 /// Create, Edit or Delete also chooses View; removing a permission removes those that need it, so
 /// removing View removes the others.
 /// </summary>
@@ -36,7 +36,7 @@ public static class PermissionRules
     };
 
     /// <summary>The action part of a key: <c>create</c> for <c>create-users</c>.</summary>
-    public static string ActionOf(Permission permission) =>
+    private static string ActionOf(Permission permission) =>
         permission.Key[..Math.Max(0, permission.Key.IndexOf('-', StringComparison.Ordinal))];
 
     public static string NameOf(string key) => Permissions.All.FirstOrDefault(p => p.Key == key)?.Name ?? key;

@@ -76,26 +76,19 @@ document.addEventListener('click', async (event) => {
     }
 });
 
-// Permission checkboxes of a user or a group, per category: choosing Create also chooses Edit;
-// choosing Create, Edit or Delete also chooses View; removing one removes those that need it
+// Permission checkboxes of a user or a group, per category. Each names the permissions that
+// choosing it also chooses (data-permission-implies, rendered from the server's PermissionRules, so
+// the rules live in one place): choosing one chooses those; removing one removes those that imply it
 // (so removing View removes the others). The server applies the same rules on save.
-const permissionImplies = { create: ['edit', 'view'], edit: ['view'], delete: ['view'] };
 for (const category of document.querySelectorAll('[data-permission-category]')) {
-    const box = (action) => category.querySelector(`input[data-permission-action="${action}"]:not(:disabled)`);
+    const boxes = [...category.querySelectorAll('input[data-permission-implies]')];
+    const implied = (input) => input.dataset.permissionImplies.split(' ').filter(Boolean);
     category.addEventListener('change', (event) => {
-        const input = event.target.closest('input[data-permission-action]');
+        const input = event.target.closest('input[data-permission-implies]');
         if (!input) return;
-        const action = input.dataset.permissionAction;
-        if (input.checked) {
-            for (const implied of permissionImplies[action] ?? []) {
-                const other = box(implied);
-                if (other) other.checked = true;
-            }
-        } else {
-            for (const [other, needs] of Object.entries(permissionImplies)) {
-                const dependant = box(other);
-                if (dependant && needs.includes(action)) dependant.checked = false;
-            }
+        for (const other of boxes.filter((box) => !box.disabled)) {
+            if (input.checked && implied(input).includes(other.value)) other.checked = true;
+            if (!input.checked && implied(other).includes(input.value)) other.checked = false;
         }
     });
 }
