@@ -63,7 +63,7 @@ public static class Permissions
 
     /// <summary>
     /// The permissions a policy demands: using any action of a category also needs its View
-    /// permission, as in the anchor product ("View is needed to use any of the others").
+    /// permission ("View is needed to use any of the others"): one cannot edit what one cannot open.
     /// </summary>
     public static IReadOnlyList<Permission> RequiredFor(Permission permission)
     {
