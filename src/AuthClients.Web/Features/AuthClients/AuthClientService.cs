@@ -352,14 +352,11 @@ public sealed class AuthClientService(
         db.AuthClients.AnyAsync(a => a.NormalizedName == normalizedName && a.Id != exceptId, cancellationToken);
 
     private static IQueryable<AuthClientApplication> Sorted(IQueryable<AuthClientApplication> clients, ListQuery query) =>
-        (query.SortKey, query.SortsDescending) switch
+        query.SortKey switch
         {
-            (AuthClientSort.Name, false) => clients.OrderBy(a => a.NormalizedName).ThenByDescending(a => a.Number),
-            (AuthClientSort.Name, true) => clients.OrderByDescending(a => a.NormalizedName).ThenByDescending(a => a.Number),
-            (AuthClientSort.Redirect, false) => clients.OrderBy(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
-            (AuthClientSort.Redirect, true) => clients.OrderByDescending(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
-            (_, false) => clients.OrderBy(a => a.Number),
-            _ => clients.OrderByDescending(a => a.Number),
+            AuthClientSort.Name => clients.OrderBy(a => a.NormalizedName, query.SortsDescending).ThenByDescending(a => a.Number),
+            AuthClientSort.Redirect => clients.OrderBy(a => a.PrimaryRedirectUri, query.SortsDescending).ThenByDescending(a => a.Number),
+            _ => clients.OrderBy(a => a.Number, query.SortsDescending),
         };
 
     /// <summary>

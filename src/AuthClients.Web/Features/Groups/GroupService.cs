@@ -225,13 +225,10 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ILogger<Gr
     private static string? Clean(string? description) => string.IsNullOrWhiteSpace(description) ? null : description.Trim();
 
     private static IQueryable<Group> Sorted(IQueryable<Group> groups, ListQuery query) =>
-        (query.SortKey, query.SortsDescending) switch
+        query.SortKey switch
         {
-            (GroupSort.Description, false) => groups.OrderBy(g => g.Description).ThenBy(g => g.NormalizedName),
-            (GroupSort.Description, true) => groups.OrderByDescending(g => g.Description).ThenBy(g => g.NormalizedName),
-            (GroupSort.Members, false) => groups.OrderBy(g => g.Members.Count).ThenBy(g => g.NormalizedName),
-            (GroupSort.Members, true) => groups.OrderByDescending(g => g.Members.Count).ThenBy(g => g.NormalizedName),
-            (_, false) => groups.OrderBy(g => g.NormalizedName),
-            _ => groups.OrderByDescending(g => g.NormalizedName),
+            GroupSort.Description => groups.OrderBy(g => g.Description, query.SortsDescending).ThenBy(g => g.NormalizedName),
+            GroupSort.Members => groups.OrderBy(g => g.Members.Count, query.SortsDescending).ThenBy(g => g.NormalizedName),
+            _ => groups.OrderBy(g => g.NormalizedName, query.SortsDescending),
         };
 }

@@ -58,16 +58,13 @@ public sealed class UserListService(AppDbContext db)
     // The name sorts as it is shown ("First Last"), ignoring case.
 #pragma warning disable CA1304, CA1311 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
     private static IQueryable<AppUser> Sorted(IQueryable<AppUser> users, ListQuery query) =>
-        (query.SortKey, query.SortsDescending) switch
+        query.SortKey switch
         {
-            (UserSort.Email, false) => users.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id),
-            (UserSort.Email, true) => users.OrderByDescending(u => u.NormalizedEmail).ThenBy(u => u.Id),
-            (UserSort.Status, false) => users.OrderByDescending(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
-            (UserSort.Status, true) => users.OrderBy(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
-            (UserSort.Created, false) => users.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id),
-            (UserSort.Created, true) => users.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
-            (_, false) => users.OrderBy(u => u.FirstName.ToUpper()).ThenBy(u => u.LastName.ToUpper()).ThenBy(u => u.NormalizedEmail),
-            _ => users.OrderByDescending(u => u.FirstName.ToUpper()).ThenByDescending(u => u.LastName.ToUpper()).ThenBy(u => u.NormalizedEmail),
+            UserSort.Email => users.OrderBy(u => u.NormalizedEmail, query.SortsDescending).ThenBy(u => u.Id),
+            // Active first when ascending.
+            UserSort.Status => users.OrderBy(u => u.IsActive, !query.SortsDescending).ThenBy(u => u.NormalizedEmail),
+            UserSort.Created => users.OrderBy(u => u.CreatedAt, query.SortsDescending).ThenBy(u => u.Id),
+            _ => users.OrderBy(u => u.FirstName.ToUpper(), query.SortsDescending).ThenBy(u => u.LastName.ToUpper(), query.SortsDescending).ThenBy(u => u.NormalizedEmail),
         };
 #pragma warning restore CA1304, CA1311
 }
