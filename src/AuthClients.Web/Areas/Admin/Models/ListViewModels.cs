@@ -19,7 +19,8 @@ public sealed record ListViewModel<T>(ListQuery Query, ListPage<T> Page)
 /// The line under a list: "Showing X-Y of Z", the per-page choice (when there is one) and the page
 /// links. The query string keeps the rest of the list's state (search, sort).
 /// </summary>
-/// <param name="PageSizes">The per-page choices; a list of one fixed size offers none.</param>
+/// <param name="Action">Where the per-page form goes.</param>
+/// <param name="PageSizes">The per-page choices; a list of a fixed size offers none.</param>
 /// <param name="Hidden">Query values the per-page form carries along (search, sort, direction).</param>
 /// <param name="PageUrl">The list's URL for a page number, everything else unchanged.</param>
 public sealed record ListFooterViewModel(
@@ -27,7 +28,12 @@ public sealed record ListFooterViewModel(
     ListPage Page,
     IReadOnlyList<int> PageSizes,
     IReadOnlyDictionary<string, string?> Hidden,
-    Func<int, string> PageUrl);
+    Func<int, string> PageUrl)
+{
+    /// <summary>The footer of a list that shows a fixed number of rows a page: no per-page choice.</summary>
+    public static ListFooterViewModel FixedSize(ListPage page, Func<int, string> pageUrl) =>
+        new("", page, [], new Dictionary<string, string?>(), pageUrl);
+}
 
 /// <summary>The header cell of a column the list sorts by: a link that sorts by it, or reverses it.</summary>
 public sealed record SortHeaderViewModel(ListQuery Query, string Key, string Title);
