@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Features.Lists;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,12 +19,12 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
 {
     [HttpGet]
     [Authorize(Policy = ApiPolicies.ReadAuthClients)]
-    public async Task<AuthClientList> List(string? search, string? sort, string? dir, int page = 1, [FromQuery(Name = "per_page")] int perPage = AuthClientListQuery.DefaultPageSize)
+    public async Task<AuthClientList> List(string? search, string? sort, string? dir, int page = 1, [FromQuery(Name = "per_page")] int perPage = ListQuery.DefaultPageSize)
     {
-        var result = await clients.ListAsync(new AuthClientListQuery(search, sort, dir, page, perPage), HttpContext.RequestAborted);
+        var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage), HttpContext.RequestAborted);
         return new AuthClientList(
             result.Items.Select(i => new AuthClientListEntry(i.ClientId, i.Name, i.Redirect, i.CreatedAt)).ToList(),
-            new PageMeta(result.Total, result.Page, result.Query.SafePageSize, result.TotalPages));
+            new PageMeta(result.Total, result.Page, result.PageSize, result.TotalPages));
     }
 
     [HttpGet("{clientId}")]

@@ -14,9 +14,9 @@ namespace AuthClients.BrowserTests.Lists;
 public sealed class SortHeaderTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
     [Theory]
-    [InlineData(Routes.AuthClients, "Name", AuthClientListQuery.SortKeys.Name)]
-    [InlineData(Routes.Users, "Email", UserListQuery.SortKeys.Email)]
-    [InlineData(Routes.Groups, "Description", GroupListQuery.SortKeys.Description)]
+    [InlineData(Routes.AuthClients, "Name", AuthClientSort.Name)]
+    [InlineData(Routes.Users, "Email", UserSort.Email)]
+    [InlineData(Routes.Groups, "Description", GroupSort.Description)]
     public async Task ClickInAHeaderCellsCorner_AwayFromItsText_SortsByThatColumn(string list, string column, string sortKey)
     {
         await Page.SignInAsync();

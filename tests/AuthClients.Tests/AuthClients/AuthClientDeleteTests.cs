@@ -19,7 +19,7 @@ public sealed class AuthClientDeleteTests(AuthClientsAppFactory app) : IClassFix
         var page = await browser.GetDocumentAsync($"{AuthClientPages.List}?search={name}");
 
         var button = page.QuerySelector("button[aria-label=Delete]")!;
-        Assert.Equal(name, button.GetAttribute("data-client-name"));
+        Assert.Equal(name, button.GetAttribute("data-delete-name"));
         Assert.Equal(AuthClientPages.DeleteUrl(id), button.GetAttribute("data-delete-url"));
         var dialog = page.QuerySelector(button.GetAttribute("data-bs-target")!)!;
         Assert.Equal("Caution!", dialog.QuerySelector(".modal-title")!.Text());

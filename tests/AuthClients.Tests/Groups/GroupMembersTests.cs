@@ -1,5 +1,6 @@
 using System.Net;
 using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Features.Groups;
 using static AuthClients.Tests.Infrastructure.UserGroupActions;
 using static AuthClients.Tests.Infrastructure.UserGroupPages;
 
@@ -57,6 +58,30 @@ public sealed class GroupMembersTests(AuthClientsAppFactory app) : IClassFixture
         Assert.Contains($"aria-label=\"Remove {inside} from the group\"", html, StringComparison.Ordinal);
         Assert.Contains($"aria-label=\"Add {outside} to the group\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain($"aria-label=\"Add {inside} to the group\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tab_WithMoreMembersThanAPage_PagesThemLikeTheOtherLists()
+    {
+        var admin = await app.SignedInAsAdminAsync();
+        var memberIds = new List<string>();
+        for (var i = 0; i <= GroupMemberService.PageSize; i++)
+        {
+            memberIds.Add((await app.CreateUserWithIdAsync()).Id);
+        }
+
+        var groupId = await app.CreateGroupAsync(memberIds: [.. memberIds]);
+        var total = memberIds.Count;
+
+        var first = await admin.GetStringAsync(MembersPage(groupId));
+        var last = await admin.GetStringAsync($"{MembersPage(groupId)}?page=2");
+        var beyond = await admin.GetStringAsync($"{MembersPage(groupId)}?page=99");
+
+        Assert.Contains($"Showing 1-{GroupMemberService.PageSize} of {total}", first, StringComparison.Ordinal);
+        Assert.Contains($"<a class=\"page-link\" href=\"{MembersPage(groupId)}?page=2\">Next</a>", first, StringComparison.Ordinal);
+        Assert.Contains($"Showing {total}-{total} of {total}", last, StringComparison.Ordinal);
+        Assert.Contains($"Showing {total}-{total} of {total}", beyond, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"perPage\"", first, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed partial class GroupPageTests(AuthClientsAppFactory app) : IClassFi
         Assert.Equal([$"Gamma {tag}", $"beta {tag}", $"Alpha {tag}"], Names(html));
         Assert.Matches("<th scope=\"col\" aria-sort=\"descending\">\\s*<a href=\"[^\"]*sort=name", html);
         Assert.Contains($"data-delete-url=\"/admin/groups/{alphaId}/delete\"", html, StringComparison.Ordinal);
-        Assert.Contains("Are you sure you want to delete the group <strong data-client-name></strong>?", html, StringComparison.Ordinal);
+        Assert.Contains("Are you sure you want to delete the group <strong data-delete-name></strong>?", html, StringComparison.Ordinal);
         Assert.Contains("No groups match", await admin.GetStringAsync($"{UserGroupPages.Groups}?search=no-such-group-{tag}"), StringComparison.Ordinal);
     }
 

@@ -21,7 +21,7 @@ public sealed class UserDeleteTests(AuthClientsAppFactory app) : IClassFixture<A
 
         Assert.Contains($"data-delete-url=\"/admin/users/{id}/delete\"", html, StringComparison.Ordinal);
         Assert.Contains("Caution!", html, StringComparison.Ordinal);
-        Assert.Contains("Are you sure you want to delete the user <strong data-client-name></strong>?", html, StringComparison.Ordinal);
+        Assert.Contains("Are you sure you want to delete the user <strong data-delete-name></strong>?", html, StringComparison.Ordinal);
         Assert.Contains(">Confirm</button>", html, StringComparison.Ordinal);
     }
 

@@ -4,6 +4,7 @@ using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
+using AuthClients.Web.Features.Lists;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
@@ -27,7 +28,7 @@ public sealed class AuthClientService(
     public const string ConflictMessage = "Someone else saved this auth client after you opened it. Reload to see their changes, then edit again.";
     private const string TargetType = "auth-client";
 
-    public async Task<AuthClientPage> ListAsync(AuthClientListQuery query, CancellationToken cancellationToken = default)
+    public async Task<ListPage<AuthClientListItem>> ListAsync(ListQuery query, CancellationToken cancellationToken = default)
     {
         var clients = db.AuthClients.AsNoTracking();
         int? total = null;
@@ -36,21 +37,18 @@ public sealed class AuthClientService(
             (clients, total) = await search.FindAsync(clients, term, cancellationToken);
         }
 
-        total ??= await clients.CountAsync(cancellationToken);
-        var pageSize = query.SafePageSize;
-        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total.Value + pageSize - 1) / pageSize));
+        var rows = await clients.ToPageAsync(
+            query.Page,
+            query.SafePageSize,
+            c => Sorted(c, query),
+            a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt, a.Permissions },
+            cancellationToken,
+            total);
 
-        var rows = await Sorted(clients, query)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt, a.Permissions })
-            .ToListAsync(cancellationToken);
-
-        var items = rows.Select(r => new AuthClientListItem(
+        return rows.Select(r => new AuthClientListItem(
             r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
             Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt,
-            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? []))).ToList();
-        return new AuthClientPage(query, items, total.Value, page);
+            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? [])));
     }
 
     public async Task<AuthClientForm?> GetFormAsync(string id, CancellationToken cancellationToken = default) =>
@@ -346,13 +344,13 @@ public sealed class AuthClientService(
     private Task<bool> NameTakenAsync(string normalizedName, string? exceptId, CancellationToken cancellationToken) =>
         db.AuthClients.AnyAsync(a => a.NormalizedName == normalizedName && a.Id != exceptId, cancellationToken);
 
-    private static IQueryable<AuthClientApplication> Sorted(IQueryable<AuthClientApplication> clients, AuthClientListQuery query) =>
-        (query.SortKey, query.Descending) switch
+    private static IQueryable<AuthClientApplication> Sorted(IQueryable<AuthClientApplication> clients, ListQuery query) =>
+        (query.SortKey, query.SortsDescending) switch
         {
-            (AuthClientListQuery.SortKeys.Name, false) => clients.OrderBy(a => a.NormalizedName).ThenByDescending(a => a.Number),
-            (AuthClientListQuery.SortKeys.Name, true) => clients.OrderByDescending(a => a.NormalizedName).ThenByDescending(a => a.Number),
-            (AuthClientListQuery.SortKeys.Redirect, false) => clients.OrderBy(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
-            (AuthClientListQuery.SortKeys.Redirect, true) => clients.OrderByDescending(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
+            (AuthClientSort.Name, false) => clients.OrderBy(a => a.NormalizedName).ThenByDescending(a => a.Number),
+            (AuthClientSort.Name, true) => clients.OrderByDescending(a => a.NormalizedName).ThenByDescending(a => a.Number),
+            (AuthClientSort.Redirect, false) => clients.OrderBy(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
+            (AuthClientSort.Redirect, true) => clients.OrderByDescending(a => a.PrimaryRedirectUri).ThenByDescending(a => a.Number),
             (_, false) => clients.OrderBy(a => a.Number),
             _ => clients.OrderByDescending(a => a.Number),
         };

@@ -1,8 +1,10 @@
+using System.Linq.Expressions;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
+using AuthClients.Web.Features.Lists;
 using AuthClients.Web.Features.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,17 +18,13 @@ public sealed record GroupMemberItem(string UserId, string Name, string Email, b
 /// </summary>
 public sealed record GroupMembers(
     GroupHeader Group,
-    IReadOnlyList<GroupMemberItem> Members,
-    int Total,
-    int Page,
+    ListPage<GroupMemberItem> Members,
     string? Find,
     IReadOnlyList<GroupMemberItem> Candidates,
     bool CanSeeUsers = true)
 {
     public const string NeedsViewUsersMessage =
         "Members are listed, found and added only for someone who may view users: ask an administrator for the View Users permission.";
-
-    public int TotalPages => Math.Max(1, (Total + GroupMemberService.PageSize - 1) / GroupMemberService.PageSize);
 }
 
 /// <summary>
@@ -46,28 +44,26 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Cha
         var (header, allowed) = await groups.FindAsync(groupId, actor, cancellationToken);
         if (header is null || !allowed)
         {
-            return new Found<GroupMembers>(header is null ? null : new GroupMembers(header, [], 0, 1, null, []), false);
+            return new Found<GroupMembers>(header is null ? null : new GroupMembers(header, NoMembers(0), null, []), false);
         }
 
         var members = db.Users.AsNoTracking().Where(u => db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
-        var total = await members.CountAsync(cancellationToken);
         if (!CanSeeUsers(actor))
         {
-            return new Found<GroupMembers>(new GroupMembers(header, [], total, 1, null, [], CanSeeUsers: false), true);
+            return new Found<GroupMembers>(new GroupMembers(header, NoMembers(await members.CountAsync(cancellationToken)), null, [], CanSeeUsers: false), true);
         }
 
-        page = Math.Clamp(page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
-        var items = await Items(members, actor).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        var items = await members.ToPageAsync(page, PageSize, Sorted, Item(actor), cancellationToken);
 
         var term = SearchTerm.From(find);
         IReadOnlyList<GroupMemberItem> candidates = [];
         if (term is not null)
         {
             var outside = db.Users.AsNoTracking().Where(u => !db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
-            candidates = await Items(UserListService.Search(outside, term), actor).Take(MaxCandidates).ToListAsync(cancellationToken);
+            candidates = await Sorted(UserListService.Search(outside, term)).Select(Item(actor)).Take(MaxCandidates).ToListAsync(cancellationToken);
         }
 
-        return new Found<GroupMembers>(new GroupMembers(header, items, total, page, term, candidates), true);
+        return new Found<GroupMembers>(new GroupMembers(header, items, term, candidates), true);
     }
 
     public Task<(ChangeResult Result, string? Name)> AddAsync(string groupId, string userId, Actor actor, CancellationToken cancellationToken = default) =>
@@ -141,7 +137,12 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Cha
 
     private static bool CanSeeUsers(Actor actor) => actor.Holds(Permissions.Users.ViewKey);
 
-    private static IQueryable<GroupMemberItem> Items(IQueryable<AppUser> users, Actor actor) =>
-        users.OrderBy(u => u.FirstName).ThenBy(u => u.LastName).ThenBy(u => u.NormalizedEmail)
-            .Select(u => new GroupMemberItem(u.Id, (u.FirstName + " " + u.LastName).Trim(), u.Email ?? "", u.IsActive, u.Id == actor.Id));
+    /// <summary>How many members there are, without naming them.</summary>
+    private static ListPage<GroupMemberItem> NoMembers(int total) => new([], total, 1, PageSize);
+
+    private static IQueryable<AppUser> Sorted(IQueryable<AppUser> users) =>
+        users.OrderBy(u => u.FirstName).ThenBy(u => u.LastName).ThenBy(u => u.NormalizedEmail);
+
+    private static Expression<Func<AppUser, GroupMemberItem>> Item(Actor actor) =>
+        u => new GroupMemberItem(u.Id, (u.FirstName + " " + u.LastName).Trim(), u.Email ?? "", u.IsActive, u.Id == actor.Id);
 }

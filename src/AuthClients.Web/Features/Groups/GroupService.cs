@@ -2,6 +2,7 @@ using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
+using AuthClients.Web.Features.Lists;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.Groups;
@@ -18,7 +19,7 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
     public const string ConflictMessage = "Someone else saved this group after you opened it. Reload to see their changes, then edit again.";
     public const string DeleteOwnGroupMessage = "You cannot delete a group you belong to: it would change your own permissions.";
 
-    public async Task<GroupPage> ListAsync(GroupListQuery query, Actor viewer, CancellationToken cancellationToken = default)
+    public async Task<ListPage<GroupListItem>> ListAsync(ListQuery query, Actor viewer, CancellationToken cancellationToken = default)
     {
         var groups = db.Groups.AsNoTracking();
         if (query.Term is { } term)
@@ -29,13 +30,11 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
 #pragma warning restore CA1304, CA1311, CA1862
         }
 
-        var total = await groups.CountAsync(cancellationToken);
-        var pageSize = query.SafePageSize;
-        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
-        var rows = await Sorted(groups, query)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(g => new
+        var rows = await groups.ToPageAsync(
+            query.Page,
+            query.SafePageSize,
+            g => Sorted(g, query),
+            g => new
             {
                 g.Id,
                 g.Name,
@@ -43,12 +42,10 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
                 Members = g.Members.Count,
                 IsMember = g.Members.Any(m => m.UserId == viewer.Id),
                 Permissions = g.Permissions.Select(p => p.Permission).ToList(),
-            })
-            .ToListAsync(cancellationToken);
+            },
+            cancellationToken);
 
-        var items = rows.Select(r => new GroupListItem(
-            r.Id, r.Name, r.Description, r.Members, viewer.Outranks(false, r.Permissions), r.IsMember)).ToList();
-        return new GroupPage(query, items, total, page);
+        return rows.Select(r => new GroupListItem(r.Id, r.Name, r.Description, r.Members, viewer.Outranks(false, r.Permissions), r.IsMember));
     }
 
     public async Task<Found<GroupHeader>> FindAsync(string id, Actor actor, CancellationToken cancellationToken = default)
@@ -219,13 +216,13 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
 
     private static string? Clean(string? description) => string.IsNullOrWhiteSpace(description) ? null : description.Trim();
 
-    private static IQueryable<Group> Sorted(IQueryable<Group> groups, GroupListQuery query) =>
-        (query.SortKey, query.Descending) switch
+    private static IQueryable<Group> Sorted(IQueryable<Group> groups, ListQuery query) =>
+        (query.SortKey, query.SortsDescending) switch
         {
-            (GroupListQuery.SortKeys.Description, false) => groups.OrderBy(g => g.Description).ThenBy(g => g.NormalizedName),
-            (GroupListQuery.SortKeys.Description, true) => groups.OrderByDescending(g => g.Description).ThenBy(g => g.NormalizedName),
-            (GroupListQuery.SortKeys.Members, false) => groups.OrderBy(g => g.Members.Count).ThenBy(g => g.NormalizedName),
-            (GroupListQuery.SortKeys.Members, true) => groups.OrderByDescending(g => g.Members.Count).ThenBy(g => g.NormalizedName),
+            (GroupSort.Description, false) => groups.OrderBy(g => g.Description).ThenBy(g => g.NormalizedName),
+            (GroupSort.Description, true) => groups.OrderByDescending(g => g.Description).ThenBy(g => g.NormalizedName),
+            (GroupSort.Members, false) => groups.OrderBy(g => g.Members.Count).ThenBy(g => g.NormalizedName),
+            (GroupSort.Members, true) => groups.OrderByDescending(g => g.Members.Count).ThenBy(g => g.NormalizedName),
             (_, false) => groups.OrderBy(g => g.NormalizedName),
             _ => groups.OrderByDescending(g => g.NormalizedName),
         };

@@ -1,6 +1,7 @@
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;
+using AuthClients.Web.Features.Lists;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.Users;
@@ -8,25 +9,20 @@ namespace AuthClients.Web.Features.Users;
 /// <summary>The Users list: search, sort and paging all happen in the database.</summary>
 public sealed class UserListService(AppDbContext db)
 {
-    public async Task<UserPage> ListAsync(UserListQuery query, Actor viewer, CancellationToken cancellationToken = default)
+    public async Task<ListPage<UserListItem>> ListAsync(ListQuery query, Actor viewer, CancellationToken cancellationToken = default)
     {
-        var users = Search(db.Users.AsNoTracking(), query.Term);
-        var total = await users.CountAsync(cancellationToken);
-        var pageSize = query.SafePageSize;
-        var page = Math.Clamp(query.Page, 1, Math.Max(1, (total + pageSize - 1) / pageSize));
+        var rows = await Search(db.Users.AsNoTracking(), query.Term).ToPageAsync(
+            query.Page,
+            query.SafePageSize,
+            users => Sorted(users, query),
+            u => new { u.Id, u.FirstName, u.LastName, u.Email, u.IsSuperAdmin, u.IsActive, u.CreatedAt },
+            cancellationToken);
 
-        var rows = await Sorted(users, query)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(u => new { u.Id, u.FirstName, u.LastName, u.Email, u.IsSuperAdmin, u.IsActive, u.CreatedAt })
-            .ToListAsync(cancellationToken);
-
-        var rights = await EffectivePermissionsAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
-        var items = rows.Select(r => new UserListItem(
+        var rights = await EffectivePermissionsAsync(rows.Items.Select(r => r.Id).ToList(), cancellationToken);
+        return rows.Select(r => new UserListItem(
             r.Id, $"{r.FirstName} {r.LastName}".Trim(), r.Email ?? "", r.IsSuperAdmin, r.IsActive, r.CreatedAt,
             IsSelf: r.Id == viewer.Id,
-            CanManage: viewer.Outranks(r.IsSuperAdmin, rights[r.Id]))).ToList();
-        return new UserPage(query, items, total, page);
+            CanManage: viewer.Outranks(r.IsSuperAdmin, rights[r.Id])));
     }
 
     /// <summary>Matches first name, last name, "first last" and email, ignoring case on every database.</summary>
@@ -62,15 +58,15 @@ public sealed class UserListService(AppDbContext db)
 
     // The name sorts as it is shown ("First Last"), ignoring case.
 #pragma warning disable CA1304, CA1311 // ToUpper() here is translated to SQL UPPER(), not run in .NET.
-    private static IQueryable<AppUser> Sorted(IQueryable<AppUser> users, UserListQuery query) =>
-        (query.SortKey, query.Descending) switch
+    private static IQueryable<AppUser> Sorted(IQueryable<AppUser> users, ListQuery query) =>
+        (query.SortKey, query.SortsDescending) switch
         {
-            (UserListQuery.SortKeys.Email, false) => users.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id),
-            (UserListQuery.SortKeys.Email, true) => users.OrderByDescending(u => u.NormalizedEmail).ThenBy(u => u.Id),
-            (UserListQuery.SortKeys.Status, false) => users.OrderByDescending(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
-            (UserListQuery.SortKeys.Status, true) => users.OrderBy(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
-            (UserListQuery.SortKeys.Created, false) => users.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id),
-            (UserListQuery.SortKeys.Created, true) => users.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
+            (UserSort.Email, false) => users.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id),
+            (UserSort.Email, true) => users.OrderByDescending(u => u.NormalizedEmail).ThenBy(u => u.Id),
+            (UserSort.Status, false) => users.OrderByDescending(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
+            (UserSort.Status, true) => users.OrderBy(u => u.IsActive).ThenBy(u => u.NormalizedEmail),
+            (UserSort.Created, false) => users.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id),
+            (UserSort.Created, true) => users.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
             (_, false) => users.OrderBy(u => u.FirstName.ToUpper()).ThenBy(u => u.LastName.ToUpper()).ThenBy(u => u.NormalizedEmail),
             _ => users.OrderByDescending(u => u.FirstName.ToUpper()).ThenByDescending(u => u.LastName.ToUpper()).ThenBy(u => u.NormalizedEmail),
         };

@@ -34,13 +34,13 @@ function show(element, text, colour) {
     element.clearTimer = setTimeout(() => { element.textContent = ''; }, 3000);
 }
 
-// The delete dialog takes the row's client: its name (as text, never HTML) and its delete URL.
+// The delete dialog takes the row's name (as text, never HTML) and delete URL from its Delete button.
 document.addEventListener('show.bs.modal', (event) => {
     const trigger = event.relatedTarget;
     const form = event.target.querySelector('[data-delete-form]');
     if (!trigger || !form) return;
     form.action = trigger.dataset.deleteUrl;
-    form.querySelector('[data-client-name]').textContent = trigger.dataset.clientName;
+    form.querySelector('[data-delete-name]').textContent = trigger.dataset.deleteName;
     if (!form.querySelector('input[name="__RequestVerificationToken"]')) {
         const token = document.createElement('input');
         token.type = 'hidden';

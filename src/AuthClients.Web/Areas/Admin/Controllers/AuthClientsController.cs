@@ -2,6 +2,7 @@ using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Features.Lists;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -21,8 +22,11 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     public const string MissingMessage = "This auth client no longer exists. It may have been deleted by someone else.";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = AuthClientListQuery.DefaultPageSize) =>
-        View(await clients.ListAsync(new AuthClientListQuery(search, sort, dir, page, perPage), HttpContext.RequestAborted));
+    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = ListQuery.DefaultPageSize)
+    {
+        var query = new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage);
+        return View(new ListViewModel<AuthClientListItem>(query, await clients.ListAsync(query, HttpContext.RequestAborted)));
+    }
 
     [HttpGet("create")]
     [Authorize(Policy = Permissions.AuthClients.CreateKey)]

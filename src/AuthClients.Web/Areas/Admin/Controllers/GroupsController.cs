@@ -2,6 +2,7 @@ using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Groups;
+using AuthClients.Web.Features.Lists;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
@@ -21,8 +22,11 @@ public sealed class GroupsController(GroupService groups) : Controller
     public const string MissingMessage = "This group no longer exists. It may have been deleted by someone else.";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = GroupListQuery.DefaultPageSize) =>
-        View(await groups.ListAsync(new GroupListQuery(search, sort, dir, page, perPage), Actor.From(User), HttpContext.RequestAborted));
+    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = ListQuery.DefaultPageSize)
+    {
+        var query = new ListQuery(GroupSort.Columns, search, sort, dir, page, perPage);
+        return View(new ListViewModel<GroupListItem>(query, await groups.ListAsync(query, Actor.From(User), HttpContext.RequestAborted)));
+    }
 
     [HttpGet("create")]
     [Authorize(Policy = Permissions.Groups.CreateKey)]

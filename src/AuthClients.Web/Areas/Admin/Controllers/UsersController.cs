@@ -1,6 +1,7 @@
 using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
+using AuthClients.Web.Features.Lists;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Models;
 using Microsoft.AspNetCore.Authorization;
@@ -21,8 +22,11 @@ public sealed class UsersController(UserListService list, UserService users) : C
     public const string MissingMessage = "This user no longer exists. They may have been deleted by someone else.";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = UserListQuery.DefaultPageSize) =>
-        View(await list.ListAsync(new UserListQuery(search, sort, dir, page, perPage), Actor.From(User), HttpContext.RequestAborted));
+    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = ListQuery.DefaultPageSize)
+    {
+        var query = new ListQuery(UserSort.Columns, search, sort, dir, page, perPage);
+        return View(new ListViewModel<UserListItem>(query, await list.ListAsync(query, Actor.From(User), HttpContext.RequestAborted)));
+    }
 
     [HttpGet("create")]
     [Authorize(Policy = Permissions.Users.CreateKey)]

@@ -1,0 +1,22 @@
+namespace AuthClients.Web.Features.Lists;
+
+/// <summary>Where one page of a list stands in the whole: what the "Showing X-Y of Z" line and the page links need.</summary>
+public abstract record ListPage(int Total, int Page, int PageSize)
+{
+    public int TotalPages => PageCount(Total, PageSize);
+
+    /// <summary>The number of the page's first row, counting from 1; 0 when the list is empty.</summary>
+    public int First => Total == 0 ? 0 : ((Page - 1) * PageSize) + 1;
+
+    public int Last => Math.Min(Total, Page * PageSize);
+
+    /// <summary>How many pages <paramref name="total"/> rows fill; an empty list still has its one (empty) page.</summary>
+    public static int PageCount(int total, int pageSize) => Math.Max(1, (total + pageSize - 1) / pageSize);
+}
+
+/// <summary>One page of a list: its rows, and where they stand in the whole.</summary>
+public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize) : ListPage(Total, Page, PageSize)
+{
+    /// <summary>The same page with its rows made into others (rows read from the database into list items).</summary>
+    public ListPage<TResult> Select<TResult>(Func<T, TResult> selector) => new(Items.Select(selector).ToList(), Total, Page, PageSize);
+}

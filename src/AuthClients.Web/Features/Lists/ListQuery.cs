@@ -1,0 +1,46 @@
+namespace AuthClients.Web.Features.Lists;
+
+/// <summary>
+/// A list's state as its URL carries it (<c>?search=…&amp;sort=name&amp;dir=desc&amp;page=2&amp;perPage=25</c>):
+/// the Auth Clients page and API, Users and Groups all read it here.
+/// </summary>
+/// <param name="Columns">The columns this list sorts by; an unknown <paramref name="Sort"/> falls back on its default.</param>
+public sealed record ListQuery(ListColumns Columns, string? Search, string? Sort, string? Direction, int Page = 1, int PageSize = ListQuery.DefaultPageSize)
+{
+    public const int DefaultPageSize = 15;
+    public const string Ascending = "asc";
+    public const string Descending = "desc";
+    public static readonly IReadOnlyList<int> PageSizes = [10, 15, 25, 50, 100];
+
+    public string SortKey => Columns.KeyFor(Sort);
+
+    /// <summary>As asked, or the column's own order when the URL names no direction.</summary>
+    public bool SortsDescending => Direction is null ? Columns.ReadsDescending(SortKey) : Direction == Descending;
+
+    public int SafePageSize => PageSizes.Contains(PageSize) ? PageSize : DefaultPageSize;
+
+    public string? Term => SearchTerm.From(Search);
+
+    /// <summary>The direction a click on a column's header asks for: the sorted column reverses, another starts in its own order.</summary>
+    public string DirectionOnClick(string key) =>
+        (SortKey == key ? !SortsDescending : Columns.StartsDescending(key)) ? Descending : Ascending;
+}
+
+/// <summary>
+/// The columns a list sorts by, as its URLs name them (<c>sort=name</c>), the one it sorts by when
+/// the URL names none (or one it does not know), and which of them read descending first.
+/// </summary>
+/// <param name="defaultKey">The column sorted by when the URL names none.</param>
+/// <param name="keys">Every column the list sorts by.</param>
+/// <param name="defaultDescending">Whether the list, before anyone picks a column, reads descending (Auth Clients: newest first).</param>
+/// <param name="descendingFirst">The columns whose header starts descending (Users' Created: newest first).</param>
+public sealed class ListColumns(string defaultKey, IReadOnlyList<string> keys, bool defaultDescending = false, IReadOnlyList<string>? descendingFirst = null)
+{
+    public string KeyFor(string? sort) => sort is not null && keys.Contains(sort) ? sort : defaultKey;
+
+    /// <summary>Whether the column reads descending when the URL names no direction.</summary>
+    public bool ReadsDescending(string key) => key == defaultKey ? defaultDescending : StartsDescending(key);
+
+    /// <summary>Whether a click on the column's header, while another column sorts the list, sorts it descending.</summary>
+    public bool StartsDescending(string key) => descendingFirst?.Contains(key) == true;
+}
