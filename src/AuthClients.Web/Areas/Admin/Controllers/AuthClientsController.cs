@@ -13,7 +13,7 @@ namespace AuthClients.Web.Areas.Admin.Controllers;
 [Area("Admin")]
 [Route("admin/auth-clients")]
 [Authorize(Policy = Permissions.AuthClients.ViewKey)]
-public sealed class AuthClientsController(AuthClientService clients) : Controller
+public sealed class AuthClientsController(AuthClientQueries clients, AuthClientCommands commands, AuthClientSecrets secrets) : Controller
 {
     public const string CreatedMessage = "The auth client was created.";
     public const string SavedMessage = "The auth client was saved.";
@@ -41,7 +41,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return View("Form", AuthClientFormViewModel.ForCreate(form));
         }
 
-        var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
+        var (result, _) = await commands.CreateAsync(form.ToSettings(), User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
         if (result.Status != ChangeStatus.Saved)
         {
             ModelState.AddErrors(result);
@@ -56,8 +56,8 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.EditKey)]
     public async Task<IActionResult> Edit(string id)
     {
-        var form = await clients.GetFormAsync(id, HttpContext.RequestAborted);
-        return form is null ? GoneToList() : View("Form", AuthClientFormViewModel.ForEdit(id, form));
+        var settings = await clients.GetSettingsAsync(id, HttpContext.RequestAborted);
+        return settings is null ? GoneToList() : View("Form", AuthClientFormViewModel.ForEdit(id, AuthClientForm.From(settings)));
     }
 
     [HttpPost("{id}/edit")]
@@ -69,13 +69,13 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return View("Form", AuthClientFormViewModel.ForEdit(id, form));
         }
 
-        var result = await clients.UpdateAsync(id, form, User.GrantableScopes(), HttpContext.RequestAborted);
+        var result = await commands.UpdateAsync(id, form.ToSettings(), User.GrantableScopes(), HttpContext.RequestAborted);
         switch (result.Status)
         {
             case ChangeStatus.NotFound:
                 return GoneToList();
             case ChangeStatus.Conflict:
-                ModelState.AddModelError("", AuthClientService.ConflictMessage);
+                ModelState.AddModelError("", AuthClientCommands.ConflictMessage);
                 return View("Form", AuthClientFormViewModel.ForEdit(id, form));
             case ChangeStatus.Invalid or ChangeStatus.Forbidden:
                 ModelState.AddErrors(result);
@@ -90,7 +90,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
     [Authorize(Policy = Permissions.AuthClients.DeleteKey)]
     public async Task<IActionResult> Delete(string id)
     {
-        var name = await clients.DeleteAsync(id, HttpContext.RequestAborted);
+        var name = await commands.DeleteAsync(id, HttpContext.RequestAborted);
         return name is null ? GoneToList() : StatusAndList(DeletedMessage);
     }
 
@@ -110,7 +110,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return refused;
         }
 
-        var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
+        var secret = await secrets.RevealSecretAsync(id, HttpContext.RequestAborted);
         return secret is null
             ? Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound)
             : Json(new { secret });
@@ -131,7 +131,7 @@ public sealed class AuthClientsController(AuthClientService clients) : Controlle
             return refused;
         }
 
-        if (!await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
+        if (await secrets.RegenerateSecretAsync(id, HttpContext.RequestAborted) is null)
         {
             return GoneToList();
         }
