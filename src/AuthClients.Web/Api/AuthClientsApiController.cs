@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
@@ -15,7 +14,7 @@ namespace AuthClients.Web.Api;
 /// A person's token is held to their Auth Clients permissions; a client's token to its scopes.
 /// </summary>
 [Route(Prefix + "/auth-clients")]
-public sealed class AuthClientsApiController(AuthClientService clients) : ApiControllerBase
+public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClientCommands commands, AuthClientSecrets secrets) : ApiControllerBase
 {
     [HttpGet]
     [Authorize(Policy = ApiPolicies.ReadAuthClients)]
@@ -32,14 +31,14 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     public async Task<ActionResult<AuthClientResource>> Get(string clientId)
     {
         var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
-        var form = id is null ? null : await clients.GetFormAsync(id, HttpContext.RequestAborted);
-        if (form is null)
+        var settings = id is null ? null : await clients.GetSettingsAsync(id, HttpContext.RequestAborted);
+        if (settings is null)
         {
             return NotFoundProblem(clientId);
         }
 
-        Response.Headers.ETag = IfMatch.ETag(form.ConcurrencyToken);
-        return AuthClientResource.From(clientId, form);
+        Response.Headers.ETag = IfMatch.ETag(settings.ConcurrencyToken);
+        return AuthClientResource.From(clientId, settings);
     }
 
     [HttpPost]
@@ -47,19 +46,19 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     [ProducesResponseType<AuthClientWithSecret>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Create(AuthClientRequest request)
     {
-        var form = request.ToForm();
-        if (Invalid(request, form) is { } invalid)
+        var settings = request.ToSettings();
+        if (Invalid(request, settings) is { } invalid)
         {
             return invalid;
         }
 
-        var result = await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
+        var (result, secret) = await commands.CreateAsync(settings, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted);
         if (result.Status != ChangeStatus.Saved)
         {
             return ProblemFor(result);
         }
 
-        return await WithSecretAsync(result.Id!, StatusCodes.Status201Created);
+        return await WithSecretAsync(result.Id!, secret, StatusCodes.Status201Created);
     }
 
     /// <summary>
@@ -82,19 +81,19 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
         }
 
         // The version the precondition was checked against: a change saved since then is a conflict (412).
-        var form = request.ToForm(current.ConcurrencyToken);
-        if (Invalid(request, form) is { } invalid)
+        var settings = request.ToSettings(current.ConcurrencyToken);
+        if (Invalid(request, settings) is { } invalid)
         {
             return invalid;
         }
 
-        var result = await clients.UpdateAsync(id!, form, User.GrantableScopes(), HttpContext.RequestAborted);
+        var result = await commands.UpdateAsync(id!, settings, User.GrantableScopes(), HttpContext.RequestAborted);
         if (result.Status != ChangeStatus.Saved)
         {
             return ProblemFor(result);
         }
 
-        var saved = (await clients.GetFormAsync(id!, HttpContext.RequestAborted))!;
+        var saved = (await clients.GetSettingsAsync(id!, HttpContext.RequestAborted))!;
         Response.Headers.ETag = IfMatch.ETag(saved.ConcurrencyToken);
         return Ok(AuthClientResource.From(clientId, saved));
     }
@@ -115,7 +114,7 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
             return PreconditionFailed();
         }
 
-        return await clients.DeleteAsync(id!, HttpContext.RequestAborted) is not null ? NoContent() : NotFoundProblem(clientId);
+        return await commands.DeleteAsync(id!, HttpContext.RequestAborted) is not null ? NoContent() : NotFoundProblem(clientId);
     }
 
     /// <summary>
@@ -142,75 +141,60 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
             return PreconditionFailed();
         }
 
-        return await clients.RegenerateSecretAsync(id!, HttpContext.RequestAborted)
-            ? await WithSecretAsync(id!, StatusCodes.Status200OK)
+        return await secrets.RegenerateSecretAsync(id!, HttpContext.RequestAborted) is { } secret
+            ? await WithSecretAsync(id!, secret, StatusCodes.Status200OK)
             : NotFoundProblem(clientId);
     }
 
-    private async Task<(string? Id, AuthClientForm? Current)> FindAsync(string clientId)
+    private async Task<(string? Id, AuthClientSettings? Current)> FindAsync(string clientId)
     {
         var id = await clients.FindIdAsync(clientId, HttpContext.RequestAborted);
-        return (id, id is null ? null : await clients.GetFormAsync(id, HttpContext.RequestAborted));
+        return (id, id is null ? null : await clients.GetSettingsAsync(id, HttpContext.RequestAborted));
     }
 
-    private async Task<IActionResult> WithSecretAsync(string id, int status)
+    /// <param name="secret">The secret the create or regenerate just made (null for a public client): handed over once, here.</param>
+    private async Task<IActionResult> WithSecretAsync(string id, string? secret, int status)
     {
-        var form = (await clients.GetFormAsync(id, HttpContext.RequestAborted))!;
-        var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, form);
-        var secret = await clients.IssueSecretAsync(id, HttpContext.RequestAborted);
+        var settings = (await clients.GetSettingsAsync(id, HttpContext.RequestAborted))!;
+        var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, settings);
+        if (secret is not null)
+        {
+            await secrets.RecordIssuedAsync(resource.ClientId, HttpContext.RequestAborted);
+        }
+
         Response.Headers.CacheControl = "no-store";
-        Response.Headers.ETag = IfMatch.ETag(form.ConcurrencyToken);
+        Response.Headers.ETag = IfMatch.ETag(settings.ConcurrencyToken);
         var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
         return status == StatusCodes.Status201Created
             ? Created($"/{Prefix}/auth-clients/{resource.ClientId}", body)
             : Ok(body);
     }
 
-    private ActionResult? Invalid(AuthClientRequest request, AuthClientForm form)
+    /// <summary>Every problem at once: the page's rules (cross-field ones too), then what only a JSON body can get wrong.</summary>
+    private ActionResult? Invalid(AuthClientRequest request, AuthClientSettings settings)
     {
-        var results = new List<ValidationResult>();
-        var context = new ValidationContext(form);
-        if (!Validator.TryValidateObject(form, context, results, validateAllProperties: true))
-        {
-            // The form's cross-field rules only run once its fields pass; an API caller wants every
-            // problem at once. (When they did run, their messages are added once: AddModelErrorOnce.)
-            results.AddRange(form.Validate(context));
-        }
-
-        foreach (var unknown in request.UnknownGrantTypes())
-        {
-            results.Add(new ValidationResult($"Unknown grant type '{unknown}'.", [AuthClientForm.GrantTypesField]));
-        }
-
-        foreach (var (field, message) in request.UnsplittableUris())
-        {
-            results.Add(new ValidationResult(message, [field]));
-        }
-
+        var problems = settings.Problems().ToList();
+        problems.AddRange(request.UnknownGrantTypes().Select(unknown => FieldProblem(AuthClientSettings.GrantTypesField, $"Unknown grant type '{unknown}'.")));
+        problems.AddRange(request.UnsplittableUris().Select(uri => FieldProblem(uri.Field, uri.Message)));
         if (request.HasUnknownClientType)
         {
-            results.Add(new ValidationResult($"Unknown client type '{request.ClientType}': use {ClientTypes.Confidential} or {ClientTypes.Public}.", ["client_type"]));
+            problems.Add(FieldProblem("client_type", $"Unknown client type '{request.ClientType}': use {ClientTypes.Confidential} or {ClientTypes.Public}."));
         }
 
-        foreach (var unknown in request.UnknownScopes())
+        problems.AddRange(request.UnknownScopes().Select(unknown => FieldProblem("scopes", $"Unknown scope '{unknown}'.")));
+        foreach (var (field, message) in problems)
         {
-            results.Add(new ValidationResult($"Unknown scope '{unknown}'.", ["scopes"]));
+            ModelState.AddModelErrorOnce(ApiFieldName(field), message);
         }
 
-        foreach (var result in results)
-        {
-            foreach (var member in result.MemberNames.DefaultIfEmpty(""))
-            {
-                ModelState.AddModelErrorOnce(ApiFieldName(member), result.ErrorMessage ?? "Invalid value.");
-            }
-        }
-
-        return results.Count == 0 ? null : ValidationProblem(ModelState);
+        return problems.Count == 0 ? null : ValidationProblem(ModelState);
     }
+
+    private static KeyValuePair<string, string> FieldProblem(string field, string message) => new(field, message);
 
     private ObjectResult ProblemFor(ChangeResult result) => result.Status switch
     {
-        ChangeStatus.Conflict => Problem(title: AuthClientService.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
+        ChangeStatus.Conflict => Problem(title: AuthClientCommands.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
         ChangeStatus.NotFound => Problem(title: "This auth client no longer exists.", statusCode: StatusCodes.Status404NotFound),
         ChangeStatus.Forbidden => Problem(title: result.Errors![0].Value, statusCode: StatusCodes.Status403Forbidden),
         _ => (ObjectResult)ValidationProblemFor(result),
@@ -232,13 +216,13 @@ public sealed class AuthClientsApiController(AuthClientService clients) : ApiCon
     private ObjectResult NotFoundProblem(string clientId) =>
         Problem(title: $"There is no auth client with Client ID {clientId}.", statusCode: StatusCodes.Status404NotFound);
 
-    private static string ApiFieldName(string formField) => formField switch
+    private static string ApiFieldName(string field) => field switch
     {
-        nameof(AuthClientForm.Name) => "name",
-        nameof(AuthClientForm.RedirectUris) => "redirect_uris",
-        nameof(AuthClientForm.PostLogoutRedirectUris) => "post_logout_redirect_uris",
-        AuthClientForm.GrantTypesField => "grant_types",
-        AuthClientForm.ScopesField => "scopes",
-        _ => formField,
+        nameof(AuthClientSettings.Name) => "name",
+        nameof(AuthClientSettings.RedirectUris) => "redirect_uris",
+        nameof(AuthClientSettings.PostLogoutRedirectUris) => "post_logout_redirect_uris",
+        AuthClientSettings.GrantTypesField => "grant_types",
+        AuthClientSettings.ScopesField => "scopes",
+        _ => field,
     };
 }

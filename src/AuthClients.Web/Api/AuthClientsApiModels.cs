@@ -1,3 +1,4 @@
+using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -6,10 +7,10 @@ namespace AuthClients.Web.Api;
 /// <summary>The body of a create or update request.</summary>
 public sealed class AuthClientRequest
 {
-    /// <summary>Checked with the same rules as the page's form (see <see cref="ToForm"/>), so errors name API fields.</summary>
+    /// <summary>Checked with the same rules as the page's form (see <see cref="AuthClientSettings.Problems"/>); errors name API fields.</summary>
     public string? Name { get; set; }
 
-    /// <summary>Any of <c>authorization_code</c>, <c>client_credentials</c>, <c>password</c>, <c>personal_access_tokens</c>.</summary>
+    /// <summary>Any of <c>authorization_code</c>, <c>client_credentials</c>, <c>password</c>, <c>personal_access_tokens</c> (<see cref="GrantTypeChoices.AllNames"/>).</summary>
     public IReadOnlyList<string> GrantTypes { get; set; } = [];
 
     public IReadOnlyList<string?> RedirectUris { get; set; } = [];
@@ -23,29 +24,26 @@ public sealed class AuthClientRequest
     /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
 
-    /// <summary>The form the admin page posts: the same rules apply to the API.</summary>
-    public AuthClientForm ToForm(string? concurrencyToken = null) => new()
+    /// <summary>The settings asked for; names and values the API does not know are left out (and refused by the checks below).</summary>
+    public AuthClientSettings ToSettings(string? concurrencyToken = null) => new()
     {
         Name = Name,
         IsPublic = ClientType == ClientTypes.Public,
-        EnableAuthorizationCode = GrantTypes.Contains("authorization_code"),
-        EnableClientCredentials = GrantTypes.Contains("client_credentials"),
-        EnablePassword = GrantTypes.Contains("password"),
-        EnablePersonalAccessTokens = GrantTypes.Contains("personal_access_tokens"),
-        RedirectUris = string.Join('\n', RedirectUris),
-        PostLogoutRedirectUris = string.Join('\n', PostLogoutRedirectUris),
-        ScopeAuthClientsRead = Scopes.Contains(Connect.OAuthScopes.AuthClientsRead),
-        ScopeAuthClientsWrite = Scopes.Contains(Connect.OAuthScopes.AuthClientsWrite),
+        Grants = GrantTypeChoices.FromNames(GrantTypes),
+        RedirectUris = RedirectUriRules.Split(RedirectUris),
+        PostLogoutRedirectUris = RedirectUriRules.Split(PostLogoutRedirectUris),
+        Scopes = AuthClientSettings.ApiScopes(Scopes),
         ConcurrencyToken = concurrencyToken,
     };
 
     /// <summary>
-    /// Entries the form's one-per-line text would change: a line break would make two URIs of
-    /// one, and surrounding spaces would be trimmed away. An API caller gets them refused instead.
+    /// Entries the page's one-per-line text would change (<see cref="RedirectUriRules.Split(IEnumerable{string?})"/>):
+    /// a line break would make two URIs of one, and surrounding spaces would be trimmed away. An API
+    /// caller gets them refused instead.
     /// </summary>
     public IEnumerable<(string Field, string Message)> UnsplittableUris() =>
-        RedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientForm.RedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces."))
-            .Concat(PostLogoutRedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientForm.PostLogoutRedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces.")));
+        RedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientSettings.RedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces."))
+            .Concat(PostLogoutRedirectUris.Where(IsNotOneLine).Select(uri => (nameof(AuthClientSettings.PostLogoutRedirectUris), $"'{uri}' is not one URL: remove line breaks and surrounding spaces.")));
 
     private static bool IsNotOneLine(string? uri) => uri is null || uri.Contains('\n', StringComparison.Ordinal) || uri.Trim() != uri;
 
@@ -53,10 +51,9 @@ public sealed class AuthClientRequest
     public bool HasUnknownClientType => ClientType is not (ClientTypes.Confidential or ClientTypes.Public);
 
     public IEnumerable<string> UnknownScopes() =>
-        Scopes.Except([Connect.OAuthScopes.AuthClientsRead, Connect.OAuthScopes.AuthClientsWrite], StringComparer.Ordinal);
+        Scopes.Except(OAuthScopes.Api, StringComparer.Ordinal);
 
-    public IEnumerable<string> UnknownGrantTypes() =>
-        GrantTypes.Except(["authorization_code", "client_credentials", "password", "personal_access_tokens"], StringComparer.Ordinal);
+    public IEnumerable<string> UnknownGrantTypes() => GrantTypeChoices.Unknown(GrantTypes);
 }
 
 public sealed record AuthClientResource(
@@ -68,9 +65,9 @@ public sealed record AuthClientResource(
     IReadOnlyList<string> Scopes,
     string ClientType)
 {
-    public static AuthClientResource From(string clientId, AuthClientForm form) =>
-        new(clientId, form.Name ?? "", RedirectUriRules.Split(form.RedirectUris), RedirectUriRules.Split(form.PostLogoutRedirectUris),
-            form.Grants.Names().ToList(), form.Scopes, form.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
+    public static AuthClientResource From(string clientId, AuthClientSettings settings) =>
+        new(clientId, settings.Name ?? "", settings.RedirectUris, settings.PostLogoutRedirectUris,
+            settings.Grants.Names().ToList(), settings.Scopes, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
 }
 
 /// <summary>Returned once, when a client is created or its secret regenerated: the client, with its secret (null for a public client).</summary>

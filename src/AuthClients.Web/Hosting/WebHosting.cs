@@ -22,7 +22,9 @@ public static class WebHosting
         services.AddHttpContextAccessor();
         services.AddScoped<AuditService>();
         services.AddScoped<ClientSecrets>();
-        services.AddScoped<AuthClientService>();
+        services.AddScoped<AuthClientQueries>();
+        services.AddScoped<AuthClientCommands>();
+        services.AddScoped<AuthClientSecrets>();
         services.AddScoped<AuthClientSearch>();
         services.AddScoped<UserListService>();
         services.AddScoped<ChangeGuard>();

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using AuthClients.BrowserTests.Infrastructure;
+using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -24,11 +25,11 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : BrowserTest(chromi
     [Fact]
     public async Task ApiDocumentation_AuthorizeWithClientCredentials_ThenTryItOutCallsTheApi()
     {
-        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientForm
+        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientSettings
         {
             Name = "Swagger Explorer",
-            EnableClientCredentials = true,
-            ScopeAuthClientsRead = true,
+            Grants = new(ClientCredentials: true),
+            Scopes = [OAuthScopes.AuthClientsRead],
         });
         await Page.GotoAsync("/api/documentation");
 

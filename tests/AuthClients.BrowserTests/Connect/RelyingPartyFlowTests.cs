@@ -166,13 +166,13 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTes
         OpenIdConnectRedirectBehavior authenticationMethod = OpenIdConnectRedirectBehavior.RedirectGet)
     {
         var relyingParty = DisposeAfterTest(await RelyingParty.StartAsync(Session.App.BaseUrl, responseMode, authenticationMethod));
-        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientForm
+        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientSettings
         {
             Name = "Relying Party",
             IsPublic = isPublic,
-            EnableAuthorizationCode = true,
-            RedirectUris = relyingParty.RedirectUri,
-            PostLogoutRedirectUris = relyingParty.PostLogoutRedirectUri,
+            Grants = new(AuthorizationCode: true),
+            RedirectUris = [relyingParty.RedirectUri],
+            PostLogoutRedirectUris = [relyingParty.PostLogoutRedirectUri],
         });
         relyingParty.UseClient(clientId, secret);
         return relyingParty;

@@ -41,17 +41,16 @@ public sealed class BrowserAppFactory : WebApplicationFactory<Program>
     public ConcurrentQueue<string> LoggedErrors { get; } = new();
 
     /// <summary>Registers a client as the Auth Clients page would, and returns its Client ID and secret (null for a public client).</summary>
-    public async Task<(string ClientId, string? Secret)> CreateClientAsync(AuthClientForm form)
+    public async Task<(string ClientId, string? Secret)> CreateClientAsync(AuthClientSettings settings)
     {
         await using var scope = Services.CreateAsyncScope();
-        var clients = scope.ServiceProvider.GetRequiredService<AuthClientService>();
-        var result = await clients.CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
+        var (result, secret) = await scope.ServiceProvider.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
         if (result.Status != ChangeStatus.Saved)
         {
             throw new InvalidOperationException(string.Join("; ", result.Errors?.Select(e => e.Value) ?? []));
         }
 
-        return ((await clients.GetClientIdAsync(result.Id!))!, await clients.RevealSecretAsync(result.Id!));
+        return ((await scope.ServiceProvider.GetRequiredService<AuthClientQueries>().GetClientIdAsync(result.Id!))!, secret);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

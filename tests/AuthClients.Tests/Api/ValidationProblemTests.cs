@@ -17,14 +17,14 @@ public sealed class ValidationProblemTests(AuthClientsAppFactory app) : IClassFi
     public static TheoryData<string, string, string> InvalidBodies => new()
     {
         // The form's own (cross-field) rules, when every field passes.
-        { """{"name":"valid name","grant_types":[]}""", "grant_types", AuthClientForm.AtLeastOneGrantMessage },
-        { """{"name":"valid name","grant_types":["client_credentials"],"client_type":"public"}""", "grant_types", AuthClientForm.PublicClientGrantMessage },
+        { """{"name":"valid name","grant_types":[]}""", "grant_types", AuthClientSettings.AtLeastOneGrantMessage },
+        { """{"name":"valid name","grant_types":["client_credentials"],"client_type":"public"}""", "grant_types", AuthClientSettings.PublicClientGrantMessage },
         { """{"name":"valid name","grant_types":["authorization_code"]}""", "redirect_uris", "The Redirect field is required." },
         // The same wrong value sent twice.
         { """{"name":"valid name","grant_types":["client_credentials","implicit","implicit"]}""", "grant_types", "Unknown grant type 'implicit'." },
         { """{"name":"valid name","grant_types":["client_credentials"],"scopes":["admin","admin"]}""", "scopes", "Unknown scope 'admin'." },
         // A field rule and the form's rules together.
-        { """{"name":"","grant_types":[]}""", "grant_types", AuthClientForm.AtLeastOneGrantMessage },
+        { """{"name":"","grant_types":[]}""", "grant_types", AuthClientSettings.AtLeastOneGrantMessage },
     };
 
     [Theory]

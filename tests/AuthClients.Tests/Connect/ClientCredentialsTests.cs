@@ -145,7 +145,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
 
         Assert.Equal("invalid_client", (await RequestTokenAsync(client.ClientId, client.Secret)).ErrorCode());
         var renewed = await app.WithServicesAsync(services =>
-            services.GetRequiredService<AuthClientService>().RevealSecretAsync(client.Id));
+            services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(client.Id));
         Assert.False((await RequestTokenAsync(client.ClientId, renewed!)).IsError);
     }
 

@@ -115,7 +115,7 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
                 Assert.True((await users.DeleteAsync((await users.FindByIdAsync(issued.UserId!))!)).Succeeded);
                 break;
             case Change.ClientDeleted:
-                Assert.NotNull(await services.GetRequiredService<AuthClientService>().DeleteAsync(issued.Presenter.Id));
+                Assert.NotNull(await services.GetRequiredService<AuthClientCommands>().DeleteAsync(issued.Presenter.Id));
                 break;
             case Change.AuthorizationRevoked:
                 var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();
@@ -134,10 +134,9 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
                 await db.PersonalAccessTokens.Where(t => t.Id == issued.PersonalTokenId).ExecuteUpdateAsync(t => t.SetProperty(x => x.ExpiresAt, DateTime.UtcNow.AddMinutes(-1)));
                 break;
             case Change.ClientLostPersonalAccessTokens:
-                var clients = services.GetRequiredService<AuthClientService>();
-                var form = (await clients.GetFormAsync(issued.Presenter.Id))!;
-                form.EnablePersonalAccessTokens = false;
-                Assert.Equal(ChangeStatus.Saved, (await clients.UpdateAsync(issued.Presenter.Id, form, OAuthScopes.Api.ToHashSet())).Status);
+                var settings = (await services.GetRequiredService<AuthClientQueries>().GetSettingsAsync(issued.Presenter.Id))!;
+                var changed = settings with { Grants = settings.Grants with { PersonalAccessTokens = false } };
+                Assert.Equal(ChangeStatus.Saved, (await services.GetRequiredService<AuthClientCommands>().UpdateAsync(issued.Presenter.Id, changed, OAuthScopes.Api.ToHashSet())).Status);
                 break;
         }
     });
@@ -145,9 +144,8 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
     /// <summary>The client a personal access token was issued through, with its secret, as its owner holds them.</summary>
     private static async Task<RegisteredClient> PresenterAsync(IServiceProvider services, string clientId)
     {
-        var clients = services.GetRequiredService<AuthClientService>();
-        var id = (await clients.FindIdAsync(clientId))!;
-        return new RegisteredClient(id, clientId, (await clients.RevealSecretAsync(id))!);
+        var id = (await services.GetRequiredService<AuthClientQueries>().FindIdAsync(clientId))!;
+        return new RegisteredClient(id, clientId, (await services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(id))!);
     }
 
     private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) => _http.IntrospectAsync(caller, token);

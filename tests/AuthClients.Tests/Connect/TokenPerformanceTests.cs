@@ -105,7 +105,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         await app.RegenerateSecretAsync(client);
 
         Assert.Equal("invalid_client", (await TokenAsync(_http, client.ClientId, client.Secret)).ErrorCode());
-        var renewed = await app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().RevealSecretAsync(client.Id));
+        var renewed = await app.WithServicesAsync(services => services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(client.Id));
         Assert.False((await TokenAsync(_http, client.ClientId, renewed!)).IsError);
     }
 
@@ -117,10 +117,9 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
 
         await app.WithServicesAsync(async services =>
         {
-            var clients = services.GetRequiredService<AuthClientService>();
-            var form = (await clients.GetFormAsync(client.Id))!;
-            form.EnableClientCredentials = false;
-            Assert.Equal(ChangeStatus.Saved, (await clients.UpdateAsync(client.Id, form, OAuthScopes.Api.ToHashSet())).Status);
+            var settings = (await services.GetRequiredService<AuthClientQueries>().GetSettingsAsync(client.Id))!;
+            var changed = settings with { Grants = settings.Grants with { ClientCredentials = false } };
+            Assert.Equal(ChangeStatus.Saved, (await services.GetRequiredService<AuthClientCommands>().UpdateAsync(client.Id, changed, OAuthScopes.Api.ToHashSet())).Status);
         });
 
         Assert.Equal("unauthorized_client", (await TokenAsync(_http, client.ClientId, client.Secret)).ErrorCode());
@@ -214,10 +213,10 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     internal static async Task<RegisteredClient> RegisterAsync(WebApplicationFactory<Program> factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        var clients = scope.ServiceProvider.GetRequiredService<AuthClientService>();
-        var result = await clients.CreateAsync(new AuthClientForm { Name = $"client-{Guid.NewGuid():N}", EnableClientCredentials = true }, actorId: null, OAuthScopes.Api.ToHashSet());
-        var secret = await clients.RevealSecretAsync(result.Id!);
-        var clientId = await clients.GetClientIdAsync(result.Id!);
+        var settings = new AuthClientSettings { Name = $"client-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true) };
+        var (result, _) = await scope.ServiceProvider.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
+        var secret = await scope.ServiceProvider.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(result.Id!);
+        var clientId = await scope.ServiceProvider.GetRequiredService<AuthClientQueries>().GetClientIdAsync(result.Id!);
         return new RegisteredClient(result.Id!, clientId!, secret!);
     }
 

@@ -20,14 +20,14 @@ public sealed record StoredClient(string Id, string ClientId, string Name, strin
 /// </summary>
 public static class AppStore
 {
-    /// <summary>Creates a client (client credentials grant) through <see cref="AuthClientService"/>.</summary>
+    /// <summary>Creates a client (client credentials grant) through <see cref="AuthClientCommands"/>.</summary>
     public static async Task<StoredClient> CreateStoredClientAsync(this AuthClientsAppFactory app, string? name = null)
     {
         name ??= $"Client {Guid.NewGuid():N}";
         var id = await app.WithServicesAsync(async services =>
         {
-            var form = new AuthClientForm { Name = name, EnableClientCredentials = true };
-            var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
+            var settings = new AuthClientSettings { Name = name, Grants = new(ClientCredentials: true) };
+            var (result, _) = await services.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
             Assert.Equal(ChangeStatus.Saved, result.Status);
             return result.Id!;
         });

@@ -14,14 +14,13 @@ public static class AuthClientSeeding
     public static Task SeedClientAsync(this AuthClientsAppFactory app, string name, string? redirectUris = null) =>
         app.WithServicesAsync(async services =>
         {
-            var form = new AuthClientForm
+            var settings = new AuthClientSettings
             {
                 Name = name,
-                EnableAuthorizationCode = redirectUris is not null,
-                EnableClientCredentials = redirectUris is null,
-                RedirectUris = redirectUris,
+                Grants = new(AuthorizationCode: redirectUris is not null, ClientCredentials: redirectUris is null),
+                RedirectUris = RedirectUriRules.Split(redirectUris),
             };
-            var result = await services.GetRequiredService<AuthClientService>().CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
+            var (result, _) = await services.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
             Assert.Equal(ChangeStatus.Saved, result.Status);
         });
 }

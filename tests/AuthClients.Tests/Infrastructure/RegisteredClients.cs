@@ -25,24 +25,19 @@ public static class RegisteredClients
         bool isPublic = false,
         bool personalAccessTokens = false)
     {
-        var form = new AuthClientForm
+        var settings = new AuthClientSettings
         {
             Name = name ?? $"client-{Guid.NewGuid():N}",
-            EnableClientCredentials = clientCredentials,
-            EnableAuthorizationCode = authorizationCode,
-            EnablePassword = password,
-            EnablePersonalAccessTokens = personalAccessTokens,
-            RedirectUris = authorizationCode ? RedirectUri : null,
+            Grants = new(authorizationCode, clientCredentials, password, personalAccessTokens),
+            RedirectUris = authorizationCode ? [RedirectUri] : [],
             IsPublic = isPublic,
-            ScopeAuthClientsRead = scopes?.Contains("auth_clients.read") == true,
-            ScopeAuthClientsWrite = scopes?.Contains("auth_clients.write") == true,
+            Scopes = AuthClientSettings.ApiScopes(scopes ?? []),
         };
         return await app.WithServicesAsync(async services =>
         {
-            var clients = services.GetRequiredService<AuthClientService>();
-            var result = await clients.CreateAsync(form, actorId: null, OAuthScopes.Api.ToHashSet());
+            var (result, _) = await services.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
             Assert.Equal(ChangeStatus.Saved, result.Status);
-            var secret = await clients.RevealSecretAsync(result.Id!);
+            var secret = await services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(result.Id!);
             var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
             var clientId = await manager.GetClientIdAsync((await manager.FindByIdAsync(result.Id!))!);
             return new RegisteredClient(result.Id!, clientId!, secret ?? "");
@@ -65,10 +60,10 @@ public static class RegisteredClients
     }
 
     public static Task DeleteClientAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
-        app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().DeleteAsync(client.Id));
+        app.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(client.Id));
 
     public static Task RegenerateSecretAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
-        app.WithServicesAsync(services => services.GetRequiredService<AuthClientService>().RegenerateSecretAsync(client.Id));
+        app.WithServicesAsync(services => services.GetRequiredService<AuthClientSecrets>().RegenerateSecretAsync(client.Id));
 
     /// <summary>The password grant through <paramref name="client"/>, as a legacy program asks for a token.</summary>
     public static Task<TokenResponse> RequestPasswordTokenAsync(this HttpClient http, RegisteredClient client, string email, string password, string? scope = null) =>

@@ -207,8 +207,8 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
 
         Assert.Equal(holds ? HttpStatusCode.Redirect : HttpStatusCode.OK, save.StatusCode);
         var stored = await app.WithServicesAsync(services => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Web.Features.AuthClients.AuthClientService>(services).GetFormAsync(target.Id));
-        Assert.Equal(holds, stored!.RedirectUris!.Contains("attacker.example", StringComparison.Ordinal));
+            .GetRequiredService<Web.Features.AuthClients.AuthClientQueries>(services).GetSettingsAsync(target.Id));
+        Assert.Equal(holds, stored!.RedirectUris.Any(uri => uri.Contains("attacker.example", StringComparison.Ordinal)));
     }
 
     private async Task<string> UserTokenAsync(string email)
@@ -241,7 +241,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
 
     private Task<IReadOnlyList<string>?> ScopesOfAsync(string id) =>
         app.WithServicesAsync(services => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Web.Features.AuthClients.AuthClientService>(services).GetScopesAsync(id));
+            .GetRequiredService<Web.Features.AuthClients.AuthClientQueries>(services).GetScopesAsync(id));
 
     private static IEnumerable<KeyValuePair<string, string>> ScopeFields(string[] scopes) =>
         scopes.Select(s => new KeyValuePair<string, string>(s == Read ? "Form.ScopeAuthClientsRead" : "Form.ScopeAuthClientsWrite", "true"));

@@ -2,15 +2,22 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-/// <summary>The grant types an administrator can enable on the form.</summary>
+/// <summary>The grant types an administrator can enable on a client.</summary>
 public sealed record GrantTypeChoices(
-    bool AuthorizationCode,
-    bool ClientCredentials,
-    bool Password,
-    bool PersonalAccessTokens)
+    bool AuthorizationCode = false,
+    bool ClientCredentials = false,
+    bool Password = false,
+    bool PersonalAccessTokens = false)
 {
+    /// <summary>The name of the personal access tokens "grant": ours, not OAuth's, so OpenIddict has no constant for it.</summary>
+    public const string PersonalAccessTokensName = "personal_access_tokens";
+
     /// <summary>OpenIddict has no notion of personal access tokens: this permission marks the client that issues them.</summary>
-    public const string PersonalAccessTokensPermission = "ext:personal_access_tokens";
+    public const string PersonalAccessTokensPermission = "ext:" + PersonalAccessTokensName;
+
+    /// <summary>Every grant type's name, as the API and the audit trail spell it, in the order they list them.</summary>
+    public static readonly IReadOnlyList<string> AllNames =
+        [GrantTypes.AuthorizationCode, GrantTypes.ClientCredentials, GrantTypes.Password, PersonalAccessTokensName];
 
     public bool Any => AuthorizationCode || ClientCredentials || Password || PersonalAccessTokens;
 
@@ -66,11 +73,28 @@ public sealed record GrantTypeChoices(
             set.Contains(PersonalAccessTokensPermission));
     }
 
-    public IEnumerable<string> Names()
+    /// <summary>The names of the chosen grant types, in the order of <see cref="AllNames"/>.</summary>
+    public IEnumerable<string> Names() => AllNames.Where(Includes);
+
+    /// <summary>The choices these names ask for; names not in <see cref="AllNames"/> are ignored (see <see cref="Unknown"/>).</summary>
+    public static GrantTypeChoices FromNames(IEnumerable<string> names)
     {
-        if (AuthorizationCode) yield return "authorization_code";
-        if (ClientCredentials) yield return "client_credentials";
-        if (Password) yield return "password";
-        if (PersonalAccessTokens) yield return "personal_access_tokens";
+        var set = names.ToHashSet(StringComparer.Ordinal);
+        return new GrantTypeChoices(
+            set.Contains(GrantTypes.AuthorizationCode),
+            set.Contains(GrantTypes.ClientCredentials),
+            set.Contains(GrantTypes.Password),
+            set.Contains(PersonalAccessTokensName));
     }
+
+    /// <summary>The names among <paramref name="names"/> that are no grant type, each once.</summary>
+    public static IEnumerable<string> Unknown(IEnumerable<string> names) => names.Except(AllNames, StringComparer.Ordinal);
+
+    private bool Includes(string name) => name switch
+    {
+        GrantTypes.AuthorizationCode => AuthorizationCode,
+        GrantTypes.ClientCredentials => ClientCredentials,
+        GrantTypes.Password => Password,
+        _ => PersonalAccessTokens,
+    };
 }

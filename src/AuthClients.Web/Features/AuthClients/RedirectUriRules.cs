@@ -19,14 +19,20 @@ public static partial class RedirectUriRules
     public const string PostLogoutLabel = "Post-logout Redirect URL";
 
     /// <summary>Splits the form's text area: one URL per line, surrounding spaces and blank lines ignored.</summary>
-    public static IReadOnlyList<string> Split(string? text) =>
-        (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    public static IReadOnlyList<string> Split(string? text) => Split([text]);
+
+    /// <summary>
+    /// The same for a list of entries (the API's): each entry split at its line breaks as the text
+    /// area is, so both give the same URIs to the same rules.
+    /// </summary>
+    public static IReadOnlyList<string> Split(IEnumerable<string?> entries) =>
+        entries.SelectMany(entry => (entry ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The URIs to store: each in its canonical form, once. Call it only on text that passed <see cref="Check"/>.</summary>
-    public static IReadOnlyList<string> Normalize(string? text) =>
-        Split(text).Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
+    /// <summary>The URIs to store: each in its canonical form, once. Call it only on URIs that passed <see cref="Check"/>.</summary>
+    public static IReadOnlyList<string> Normalize(IEnumerable<string> uris) =>
+        uris.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Lower-case scheme and host, no default port, dot segments resolved, percent-encoding as
@@ -124,11 +130,10 @@ public static partial class RedirectUriRules
         return null;
     }
 
-    /// <summary>Every problem of a text area of URIs, each prefixed with its URI when there are several.</summary>
+    /// <summary>Every problem of a list of URIs (as <see cref="Split(string?)"/> gives them), each prefixed with its URI when there are several.</summary>
     /// <param name="requiredMessage">The message when there is none, or null when none is fine.</param>
-    public static IEnumerable<string> Problems(string? text, string label, string? requiredMessage)
+    public static IEnumerable<string> Problems(IReadOnlyList<string> uris, string label, string? requiredMessage)
     {
-        var uris = Split(text);
         if (requiredMessage is not null && uris.Count == 0)
         {
             yield return requiredMessage;

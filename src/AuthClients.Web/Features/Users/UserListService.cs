@@ -1,5 +1,5 @@
-using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Lists;
 using Microsoft.EntityFrameworkCore;

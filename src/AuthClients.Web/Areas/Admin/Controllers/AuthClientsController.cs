@@ -13,7 +13,7 @@ namespace AuthClients.Web.Areas.Admin.Controllers;
 [Area("Admin")]
 [Route("admin/auth-clients")]
 [Authorize(Policy = Permissions.AuthClients.ViewKey)]
-public sealed class AuthClientsController(AuthClientService clients) : AdminController
+public sealed class AuthClientsController(AuthClientQueries clients, AuthClientCommands commands, AuthClientSecrets secrets) : AdminController
 {
     public const string CreatedMessage = "The auth client was created.";
     public const string SavedMessage = "The auth client was saved.";
@@ -25,7 +25,7 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
 
     protected override string GoneMessage => MissingMessage;
 
-    protected override string ConflictMessage => AuthClientService.ConflictMessage;
+    protected override string ConflictMessage => AuthClientCommands.ConflictMessage;
 
     [HttpGet("")]
     public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = ListQuery.DefaultPageSize)
@@ -42,8 +42,9 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
     [Authorize(Policy = Permissions.AuthClients.CreateKey)]
     public async Task<IActionResult> Create([Bind(Prefix = "Form")] AuthClientForm form)
     {
+        // The page shows no secret on creation: it is copied from the list when needed.
         var result = ModelState.IsValid
-            ? await clients.CreateAsync(form, User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted)
+            ? (await commands.CreateAsync(form.ToSettings(), User.GetUserId(), User.GrantableScopes(), HttpContext.RequestAborted)).Result
             : ChangeResult.NotSaved;
         return FormOutcome(result, CreatedMessage, RedirectToAction(nameof(Index)), () => View("Form", AuthClientFormViewModel.ForCreate(form)));
     }
@@ -52,8 +53,8 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
     [Authorize(Policy = Permissions.AuthClients.EditKey)]
     public async Task<IActionResult> Edit(string id)
     {
-        var form = await clients.GetFormAsync(id, HttpContext.RequestAborted);
-        return form is null ? GoneToList() : View("Form", AuthClientFormViewModel.ForEdit(id, form));
+        var settings = await clients.GetSettingsAsync(id, HttpContext.RequestAborted);
+        return settings is null ? GoneToList() : View("Form", AuthClientFormViewModel.ForEdit(id, AuthClientForm.From(settings)));
     }
 
     [HttpPost("{id}/edit")]
@@ -61,7 +62,7 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
     public async Task<IActionResult> Edit(string id, [Bind(Prefix = "Form")] AuthClientForm form)
     {
         var result = ModelState.IsValid
-            ? await clients.UpdateAsync(id, form, User.GrantableScopes(), HttpContext.RequestAborted)
+            ? await commands.UpdateAsync(id, form.ToSettings(), User.GrantableScopes(), HttpContext.RequestAborted)
             : ChangeResult.NotSaved;
         return FormOutcome(result, SavedMessage, RedirectToAction(nameof(Index)), () => View("Form", AuthClientFormViewModel.ForEdit(id, form)));
     }
@@ -69,7 +70,7 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
     [HttpPost("{id}/delete")]
     [Authorize(Policy = Permissions.AuthClients.DeleteKey)]
     public async Task<IActionResult> Delete(string id) =>
-        await clients.DeleteAsync(id, HttpContext.RequestAborted) is null ? GoneToList() : WithStatus(DeletedMessage, RedirectToAction(nameof(Index)));
+        await commands.DeleteAsync(id, HttpContext.RequestAborted) is null ? GoneToList() : WithStatus(DeletedMessage, RedirectToAction(nameof(Index)));
 
     /// <summary>The copy button's request: the secret, decrypted on demand, never cached.</summary>
     [HttpPost("{id}/secret")]
@@ -87,7 +88,7 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
             return refused;
         }
 
-        var secret = await clients.RevealSecretAsync(id, HttpContext.RequestAborted);
+        var secret = await secrets.RevealSecretAsync(id, HttpContext.RequestAborted);
         return secret is null
             ? Problem(title: MissingMessage, statusCode: StatusCodes.Status404NotFound)
             : Json(new { secret });
@@ -108,12 +109,9 @@ public sealed class AuthClientsController(AuthClientService clients) : AdminCont
             return refused;
         }
 
-        if (!await clients.RegenerateSecretAsync(id, HttpContext.RequestAborted))
-        {
-            return GoneToList();
-        }
-
-        return WithStatus(SecretRegeneratedMessage, RedirectToAction(nameof(Edit), new { id }));
+        return await secrets.RegenerateSecretAsync(id, HttpContext.RequestAborted) is null
+            ? GoneToList()
+            : WithStatus(SecretRegeneratedMessage, RedirectToAction(nameof(Edit), new { id }));
     }
 
     /// <summary>Taking a client's secret hands over its scopes' rights: refused unless the user holds them all.</summary>

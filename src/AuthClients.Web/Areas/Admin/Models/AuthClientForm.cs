@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using AuthClients.Web.Connect;
+using AuthClients.Web.Features.AuthClients;
+
+namespace AuthClients.Web.Areas.Admin.Models;
+
+/// <summary>
+/// What an administrator posts to create or edit an auth client: one checkbox per grant and scope,
+/// one URL per line. Nothing else is bound. The rules are the settings' (<see cref="AuthClientSettings.Problems"/>).
+/// </summary>
+public sealed class AuthClientForm : IValidatableObject
+{
+    [Display(Name = "Name")]
+    public string? Name { get; set; }
+
+    /// <inheritdoc cref="AuthClientSettings.IsPublic"/>
+    [Display(Name = "Client type")]
+    public bool IsPublic { get; set; }
+
+    [Display(Name = "Enable Authorization Code Grant")]
+    public bool EnableAuthorizationCode { get; set; }
+
+    [Display(Name = "Enable Client Credentials Grant")]
+    public bool EnableClientCredentials { get; set; }
+
+    [Display(Name = "Enable Password Grant")]
+    public bool EnablePassword { get; set; }
+
+    [Display(Name = "Enable Personal Access Tokens")]
+    public bool EnablePersonalAccessTokens { get; set; }
+
+    [Display(Name = "auth_clients.read: read auth clients through the API")]
+    public bool ScopeAuthClientsRead { get; set; }
+
+    [Display(Name = "auth_clients.write: create, change and delete auth clients through the API")]
+    public bool ScopeAuthClientsWrite { get; set; }
+
+    /// <summary>One URL per line; required with the authorization code grant.</summary>
+    [Display(Name = "Redirect URL")]
+    public string? RedirectUris { get; set; }
+
+    /// <summary>One URL per line, optional, with the same rules as <see cref="RedirectUris"/>.</summary>
+    [Display(Name = RedirectUriRules.PostLogoutLabel)]
+    public string? PostLogoutRedirectUris { get; set; }
+
+    public string? ConcurrencyToken { get; set; }
+
+    /// <summary>The API scopes ticked.</summary>
+    public IReadOnlyList<string> Scopes =>
+        [.. ScopeAuthClientsRead ? [OAuthScopes.AuthClientsRead] : Array.Empty<string>(),
+         .. ScopeAuthClientsWrite ? [OAuthScopes.AuthClientsWrite] : Array.Empty<string>()];
+
+    public AuthClientSettings ToSettings() => new()
+    {
+        Name = Name,
+        IsPublic = IsPublic,
+        Grants = new(EnableAuthorizationCode, EnableClientCredentials, EnablePassword, EnablePersonalAccessTokens),
+        RedirectUris = RedirectUriRules.Split(RedirectUris),
+        PostLogoutRedirectUris = RedirectUriRules.Split(PostLogoutRedirectUris),
+        Scopes = Scopes,
+        ConcurrencyToken = ConcurrencyToken,
+    };
+
+    public static AuthClientForm From(AuthClientSettings settings) => new()
+    {
+        Name = settings.Name,
+        IsPublic = settings.IsPublic,
+        EnableAuthorizationCode = settings.Grants.AuthorizationCode,
+        EnableClientCredentials = settings.Grants.ClientCredentials,
+        EnablePassword = settings.Grants.Password,
+        EnablePersonalAccessTokens = settings.Grants.PersonalAccessTokens,
+        RedirectUris = string.Join('\n', settings.RedirectUris),
+        PostLogoutRedirectUris = string.Join('\n', settings.PostLogoutRedirectUris),
+        ScopeAuthClientsRead = settings.Scopes.Contains(OAuthScopes.AuthClientsRead),
+        ScopeAuthClientsWrite = settings.Scopes.Contains(OAuthScopes.AuthClientsWrite),
+        ConcurrencyToken = settings.ConcurrencyToken,
+    };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        ToSettings().Problems().Select(problem => new ValidationResult(problem.Value, [problem.Key]));
+}

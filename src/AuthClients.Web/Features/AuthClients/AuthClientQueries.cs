@@ -1,0 +1,92 @@
+using System.Text.Json;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Lists;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Core;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace AuthClients.Web.Features.AuthClients;
+
+/// <summary>
+/// What the Auth Clients page and API read about clients: the list (a projection), one client's
+/// settings and scopes (through OpenIddict's manager, as the token endpoint reads them), id lookups.
+/// </summary>
+public sealed class AuthClientQueries(
+    AppDbContext db,
+    OpenIddictApplicationManager<AuthClientApplication> manager,
+    AuthClientSearch search)
+{
+    public async Task<ListPage<AuthClientListItem>> ListAsync(ListQuery query, CancellationToken cancellationToken = default)
+    {
+        var clients = db.AuthClients.AsNoTracking();
+        int? total = null;
+        if (query.Term is { } term)
+        {
+            (clients, total) = await search.FindAsync(clients, term, cancellationToken);
+        }
+
+        var rows = await clients.ToPageAsync(
+            query.Page,
+            query.SafePageSize,
+            c => Sorted(c, query),
+            a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt, a.Permissions },
+            cancellationToken,
+            total);
+
+        return rows.Select(r => new AuthClientListItem(
+            r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
+            Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt,
+            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? [])));
+    }
+
+    /// <returns>The client's settings, or null when it does not exist.</returns>
+    public async Task<AuthClientSettings?> GetSettingsAsync(string id, CancellationToken cancellationToken = default) =>
+        await manager.FindByIdAsync(id, cancellationToken) is { } application ? await SettingsOfAsync(application, cancellationToken) : null;
+
+    /// <summary>The settings of a client already loaded (the commands' "before").</summary>
+    internal async Task<AuthClientSettings> SettingsOfAsync(AuthClientApplication application, CancellationToken cancellationToken)
+    {
+        var permissions = await manager.GetPermissionsAsync(application, cancellationToken);
+        return new AuthClientSettings
+        {
+            Name = application.DisplayName,
+            IsPublic = await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken),
+            Grants = GrantTypeChoices.FromPermissions(permissions),
+            RedirectUris = [.. await manager.GetRedirectUrisAsync(application, cancellationToken)],
+            PostLogoutRedirectUris = [.. await manager.GetPostLogoutRedirectUrisAsync(application, cancellationToken)],
+            Scopes = ApiScopes(permissions),
+            ConcurrencyToken = application.ConcurrencyToken,
+        };
+    }
+
+    /// <summary>The API scopes the client holds, or null when it does not exist: taking its secret hands over their rights.</summary>
+    public async Task<IReadOnlyList<string>?> GetScopesAsync(string id, CancellationToken cancellationToken = default) =>
+        await manager.FindByIdAsync(id, cancellationToken) is { } application
+            ? ApiScopes(await manager.GetPermissionsAsync(application, cancellationToken))
+            : null;
+
+    /// <summary>The internal id of the client with this public Client ID (the API addresses clients by Client ID).</summary>
+    public Task<string?> FindIdAsync(string clientId, CancellationToken cancellationToken = default) =>
+        db.AuthClients.AsNoTracking().Where(a => a.ClientId == clientId).Select(a => a.Id).SingleOrDefaultAsync(cancellationToken);
+
+    public Task<string?> GetClientIdAsync(string id, CancellationToken cancellationToken = default) =>
+        db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => a.ClientId).SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>The API scopes among a client's OpenIddict permissions (<c>scp:auth_clients.read</c>, ...).</summary>
+    private static IReadOnlyList<string> ApiScopes(IEnumerable<string> permissions) =>
+        AuthClientSettings.ApiScopes(permissions
+            .Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+            .Select(p => p[Permissions.Prefixes.Scope.Length..]));
+
+    private static IQueryable<AuthClientApplication> Sorted(IQueryable<AuthClientApplication> clients, ListQuery query) =>
+        query.SortKey switch
+        {
+            AuthClientSort.Name => clients.OrderBy(a => a.NormalizedName, query.SortsDescending).ThenByDescending(a => a.Number),
+            AuthClientSort.Redirect => clients.OrderBy(a => a.PrimaryRedirectUri, query.SortsDescending).ThenByDescending(a => a.Number),
+            _ => clients.OrderBy(a => a.Number, query.SortsDescending),
+        };
+
+    private static int CountRedirects(string? json) =>
+        string.IsNullOrEmpty(json) ? 0 : JsonSerializer.Deserialize<string[]>(json)?.Length ?? 0;
+}
