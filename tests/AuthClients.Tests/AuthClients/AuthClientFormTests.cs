@@ -20,7 +20,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task CreatePage_ShowsTheFormWithNameMustBeUniqueHelp()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var page = await browser.GetDocumentAsync(AuthClientPages.CreatePage);
 
@@ -32,7 +32,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithValidForm_RedirectsToListAndSaysCreatedOnce()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name));
@@ -48,7 +48,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithEmptyName_ShowsRequiredAndKeepsWhatWasTyped()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.CreateAsync(AuthClientPages.Form("", authorizationCode: true, clientCredentials: false, password: true,
             redirectUris: "https://keep.example.com/callback"));
@@ -64,7 +64,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithWhitespaceOnlyName_ShowsRequired()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.CreateAsync(AuthClientPages.Form("   \t  "));
 
@@ -75,7 +75,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithSpacesAroundName_SavesItTrimmed()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         var response = await browser.CreateAsync(AuthClientPages.Form($"   {name}  "));
@@ -90,7 +90,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithNameOf256Characters_ShowsLengthErrorAndKeepsIt()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName().PadRight(256, 'x');
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name));
@@ -103,7 +103,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithNameOf255Characters_Succeeds()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName().PadRight(255, 'x');
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name));
@@ -118,7 +118,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [InlineData("padded")]
     public async Task Create_WithDuplicateNameIgnoringCase_ShowsError(string variant)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = $"Billing {NewName()}";
         await browser.CreateClientAsync(name);
         var duplicate = variant switch
@@ -140,7 +140,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithDuplicateNonAsciiNameInOtherCase_ShowsError()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var suffix = Guid.NewGuid().ToString("N");
         await browser.CreateClientAsync($"Ärzte-Portal Éire {suffix}");
 
@@ -153,7 +153,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithNoGrantType_ShowsAtLeastOneItemError()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name, clientCredentials: false));
@@ -166,7 +166,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithAuthorizationCodeAndNoRedirect_ShowsRedirectRequired()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.CreateAsync(AuthClientPages.Form(NewName(), authorizationCode: true, clientCredentials: false, redirectUris: "  \n "));
 
@@ -189,7 +189,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [InlineData("https://user:secret@app.example.com/callback", "The Redirect URL must not contain a user name or password.")]
     public async Task Create_WithUnacceptableRedirectUrl_ShowsErrorAndKeepsIt(string url, string message)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name, authorizationCode: true, redirectUris: url));
@@ -204,7 +204,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithRedirectUrlOver2000Characters_ShowsLengthError()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var url = UrlOfLength(2001);
 
         var response = await browser.CreateAsync(AuthClientPages.Form(NewName(), authorizationCode: true, redirectUris: url));
@@ -217,7 +217,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithRedirectUrlOf2000Characters_Succeeds()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var url = UrlOfLength(2000);
 
@@ -233,7 +233,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [InlineData("http://127.0.0.1:8080/callback")]
     public async Task Create_WithPlainHttpOnLoopback_Succeeds(string url)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name, authorizationCode: true, redirectUris: url));
@@ -245,7 +245,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithSeveralRedirectUrlsOnePerLine_SavesThemAll()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name, authorizationCode: true,
@@ -261,7 +261,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithOneBadUrlAmongSeveral_NamesTheBadOne()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var typed = "https://good.example.com/cb\nhttp://bad.example.com/cb";
 
         var response = await browser.CreateAsync(AuthClientPages.Form(NewName(), authorizationCode: true, redirectUris: typed));
@@ -276,7 +276,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Create_WithAuthorizationCodeOff_IgnoresTextLeftInTheHiddenRedirectField()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
 
         // The redirect field is hidden while the authorization code grant is off: what it still
@@ -290,7 +290,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Edit_WithValidForm_SavesAndSaysSaved()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
         var renamed = NewName();
 
@@ -311,7 +311,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Edit_WithEmptyName_ShowsRequiredAndKeepsWhatWasTyped()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
 
@@ -327,7 +327,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Edit_WithBadRedirectUrl_ShowsErrorAndKeepsIt()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
 
         var response = await browser.EditClientAsync(id, NewName(), authorizationCode: true, redirectUris: "https://app.example.com/cb#x");
@@ -340,7 +340,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Edit_ToAnotherClientsNameInOtherCase_ShowsError()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var taken = NewName();
         await browser.CreateClientAsync(taken);
         var mine = NewName();
@@ -357,7 +357,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Edit_ChangingOnlyTheCaseOfItsOwnName_Succeeds()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
 
@@ -371,7 +371,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task ScriptAsName_IsShownAsTextOnTheListAndTheEditForm()
     {
         const string script = "<script>alert(1)</script>";
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var id = await browser.CreateClientAsync(script);
 
@@ -393,7 +393,7 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task Search_ForAScript_ShowsTheTermAsText()
     {
         const string script = "<script>alert(2)</script>";
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var html = await browser.GetStringAsync($"{AuthClientPages.List}?search={Uri.EscapeDataString(script)}");
 

@@ -13,8 +13,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task List_AsSuperAdmin_ShowsNewClientWithoutItsSecret()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync("List shows me");
 
         var secret = await browser.CopySecretAsync(id);
@@ -36,7 +35,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task List_ByDefault_ShowsNewestFirst()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         foreach (var name in new[] { "first", "second", "third" })
         {
@@ -54,7 +53,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task List_ClickingColumnHeaders_SortsByThatColumnThenReverses()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = await SeedThreeAsync();
         var page = await browser.GetDocumentAsync(Search(tag));
 
@@ -92,7 +91,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [InlineData("redirect", "desc", "alpha Charlie Bravo")]
     public async Task List_SortInQueryString_OrdersRows(string sort, string dir, string expected)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = await SeedThreeAsync();
 
         var page = await browser.GetDocumentAsync($"{Search(tag)}&sort={sort}&dir={dir}");
@@ -103,7 +102,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_MatchesNameIgnoringCase()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         await browser.CreateClientAsync($"{tag} Mixed Case Name");
 
@@ -115,7 +114,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_MatchesRedirectUrl()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         var name = $"Redirect search {Guid.NewGuid():N}";
         await browser.CreateClientAsync(name, authorizationCode: true, redirectUris: $"https://{tag}.example.com/callback");
@@ -128,7 +127,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_MatchesNonAsciiNameIgnoringCase()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         await browser.CreateClientAsync($"{tag} Ärzte-Portal Çelik");
 
@@ -140,7 +139,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_WithWildcardCharacters_MatchesThemLiterally()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         await browser.CreateClientAsync($"{tag}_50%");
         await browser.CreateClientAsync($"{tag}x50x");
@@ -152,7 +151,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_AfterEditingNameAndRedirectUrl_FindsTheClientByTheNewOnesOnly()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var (oldTag, newTag) = (NewTag(), NewTag());
         var id = await browser.CreateClientAsync($"{oldTag} before", authorizationCode: true, redirectUris: $"https://{oldTag}.example.com/cb");
 
@@ -169,7 +168,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_AfterDeletingTheClient_FindsNothing()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         var id = await browser.CreateClientAsync($"{tag} soon gone");
         Assert.Equal([$"{tag} soon gone"], Names(await browser.GetDocumentAsync(Search(tag))));
@@ -187,7 +186,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [InlineData("NEAR(a b)")]
     public async Task Search_WithQuotesOrQuerySyntax_MatchesTheTextLiterally(string syntax)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         await browser.CreateClientAsync($"{tag} {syntax} literal");
         await browser.CreateClientAsync($"{tag} other");
@@ -201,7 +200,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task Search_MatchesClientId()
     {
         await using var fresh = new AuthClientsAppFactory();
-        var browser = await fresh.SignInAdminAsync();
+        var browser = await fresh.SignedInAsAdminAsync();
         foreach (var name in new[] { "one", "two", "three", "four", "five", "six", "seven", "eight" })
         {
             await browser.CreateClientAsync($"client {name}");
@@ -219,7 +218,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task Search_ForANumberWrittenOtherwise_DoesNotMatchTheClientId(string term)
     {
         await using var fresh = new AuthClientsAppFactory();
-        var browser = await fresh.SignInAdminAsync();
+        var browser = await fresh.SignedInAsAdminAsync();
         foreach (var name in new[] { "one", "two", "three", "four", "five", "six", "seven" })
         {
             await browser.CreateClientAsync($"client {name}");
@@ -233,7 +232,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task List_WithNoClients_SaysNoDataAvailable()
     {
         await using var fresh = new AuthClientsAppFactory();
-        var browser = await fresh.SignInAdminAsync();
+        var browser = await fresh.SignedInAsAdminAsync();
 
         var page = await browser.GetDocumentAsync(AuthClientPages.List);
 
@@ -247,7 +246,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task List_AfterDeletingTheOnlyClient_SaysNoDataAvailable()
     {
         await using var fresh = new AuthClientsAppFactory();
-        var browser = await fresh.SignInAdminAsync();
+        var browser = await fresh.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync("the only one");
         Assert.Equal("Showing 1-1 of 1", (await browser.GetDocumentAsync(AuthClientPages.List)).Showing());
 
@@ -260,7 +259,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_ForACopiedSecret_FindsNothing()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync($"{NewTag()} secret holder");
         var secret = await browser.CopySecretAsync(id);
 
@@ -273,7 +272,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_WithNoMatch_SaysNoAuthClientsMatch()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         await browser.CreateClientAsync($"{NewTag()} not what we look for");
         var term = NewTag();
 
@@ -287,7 +286,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Search_KeepsTheTermInTheSearchBox()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var term = NewTag();
 
         var page = await browser.GetDocumentAsync(Search(term));
@@ -298,7 +297,7 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task List_RedirectColumn_ShowsFirstUrlAndHowManyMore()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var tag = NewTag();
         await browser.CreateClientAsync($"{tag} three urls", authorizationCode: true,
             redirectUris: "https://one.example.com/cb\nhttps://two.example.com/cb\r\nhttp://localhost:5000/cb");

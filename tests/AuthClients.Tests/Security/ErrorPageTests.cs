@@ -26,8 +26,7 @@ public sealed class ErrorPageTests
     {
         using var app = new AuthClientsAppFactory { EnvironmentName = environment, TestServices = AddThrowingEndpoint };
         app.Settings["OAuthServer:Issuer"] = "http://localhost/"; // required in Production
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.GetAsync(ThrowPath);
 
@@ -42,8 +41,7 @@ public sealed class ErrorPageTests
         // error page is re-executed as a POST and must not be refused for the missing token.
         using var app = new AuthClientsAppFactory { EnvironmentName = "Production", TestServices = AddThrowingEndpoint };
         app.Settings["OAuthServer:Issuer"] = "http://localhost/";
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.PostAsync(ThrowPath, new FormUrlEncodedContent([new("field", "value")]));
 
