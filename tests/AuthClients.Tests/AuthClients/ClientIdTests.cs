@@ -83,31 +83,24 @@ public sealed class ClientIdTests(AuthClientsAppFactory app) : IClassFixture<Aut
     [Fact]
     public async Task ClientIds_AfterARestart_AreKeptAndContinue()
     {
-        var path = AuthClientsAppFactory.NewDatabasePath();
-        try
+        using var database = TestDatabase.Create();
+        await using (var before = new AuthClientsAppFactory { Database = database })
         {
-            await using (var before = AuthClientsAppFactory.OnDatabase(path))
-            {
-                var browser = await before.SignedInAsAdminAsync();
-                await browser.CreateClientAsync("before restart 1");
-                await browser.CreateClientAsync("before restart 2");
-                var third = await browser.CreateClientAsync("before restart 3");
-                await browser.DeleteClientAsync(third);
-            }
-
-            await using var after = AuthClientsAppFactory.OnDatabase(path);
-            var again = await after.SignedInAsAdminAsync();
-            await again.CreateClientAsync("after restart");
-
-            var rows = (await again.GetDocumentAsync(OldestFirst)).Rows();
-            Assert.Equal(
-                [("1", "before restart 1"), ("2", "before restart 2"), ("4", "after restart")],
-                rows.Select(r => (r.ClientId, r.Name)));
+            var browser = await before.SignedInAsAdminAsync();
+            await browser.CreateClientAsync("before restart 1");
+            await browser.CreateClientAsync("before restart 2");
+            var third = await browser.CreateClientAsync("before restart 3");
+            await browser.DeleteClientAsync(third);
         }
-        finally
-        {
-            AuthClientsAppFactory.DeleteDatabaseFiles(path);
-        }
+
+        await using var after = new AuthClientsAppFactory { Database = database };
+        var again = await after.SignedInAsAdminAsync();
+        await again.CreateClientAsync("after restart");
+
+        var rows = (await again.GetDocumentAsync(OldestFirst)).Rows();
+        Assert.Equal(
+            [("1", "before restart 1"), ("2", "before restart 2"), ("4", "after restart")],
+            rows.Select(r => (r.ClientId, r.Name)));
     }
 
     [Fact]

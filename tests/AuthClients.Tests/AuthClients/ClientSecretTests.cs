@@ -108,27 +108,20 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CopySecret_AfterARestart_GivesTheSameWorkingSecret()
     {
-        var path = AuthClientsAppFactory.NewDatabasePath();
-        try
+        using var database = TestDatabase.Create();
+        string id, secret;
+        await using (var before = new AuthClientsAppFactory { Database = database })
         {
-            string id, secret;
-            await using (var before = AuthClientsAppFactory.OnDatabase(path))
-            {
-                var browser = await before.SignedInAsAdminAsync();
-                id = await browser.CreateClientAsync("survives restarts");
-                secret = await browser.CopySecretAsync(id);
-            }
-
-            await using var after = AuthClientsAppFactory.OnDatabase(path);
-            var again = await after.SignedInAsAdminAsync();
-
-            Assert.Equal(secret, await again.CopySecretAsync(id));
-            Assert.True(await after.WithServicesAsync(services => ValidateAsync(services, id, secret)));
+            var browser = await before.SignedInAsAdminAsync();
+            id = await browser.CreateClientAsync("survives restarts");
+            secret = await browser.CopySecretAsync(id);
         }
-        finally
-        {
-            AuthClientsAppFactory.DeleteDatabaseFiles(path);
-        }
+
+        await using var after = new AuthClientsAppFactory { Database = database };
+        var again = await after.SignedInAsAdminAsync();
+
+        Assert.Equal(secret, await again.CopySecretAsync(id));
+        Assert.True(await after.WithServicesAsync(services => ValidateAsync(services, id, secret)));
     }
 
     [Fact]
@@ -167,7 +160,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
             return;
         }
 
-        var files = new[] { app.DatabasePath, app.DatabasePath + "-wal" }.Where(File.Exists).Select(ReadShared).ToList();
+        var files = new[] { app.Database.Name, app.Database.Name + "-wal" }.Where(File.Exists).Select(ReadShared).ToList();
 
         // The control: the client's name is written in plain text, so the search does reach the data.
         Assert.Contains(files, bytes => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(name)) >= 0);
