@@ -68,8 +68,8 @@ internal static partial class AdminPages
         var page = await http.GetStringAsync("account/login");
         var token = AntiforgeryField().Match(page).Groups[1].Value;
         using var form = new FormUrlEncodedContent([
-            new("Email", AppInstance.AdminEmail),
-            new("Password", AppInstance.AdminPassword),
+            new("Email", BenchAdmin.Email),
+            new("Password", BenchAdmin.Password),
             new("__RequestVerificationToken", WebUtility.HtmlDecode(token)),
         ]);
         var response = await http.PostAsync("account/login", form);

@@ -9,7 +9,7 @@ namespace AuthClients.Web.Hosting;
 /// database. Without one the keys are stored as they are, readable by anyone who can read the
 /// database or a backup of it: set one in production.
 /// </summary>
-public sealed class KeyProtectionSettings
+public sealed class KeyProtectionOptions
 {
     public const string Section = "DataProtection";
 
@@ -41,16 +41,16 @@ public static class DataProtectionHosting
             .SetApplicationName("AuthClients")
             .PersistKeysToDbContext<AppDbContext>();
 
-        var settings = StartupOptions.Read<KeyProtectionSettings>(configuration, KeyProtectionSettings.Section);
-        var readable = settings.PreviousCertificates
-            .Select((c, i) => (File: c, Key: $"{KeyProtectionSettings.Section}:PreviousCertificates:{i}"))
+        var options = services.AddStartupOptions<KeyProtectionOptions>(configuration, KeyProtectionOptions.Section);
+        var readable = options.PreviousCertificates
+            .Select((c, i) => (File: c, Key: $"{KeyProtectionOptions.Section}:PreviousCertificates:{i}"))
             .Where(c => !string.IsNullOrWhiteSpace(c.File.Path))
             .Select(c => Load(c.File.Path!, c.File.Password, $"{c.Key}:Path", $"{c.Key}:Password"))
             .ToList();
-        if (!string.IsNullOrWhiteSpace(settings.CertificatePath))
+        if (!string.IsNullOrWhiteSpace(options.CertificatePath))
         {
-            var current = Load(settings.CertificatePath, settings.CertificatePassword,
-                $"{KeyProtectionSettings.Section}:CertificatePath", $"{KeyProtectionSettings.Section}:CertificatePassword");
+            var current = Load(options.CertificatePath, options.CertificatePassword,
+                $"{KeyProtectionOptions.Section}:CertificatePath", $"{KeyProtectionOptions.Section}:CertificatePassword");
             builder.ProtectKeysWithCertificate(current);
             readable.Insert(0, current);
         }
@@ -65,5 +65,5 @@ public static class DataProtectionHosting
     }
 
     private static X509Certificate2 Load(string path, string? password, string pathKey, string passwordKey) =>
-        StartupOptions.LoadCertificate<KeyProtectionSettings>(KeyProtectionSettings.Section, path, password, pathKey, passwordKey);
+        StartupOptions.LoadCertificate<KeyProtectionOptions>(KeyProtectionOptions.Section, path, password, pathKey, passwordKey);
 }

@@ -49,7 +49,7 @@ public static class DatabaseHosting
     {
         // The provider decides which services to register, so it is read and checked here,
         // before the container is built: a bad setting stops the app with a message naming it.
-        var options = StartupOptions.Read<DatabaseOptions>(configuration, DatabaseOptions.Section,
+        var options = services.AddStartupOptions<DatabaseOptions>(configuration, DatabaseOptions.Section,
             read => read.ConnectionString = configuration.GetConnectionString("Default"));
 
         var connectionString = options.ConnectionString!;
@@ -76,8 +76,8 @@ public static class DatabaseHosting
                 break;
         }
 
+        // The registered instance: DatabaseStartup opens the resolved SQLite path, not the configured one.
         options.ConnectionString = connectionString;
-        services.AddSingleton(Options.Create(options));
         services.AddSingleton<DatabaseReadiness>();
         services.AddHostedService<DeferredDatabasePreparation>();
         return services;

@@ -10,7 +10,7 @@ namespace AuthClients.Web.Hosting;
 /// the scheme (https when they terminate TLS) and the public host name. Nobody else's are believed,
 /// and with nothing configured the headers are ignored.
 /// </summary>
-public sealed class ForwardedHeadersSettings
+public sealed class TrustedProxyOptions
 {
     public const string Section = "ForwardedHeaders";
 
@@ -25,10 +25,10 @@ public static class ForwardedHeadersHosting
 {
     public static IServiceCollection AddAppForwardedHeaders(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = StartupOptions.Read<ForwardedHeadersSettings>(configuration, ForwardedHeadersSettings.Section);
-        var proxies = Parse(settings.KnownProxies, "KnownProxies", "an IP address",
+        var trusted = services.AddStartupOptions<TrustedProxyOptions>(configuration, TrustedProxyOptions.Section);
+        var proxies = Parse(trusted.KnownProxies, "KnownProxies", "an IP address",
             v => (IPAddress.TryParse(v, out var address), address!));
-        var networks = Parse(settings.KnownNetworks, "KnownNetworks", "a network in CIDR notation (e.g. 10.0.0.0/24)",
+        var networks = Parse(trusted.KnownNetworks, "KnownNetworks", "a network in CIDR notation (e.g. 10.0.0.0/24)",
             v => (System.Net.IPNetwork.TryParse(v, out var network), network));
         if (proxies.Count == 0 && networks.Count == 0)
         {
@@ -71,8 +71,8 @@ public static class ForwardedHeadersHosting
             var (ok, item) = parse(value.Trim());
             if (!ok)
             {
-                throw new OptionsValidationException(ForwardedHeadersSettings.Section, typeof(ForwardedHeadersSettings),
-                    [$"{ForwardedHeadersSettings.Section}:{key}:{index} '{value}' is not {expected}."]);
+                throw new OptionsValidationException(TrustedProxyOptions.Section, typeof(TrustedProxyOptions),
+                    [$"{TrustedProxyOptions.Section}:{key}:{index} '{value}' is not {expected}."]);
             }
 
             parsed.Add(item);

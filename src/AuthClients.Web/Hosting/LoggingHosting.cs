@@ -4,7 +4,7 @@ namespace AuthClients.Web.Hosting;
 /// The levels of the <c>Logging</c> section. The framework reads them itself, but stops on a bad
 /// one with a stack trace; read here first, a bad level stops the app like any other setting.
 /// </summary>
-public sealed class LogLevelSettings
+public sealed class LoggingOptions
 {
     public const string Section = "Logging";
 
@@ -16,7 +16,7 @@ public static class LoggingHosting
 {
     public static IServiceCollection AddAppLogging(this IServiceCollection services, IConfiguration configuration)
     {
-        StartupOptions.Read<LogLevelSettings>(configuration, LogLevelSettings.Section);
+        services.AddStartupOptions<LoggingOptions>(configuration, LoggingOptions.Section);
         return services;
     }
 }

@@ -64,15 +64,15 @@ public static class OpenIddictHosting
 {
     public static IServiceCollection AddAppOpenIddict(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var settings = services.AddStartupOptions<OAuthServerOptions>(configuration, OAuthServerOptions.Section);
-        if (!string.IsNullOrWhiteSpace(settings.SigningCertificatePath))
+        var server = services.AddStartupOptions<OAuthServerOptions>(configuration, OAuthServerOptions.Section);
+        if (!string.IsNullOrWhiteSpace(server.SigningCertificatePath))
         {
             // Loaded again by ServerKeyStore; here so that a bad file or password stops the app at once.
-            StartupOptions.LoadCertificate<OAuthServerOptions>(OAuthServerOptions.Section, settings.SigningCertificatePath, settings.SigningCertificatePassword,
+            StartupOptions.LoadCertificate<OAuthServerOptions>(OAuthServerOptions.Section, server.SigningCertificatePath, server.SigningCertificatePassword,
                 "OAuthServer:SigningCertificatePath", "OAuthServer:SigningCertificatePassword").Dispose();
         }
 
-        var requireHttps = settings.RequireHttps ?? !IsLocal(environment);
+        var requireHttps = server.RequireHttps ?? !IsLocal(environment);
 
         // Read now, because it decides what is registered.
         var performance = services.AddStartupOptions<TokenPerformanceOptions>(configuration, TokenPerformanceOptions.Section);
@@ -96,7 +96,7 @@ public static class OpenIddictHosting
             })
             .AddServer(options =>
             {
-                if (settings.Issuer is { } issuer)
+                if (server.Issuer is { } issuer)
                 {
                     options.SetIssuer(issuer);
 
@@ -129,10 +129,10 @@ public static class OpenIddictHosting
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 options.RegisterScopes(OAuthScopes.All);
-                options.SetAccessTokenLifetime(settings.AccessTokenLifetime)
-                    .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
-                    .SetAuthorizationCodeLifetime(settings.AuthorizationCodeLifetime)
-                    .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway)
+                options.SetAccessTokenLifetime(server.AccessTokenLifetime)
+                    .SetRefreshTokenLifetime(server.RefreshTokenLifetime)
+                    .SetAuthorizationCodeLifetime(server.AuthorizationCodeLifetime)
+                    .SetRefreshTokenReuseLeeway(server.RefreshTokenReuseLeeway)
                     .DisableSlidingRefreshTokenExpiration();
 
                 options.AddEventHandler(ProtocolRequestGuard.Descriptor);

@@ -8,14 +8,20 @@ using Microsoft.Extensions.Options;
 namespace AuthClients.Web.Hosting;
 
 /// <summary>
-/// Reads every section of the app's settings the same way, before the container exists (several
-/// decide which services are registered): a value of the wrong type, a list given as a single
-/// value, or a value out of range stops the app with an <see cref="OptionsValidationException"/>
-/// whose message names the setting. Program.cs prints it and exits with code 1.
+/// The one way the app reads its settings: every section is an <c>XxxOptions</c> class with a
+/// <c>Section</c> constant, read through <see cref="AddStartupOptions{T}"/> before the container
+/// exists (several decide which services are registered) and registered as <see cref="IOptions{T}"/>.
+/// A value of the wrong type, a list given as a single value, or a value out of range stops the
+/// app with an <see cref="OptionsValidationException"/> whose message names the setting.
+/// Program.cs prints it and exits with code 1.
 /// </summary>
 internal static class StartupOptions
 {
-    /// <summary>Reads and checks the section, and registers it as <see cref="IOptions{T}"/>.</summary>
+    /// <summary>
+    /// Reads and checks the section, registers it as <see cref="IOptions{T}"/> (the same instance
+    /// this returns) and returns it for the registrations it decides.
+    /// </summary>
+    /// <param name="complete">Fills what does not come from the section itself, before the checks run.</param>
     public static T AddStartupOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Action<T>? complete = null)
         where T : class, new()
     {
@@ -24,8 +30,7 @@ internal static class StartupOptions
         return options;
     }
 
-    /// <param name="complete">Fills what does not come from the section itself, before the checks run.</param>
-    public static T Read<T>(IConfiguration configuration, string section, Action<T>? complete = null)
+    private static T Read<T>(IConfiguration configuration, string section, Action<T>? complete)
         where T : class, new()
     {
         var values = configuration.GetSection(section);

@@ -37,11 +37,11 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTes
 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = SignedInAsAdmin })).ToBeVisibleAsync();
         Assert.StartsWith(relyingParty.BaseUrl, Page.Url, StringComparison.Ordinal);
-        await Expect(Page.Locator("#email")).ToHaveTextAsync(BrowserAppFactory.AdminEmail);
+        await Expect(Page.Locator("#email")).ToHaveTextAsync(AuthClientsAppFactory.AdminEmail);
 
         await Page.GotoAsync(relyingParty.BaseUrl + RelyingParty.ApiPath);
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "API answered 200" })).ToBeVisibleAsync();
-        await Expect(Page.Locator("#api")).ToContainTextAsync(BrowserAppFactory.AdminEmail);
+        await Expect(Page.Locator("#api")).ToContainTextAsync(AuthClientsAppFactory.AdminEmail);
 
         await Page.GotoAsync(relyingParty.BaseUrl + RelyingParty.SignOutPath);
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign out?" })).ToBeVisibleAsync();

@@ -60,21 +60,8 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         var configured = Environment.GetEnvironmentVariable("AUTHCLIENTS_SCREENSHOTS_DIR");
         var folder = string.IsNullOrEmpty(configured)
             ? Path.Combine(AppContext.BaseDirectory, "screenshots")
-            : Path.GetFullPath(configured, RepositoryRoot());
+            : Path.GetFullPath(configured, Repository.Root());
         Directory.CreateDirectory(folder);
         return folder;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AuthClients.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("AuthClients.sln was not found above " + AppContext.BaseDirectory);
     }
 }

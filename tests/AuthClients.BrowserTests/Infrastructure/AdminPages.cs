@@ -9,14 +9,14 @@ namespace AuthClients.BrowserTests.Infrastructure;
 /// </summary>
 public static class AdminPages
 {
-    public static async Task SignInAsync(this IPage page, string email = BrowserAppFactory.AdminEmail, string password = BrowserAppFactory.AdminPassword)
+    public static async Task SignInAsync(this IPage page, string email = AuthClientsAppFactory.AdminEmail, string password = AuthClientsAppFactory.AdminPassword)
     {
         await page.GotoAsync("/");
         await page.SignInHereAsync(email, password);
     }
 
     /// <summary>Fills and posts the sign-in page the browser is on (such as one an OAuth client sent it to).</summary>
-    public static async Task SignInHereAsync(this IPage page, string email = BrowserAppFactory.AdminEmail, string password = BrowserAppFactory.AdminPassword)
+    public static async Task SignInHereAsync(this IPage page, string email = AuthClientsAppFactory.AdminEmail, string password = AuthClientsAppFactory.AdminPassword)
     {
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(email);

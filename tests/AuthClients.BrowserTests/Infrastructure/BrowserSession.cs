@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace AuthClients.BrowserTests.Infrastructure;
 
 /// <summary>
-/// One test's world: a fresh app (empty database, so the first client is number 1) and a fresh
+/// One test's world: a fresh app on a real loopback port (empty database, so the first client is number 1) and a fresh
 /// browser context that may use the clipboard. Everything a page complains about (console
 /// errors, uncaught exceptions, Content Security Policy violations) is collected in
 /// <see cref="PageProblems"/>.
@@ -20,14 +20,14 @@ public sealed class BrowserSession : IAsyncDisposable
 
     private readonly ConcurrentQueue<string> _problems = new();
 
-    private BrowserSession(BrowserAppFactory app, IBrowserContext context, IPage page)
+    private BrowserSession(AuthClientsAppFactory app, IBrowserContext context, IPage page)
     {
         App = app;
         Context = context;
         Page = page;
     }
 
-    public BrowserAppFactory App { get; }
+    public AuthClientsAppFactory App { get; }
 
     public IBrowserContext Context { get; }
 
@@ -37,7 +37,7 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public static async Task<BrowserSession> StartAsync(ChromiumFixture chromium)
     {
-        var app = new BrowserAppFactory();
+        var app = new AuthClientsAppFactory { ListenOnLoopback = true };
         try
         {
             var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions

@@ -57,7 +57,7 @@ public sealed class UsersAndPermissionsPageTests(ChromiumFixture chromium) : Bro
     {
         await Page.SignInAsync();
         await Page.GotoAsync("/admin/users");
-        await Page.GetByRole(AriaRole.Row).Filter(new() { HasText = BrowserAppFactory.AdminEmail }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Row).Filter(new() { HasText = AuthClientsAppFactory.AdminEmail }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Permissions" }).ClickAsync();
         var view = Page.GetByLabel("View Users");
         var create = Page.GetByLabel("Create Users");

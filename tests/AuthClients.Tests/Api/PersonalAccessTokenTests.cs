@@ -103,8 +103,7 @@ public sealed partial class PersonalAccessTokenTests(AuthClientsAppFactory app) 
 
     private async Task EnsureIssuingClientAsync()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
         await browser.CreateAsync(AuthClientPages.Form("Personal Access Tokens", clientCredentials: false, personalAccessTokens: true));
     }
 

@@ -31,7 +31,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     [Fact]
     public async Task Create_WritesAnAuditRecordWithTheNewValues()
     {
-        var browser = await _app.SignInAdminAsync();
+        var browser = await _app.SignedInAsAdminAsync();
         var since = await MarkAsync();
         var name = NewName();
 
@@ -48,7 +48,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     [Fact]
     public async Task Edit_WritesAnAuditRecordWithTheChangedFieldsOnly()
     {
-        var browser = await _app.SignInAdminAsync();
+        var browser = await _app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var clientId = await ClientIdAsync(browser, name);
@@ -69,7 +69,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     [Fact]
     public async Task Edit_RefusedForAConflict_WritesNoAuditRecord()
     {
-        var browser = await _app.SignInAdminAsync();
+        var browser = await _app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var clientId = await ClientIdAsync(browser, name);
@@ -85,7 +85,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     [Fact]
     public async Task Delete_WritesAnAuditRecordWithTheName()
     {
-        var browser = await _app.SignInAdminAsync();
+        var browser = await _app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var clientId = await ClientIdAsync(browser, name);
@@ -102,7 +102,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     [Fact]
     public async Task CopySecret_WritesAnAuditRecordWithoutTheSecret()
     {
-        var browser = await _app.SignInAdminAsync();
+        var browser = await _app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var clientId = await ClientIdAsync(browser, name);
@@ -117,7 +117,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     [Fact]
     public async Task RegenerateSecret_WritesAnAuditRecordWithoutEitherSecret()
     {
-        var browser = await _app.SignInAdminAsync();
+        var browser = await _app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var clientId = await ClientIdAsync(browser, name);

@@ -83,7 +83,7 @@ public sealed class AuthClientBroadSearchTests(BroadSearchFixture fixture) : ICl
 
     private async Task<IHtmlDocument> GetAsync(string query)
     {
-        var browser = await fixture.App.SignInAdminAsync();
+        var browser = await fixture.App.SignedInAsAdminAsync();
         return await browser.GetDocumentAsync(AuthClientPages.List + query);
     }
 }

@@ -110,7 +110,7 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
     [Fact]
     public async Task EditPage_OfADeletedClient_SaysItNoLongerExists()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
         await browser.DeleteClientAsync(id);
 
@@ -122,7 +122,7 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
     [Fact]
     public async Task EditPage_OfAnIdThatNeverExisted_SaysItNoLongerExists()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.GetAsync(AuthClientPages.EditPage(Guid.NewGuid().ToString()));
 
@@ -144,7 +144,7 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
     [Fact]
     public async Task RegenerateSecret_OfADeletedClient_SaysItNoLongerExists()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
         var token = await browser.GetAntiforgeryTokenAsync(AuthClientPages.EditPage(id));
         await browser.DeleteClientAsync(id);
@@ -157,7 +157,7 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
     [Fact]
     public async Task CopySecret_OfADeletedClient_Answers404WithTheMessage()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
         await browser.DeleteClientAsync(id);
 
@@ -173,7 +173,7 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
     /// <summary>The bootstrap Super Admin in one browser, and a second Super Admin in another.</summary>
     private async Task<(HttpClient First, HttpClient Second)> TwoAdministratorsAsync()
     {
-        var first = await app.SignInAdminAsync();
+        var first = await app.SignedInAsAdminAsync();
         var second = app.CreateBrowser();
         await second.SignInAsAsync(await app.CreateUserAsync(superAdmin: true));
         return (first, second);

@@ -12,7 +12,7 @@ public sealed class AuthClientDeleteTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public async Task List_DeleteButton_OpensACautionDialogWithConfirmAndCancel()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
 
@@ -30,7 +30,7 @@ public sealed class AuthClientDeleteTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public async Task Delete_RemovesTheClientAndSaysDeleted()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var clientId = (await browser.GetDocumentAsync($"{AuthClientPages.List}?search={name}")).Rows().Single().ClientId;
@@ -48,7 +48,7 @@ public sealed class AuthClientDeleteTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public async Task Delete_RemovesTheClientsTokensAndAuthorizationsOnly()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var doomed = await browser.CreateClientAsync(NewName(), authorizationCode: true, redirectUris: "https://doomed.example.com/cb");
         var other = await browser.CreateClientAsync(NewName(), authorizationCode: true, redirectUris: "https://other.example.com/cb");
         var (doomedAuthorization, doomedTokens) = await IssueAsync(doomed);

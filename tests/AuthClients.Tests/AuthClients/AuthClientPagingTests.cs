@@ -178,7 +178,7 @@ public sealed class AuthClientPagingTests(PagedListFixture fixture) : IClassFixt
     /// <param name="url">A query string for the list ("?page=2"), or a link taken from the page.</param>
     private async Task<IHtmlDocument> GetAsync(string url)
     {
-        _browser ??= await fixture.App.SignInAdminAsync();
+        _browser ??= await fixture.App.SignedInAsAdminAsync();
         return await _browser.GetDocumentAsync(url.StartsWith('/') ? url : AuthClientPages.List + url);
     }
 

@@ -19,7 +19,7 @@ public sealed class ClientIdTests(AuthClientsAppFactory app) : IClassFixture<Aut
     public async Task ClientIds_OnAFreshDatabase_Are1Then2Then3()
     {
         await using var fresh = new AuthClientsAppFactory();
-        var browser = await fresh.SignInAdminAsync();
+        var browser = await fresh.SignedInAsAdminAsync();
 
         foreach (var name in new[] { "first", "second", "third" })
         {
@@ -34,7 +34,7 @@ public sealed class ClientIdTests(AuthClientsAppFactory app) : IClassFixture<Aut
     public async Task ClientId_OfADeletedLastClient_IsNotGivenAgain()
     {
         await using var fresh = new AuthClientsAppFactory();
-        var browser = await fresh.SignInAdminAsync();
+        var browser = await fresh.SignedInAsAdminAsync();
         await browser.CreateClientAsync("first");
         var second = await browser.CreateClientAsync("second");
         Assert.Equal(HttpStatusCode.Redirect, (await browser.DeleteClientAsync(second)).StatusCode);
@@ -55,7 +55,7 @@ public sealed class ClientIdTests(AuthClientsAppFactory app) : IClassFixture<Aut
         var editors = new List<(HttpClient Browser, string Token)>();
         for (var i = 0; i < 5; i++)
         {
-            var browser = await fresh.SignInAdminAsync();
+            var browser = await fresh.SignedInAsAdminAsync();
             editors.Add((browser, await browser.GetAntiforgeryTokenAsync(AuthClientPages.CreatePage)));
         }
 
@@ -83,37 +83,30 @@ public sealed class ClientIdTests(AuthClientsAppFactory app) : IClassFixture<Aut
     [Fact]
     public async Task ClientIds_AfterARestart_AreKeptAndContinue()
     {
-        var path = AuthClientsAppFactory.NewDatabasePath();
-        try
+        using var database = TestDatabase.Create();
+        await using (var before = new AuthClientsAppFactory { Database = database })
         {
-            await using (var before = AuthClientsAppFactory.OnDatabase(path))
-            {
-                var browser = await before.SignInAdminAsync();
-                await browser.CreateClientAsync("before restart 1");
-                await browser.CreateClientAsync("before restart 2");
-                var third = await browser.CreateClientAsync("before restart 3");
-                await browser.DeleteClientAsync(third);
-            }
-
-            await using var after = AuthClientsAppFactory.OnDatabase(path);
-            var again = await after.SignInAdminAsync();
-            await again.CreateClientAsync("after restart");
-
-            var rows = (await again.GetDocumentAsync(OldestFirst)).Rows();
-            Assert.Equal(
-                [("1", "before restart 1"), ("2", "before restart 2"), ("4", "after restart")],
-                rows.Select(r => (r.ClientId, r.Name)));
+            var browser = await before.SignedInAsAdminAsync();
+            await browser.CreateClientAsync("before restart 1");
+            await browser.CreateClientAsync("before restart 2");
+            var third = await browser.CreateClientAsync("before restart 3");
+            await browser.DeleteClientAsync(third);
         }
-        finally
-        {
-            AuthClientsAppFactory.DeleteDatabaseFiles(path);
-        }
+
+        await using var after = new AuthClientsAppFactory { Database = database };
+        var again = await after.SignedInAsAdminAsync();
+        await again.CreateClientAsync("after restart");
+
+        var rows = (await again.GetDocumentAsync(OldestFirst)).Rows();
+        Assert.Equal(
+            [("1", "before restart 1"), ("2", "before restart 2"), ("4", "after restart")],
+            rows.Select(r => (r.ClientId, r.Name)));
     }
 
     [Fact]
     public async Task ClientId_ShownInTheList_IsTheClientIdOpenIddictKnows()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = $"openiddict {Guid.NewGuid():N}";
         await browser.CreateClientAsync(name);
         var row = (await browser.GetDocumentAsync($"{AuthClientPages.List}?search={name}")).Rows().Single();

@@ -17,7 +17,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CopiedSecret_IsAcceptedByOpenIddict()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
 
         var secret = await browser.CopySecretAsync(id);
@@ -29,7 +29,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CopiedSecret_Is43UrlSafeCharactersCarrying256Bits()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
 
         var secret = await browser.CopySecretAsync(id);
@@ -50,7 +50,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CopySecret_IsNeverCached()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
 
         var response = await browser.RequestSecretAsync(id);
@@ -63,7 +63,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CopySecret_Twice_GivesTheSameSecret()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
 
         Assert.Equal(await browser.CopySecretAsync(id), await browser.CopySecretAsync(id));
@@ -72,7 +72,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task RegenerateSecret_ReplacesItAndTheOldOneStopsWorking()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var id = await browser.CreateClientAsync(NewName());
         var old = await browser.CopySecretAsync(id);
 
@@ -90,7 +90,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task EditPage_RegenerateSecret_AsksForConfirmationFirst()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
 
@@ -108,33 +108,26 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CopySecret_AfterARestart_GivesTheSameWorkingSecret()
     {
-        var path = AuthClientsAppFactory.NewDatabasePath();
-        try
+        using var database = TestDatabase.Create();
+        string id, secret;
+        await using (var before = new AuthClientsAppFactory { Database = database })
         {
-            string id, secret;
-            await using (var before = AuthClientsAppFactory.OnDatabase(path))
-            {
-                var browser = await before.SignInAdminAsync();
-                id = await browser.CreateClientAsync("survives restarts");
-                secret = await browser.CopySecretAsync(id);
-            }
-
-            await using var after = AuthClientsAppFactory.OnDatabase(path);
-            var again = await after.SignInAdminAsync();
-
-            Assert.Equal(secret, await again.CopySecretAsync(id));
-            Assert.True(await after.WithServicesAsync(services => ValidateAsync(services, id, secret)));
+            var browser = await before.SignedInAsAdminAsync();
+            id = await browser.CreateClientAsync("survives restarts");
+            secret = await browser.CopySecretAsync(id);
         }
-        finally
-        {
-            AuthClientsAppFactory.DeleteDatabaseFiles(path);
-        }
+
+        await using var after = new AuthClientsAppFactory { Database = database };
+        var again = await after.SignedInAsAdminAsync();
+
+        Assert.Equal(secret, await again.CopySecretAsync(id));
+        Assert.True(await after.WithServicesAsync(services => ValidateAsync(services, id, secret)));
     }
 
     [Fact]
     public async Task Secret_IsNotInTheListOrTheEditPage()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var secret = await browser.CopySecretAsync(id);
@@ -151,7 +144,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task Secret_IsNowhereInTheDatabaseFiles()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var first = await browser.CopySecretAsync(id);
@@ -167,7 +160,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
             return;
         }
 
-        var files = new[] { app.DatabasePath, app.DatabasePath + "-wal" }.Where(File.Exists).Select(ReadShared).ToList();
+        var files = new[] { app.Database.Name, app.Database.Name + "-wal" }.Where(File.Exists).Select(ReadShared).ToList();
 
         // The control: the client's name is written in plain text, so the search does reach the data.
         Assert.Contains(files, bytes => bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(name)) >= 0);
@@ -184,7 +177,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task Secret_IsInNoLogLine()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
         var first = await browser.CopySecretAsync(id);

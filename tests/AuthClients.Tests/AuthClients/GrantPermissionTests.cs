@@ -90,7 +90,7 @@ public sealed class GrantPermissionTests(AuthClientsAppFactory app) : IClassFixt
     [Fact]
     public async Task Edit_TurningAuthorizationCodeOff_RemovesItsPermissionsPkceAndRedirects()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name, authorizationCode: true, redirectUris: Redirect);
 
@@ -107,7 +107,7 @@ public sealed class GrantPermissionTests(AuthClientsAppFactory app) : IClassFixt
     [Fact]
     public async Task Edit_TurningAuthorizationCodeOn_AddsItsPermissionsPkceAndRedirects()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var id = await browser.CreateClientAsync(name);
 
@@ -126,7 +126,7 @@ public sealed class GrantPermissionTests(AuthClientsAppFactory app) : IClassFixt
 
     private async Task<Registered> CreateAsync(bool authorizationCode = false, bool clientCredentials = false, bool password = false, bool personalAccessTokens = false)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
         var response = await browser.CreateAsync(AuthClientPages.Form(name, authorizationCode, clientCredentials, password, personalAccessTokens,
             redirectUris: authorizationCode ? Redirect : null));

@@ -98,7 +98,7 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
     [InlineData("https://app.example.com/cb\u200b")]
     public async Task Page_RefusesMalformedUris_NextToTheirField_AndKeepsWhatWasTyped(string uri)
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = $"malformed-page-{Guid.NewGuid():N}";
 
         var response = await browser.CreateAsync([
@@ -115,7 +115,7 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task AcceptedUris_AreStoredShownAndComparedInCanonicalForm()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var name = $"canonical-{Guid.NewGuid():N}";
         const string typed = "HTTPS://App.Example.COM:443/a/../callback";
         const string canonical = "https://app.example.com/callback";
@@ -214,7 +214,7 @@ public sealed class RedirectUriTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task Logout_WithRegisteredAddress_AsksThenReturnsThereWithState_AndAnUnregisteredOneGetsNoRedirect()
     {
-        var browser = await app.SignInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         await CreateWithUrisAsync(browser, $"logout-{Guid.NewGuid():N}", "https://app.example.com/cb", "https://app.example.com/signed-out");
         const string logout = "/connect/logout?post_logout_redirect_uri=https%3A%2F%2Fapp.example.com%2Fsigned-out&state=xyz";
 

@@ -37,7 +37,7 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
     [MemberData(nameof(UnknownIdPerAction))]
     public async Task Action_OnUnknownClient_ReturnsToTheListSayingItNoLongerExists(string action, string id)
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await UnknownTargetAsync(id);
         var before = await app.SnapshotAsync();
 
@@ -55,7 +55,7 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
     [InlineData("' OR '1'='1")]
     public async Task CopySecret_OfUnknownClient_Returns404WithTheMessage(string id)
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await UnknownTargetAsync(id);
 
         var response = await browser.SendAsync(CopySecret, target, "");
@@ -69,7 +69,7 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public async Task UnknownPageUnderAuthClients_ShowsTheNotFoundPage()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.GetAsync($"{AuthClientPages.List}/{Guid.NewGuid()}/no-such-action");
 
@@ -77,13 +77,6 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Not found", html, StringComparison.Ordinal);
         HttpAssert.NoInternals(html);
-    }
-
-    private async Task<HttpClient> SignedInAdminAsync()
-    {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
-        return browser;
     }
 
     /// <summary>A target whose id leads nowhere; for <see cref="DeletedClient"/>, one that was just deleted.</summary>
@@ -95,7 +88,7 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
         }
 
         var client = await app.CreateStoredClientAsync();
-        var admin = await SignedInAdminAsync();
+        var admin = await app.SignedInAsAdminAsync();
         Assert.Equal(AuthClientPages.List, HttpAssert.RedirectTarget(await admin.SendAsync(Delete, client, "")));
         Assert.Null(await app.FindStoredClientAsync(client.Id));
         return client;

@@ -183,8 +183,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
     [Fact]
     public async Task Api_WithoutToken_Is401WithBearerChallenge_AndIgnoresTheSessionCookie()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.GetAsync("/api/1.0/me");
 

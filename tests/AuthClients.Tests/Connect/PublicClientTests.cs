@@ -12,8 +12,7 @@ public sealed class PublicClientTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task CreatePublicClient_OnThePage_HasNoSecretAndNoCopyButton()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
         var name = $"spa-{Guid.NewGuid():N}";
 
         var response = await browser.CreateAsync(AuthClientPages.Form(name, authorizationCode: true, clientCredentials: false, redirectUris: "http://localhost:3000/callback").Append(new("Form.IsPublic", "true")));
@@ -34,8 +33,7 @@ public sealed class PublicClientTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task PublicClient_WithClientCredentialsGrant_IsRefusedWithAMessage()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.CreateAsync(AuthClientPages.Form($"bad-{Guid.NewGuid():N}", clientCredentials: true).Append(new("Form.IsPublic", "true")));
 

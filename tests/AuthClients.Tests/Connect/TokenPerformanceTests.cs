@@ -9,8 +9,6 @@ using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Hosting;
 using Duende.IdentityModel.Client;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,7 +126,8 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public async Task ClientDeletedByAnotherInstance_IsRefusedOnceTheCacheLifetimeHasPassed()
     {
-        using var shortCache = app.WithWebHostBuilder(b => b.UseSetting("OAuthServer:Performance:ClientCacheLifetime", "00:00:01"));
+        // Another instance of the same installation.
+        using var shortCache = new AuthClientsAppFactory { Database = app.Database, Settings = { ["OAuthServer:Performance:ClientCacheLifetime"] = "00:00:01" } };
         var http = shortCache.CreateClient();
         var client = await RegisterAsync(shortCache);
         var token = await TokenAsync(http, client.ClientId, client.Secret); // now cached
@@ -151,7 +150,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     public async Task TokenWhoseSignatureWasVerifiedBefore_IsStillRefusedOnceExpired()
     {
         // Long enough for the first call to land inside the lifetime on a loaded CI machine.
-        using var shortTokens = app.WithWebHostBuilder(b => b.UseSetting("OAuthServer:AccessTokenLifetime", "00:00:08"));
+        using var shortTokens = new AuthClientsAppFactory { Database = app.Database, Settings = { ["OAuthServer:AccessTokenLifetime"] = "00:00:08" } };
         var http = shortTokens.CreateClient();
         var client = await RegisterAsync(shortTokens);
         var token = await TokenAsync(http, client.ClientId, client.Secret);
@@ -210,7 +209,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         }
     }
 
-    internal static async Task<RegisteredClient> RegisterAsync(WebApplicationFactory<Program> factory)
+    internal static async Task<RegisteredClient> RegisterAsync(AuthClientsAppFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var settings = new AuthClientSettings { Name = $"client-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true) };
@@ -220,14 +219,14 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         return new RegisteredClient(result.Id!, clientId!, secret!);
     }
 
-    internal static async Task<string> VerifierAsync(WebApplicationFactory<Program> factory, RegisteredClient client)
+    internal static async Task<string> VerifierAsync(AuthClientsAppFactory factory, RegisteredClient client)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuthClients.AsNoTracking()
             .Where(a => a.Id == client.Id).Select(a => a.ClientSecret).SingleAsync())!;
     }
 
-    internal static async Task<int> TokenRowsAsync(WebApplicationFactory<Program> factory)
+    internal static async Task<int> TokenRowsAsync(AuthClientsAppFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Set<AuthClientToken>().CountAsync();
@@ -242,13 +241,12 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
 /// <summary>OAuthServer:Performance:Baseline=true gives OpenIddict's defaults, and a later switch keeps its clients working.</summary>
 public sealed class BaselineSwitchTests : IDisposable
 {
-    private readonly string _database = AuthClientsAppFactory.NewDatabasePath();
+    private readonly TestDatabase _database = TestDatabase.Create();
 
     [Fact]
     public async Task Baseline_WritesPbkdf2VerifiersAndTokenRows_SignsRs256_AndTheApiAcceptsItsTokens()
     {
-        using var factory = AuthClientsAppFactory.OnDatabase(_database);
-        using var baseline = factory.WithWebHostBuilder(b => b.UseSetting("OAuthServer:Performance:Baseline", "true"));
+        using var baseline = BaselineApp();
         var http = baseline.CreateClient();
         var client = await TokenPerformanceTests.RegisterAsync(baseline);
         var rowsBefore = await TokenPerformanceTests.TokenRowsAsync(baseline);
@@ -266,14 +264,13 @@ public sealed class BaselineSwitchTests : IDisposable
     public async Task Pbkdf2Verifier_FromBeforeTheSwitch_StillWorks_AndIsUpgradedToHmacOnUse()
     {
         RegisteredClient client;
-        using (var factory = AuthClientsAppFactory.OnDatabase(_database))
-        using (var baseline = factory.WithWebHostBuilder(b => b.UseSetting("OAuthServer:Performance:Baseline", "true")))
+        using (var baseline = BaselineApp())
         {
             client = await TokenPerformanceTests.RegisterAsync(baseline);
             Assert.StartsWith("AQAAAA", await TokenPerformanceTests.VerifierAsync(baseline, client), StringComparison.Ordinal);
         }
 
-        using var optimised = AuthClientsAppFactory.OnDatabase(_database);
+        using var optimised = new AuthClientsAppFactory { Database = _database };
         var http = optimised.CreateClient();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await TokenPerformanceTests.TokenAsync(http, client.ClientId, client.Secret + "x")).HttpStatusCode);
@@ -284,5 +281,7 @@ public sealed class BaselineSwitchTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await TokenPerformanceTests.TokenAsync(http, client.ClientId, client.Secret + "x")).HttpStatusCode);
     }
 
-    public void Dispose() => AuthClientsAppFactory.DeleteDatabaseFiles(_database);
+    public void Dispose() => _database.Dispose();
+
+    private AuthClientsAppFactory BaselineApp() => new() { Database = _database, Settings = { ["OAuthServer:Performance:Baseline"] = "true" } };
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,16 +34,15 @@ public sealed class HealthEndpointTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Ready_WithMigrateOnStartupOff_IsNotReadyUntilTheMigrationsAreApplied()
     {
-        await using var fresh = new AuthClientsAppFactory();
-        using var notMigrating = fresh.WithWebHostBuilder(b => b.UseSetting("Database:MigrateOnStartup", "false"));
-        var browser = notMigrating.CreateClient(new() { AllowAutoRedirect = false });
+        await using var notMigrating = new AuthClientsAppFactory { Settings = { ["Database:MigrateOnStartup"] = "false" } };
+        var browser = notMigrating.CreateBrowser();
 
         var ready = await browser.GetAsync(new Uri("/health/ready", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("migration(s) pending", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await browser.GetAsync(new Uri("/account/login", UriKind.Relative))).StatusCode);
-        await using (var db = fresh.Database.OpenContext())
+        await using (var db = notMigrating.Database.OpenContext())
         {
             Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync());
         }
@@ -66,13 +64,19 @@ public sealed class HealthEndpointTests(AuthClientsAppFactory app) : IClassFixtu
     [Fact]
     public async Task Ready_WhenTheDatabaseCannotBeReached_SaysSoWhileLiveStaysUp()
     {
-        await using var fresh = new AuthClientsAppFactory();
-        var unreachable = fresh.Database.IsPostgreSql
-            ? fresh.Database.ConnectionString.Replace(fresh.Database.Name, $"{fresh.Database.Name}_missing", StringComparison.Ordinal)
-            : $"Data Source={fresh.Database.Name}.missing;Mode=ReadOnly";
-        using var cut = fresh.WithWebHostBuilder(b => b
-            .UseSetting("ConnectionStrings:Default", unreachable)
-            .UseSetting("Database:MigrateOnStartup", "false"));
+        using var reachable = TestDatabase.Create();
+        var unreachable = reachable.IsPostgreSql
+            ? reachable.ConnectionString.Replace(reachable.Name, $"{reachable.Name}_missing", StringComparison.Ordinal)
+            : $"Data Source={reachable.Name}.missing;Mode=ReadOnly";
+        await using var cut = new AuthClientsAppFactory
+        {
+            Database = reachable,
+            Settings =
+            {
+                ["ConnectionStrings:Default"] = unreachable,
+                ["Database:MigrateOnStartup"] = "false",
+            },
+        };
         var browser = cut.CreateClient();
 
         var ready = await browser.GetAsync(new Uri("/health/ready", UriKind.Relative));

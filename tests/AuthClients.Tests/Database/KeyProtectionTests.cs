@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AuthClients.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Tests.Database;
@@ -18,9 +16,8 @@ public sealed class KeyProtectionTests : IDisposable
     [Fact]
     public async Task WithACertificate_TheKeysInTheDatabaseAreEncrypted()
     {
-        await using var app = new AuthClientsAppFactory();
-        using var encrypting = WithCertificates(app, NewCertificate("current"));
-        var browser = await encrypting.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).SignedInAsync();
+        await using var app = new AuthClientsAppFactory { Settings = CertificateSettings(NewCertificate("current")) };
+        var browser = await app.SignedInAsAdminAsync();
 
         await using var db = app.Database.OpenContext();
         var keys = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync();
@@ -38,44 +35,40 @@ public sealed class KeyProtectionTests : IDisposable
     {
         var first = NewCertificate("first");
         var second = NewCertificate("second");
-        var database = AuthClientsAppFactory.NewDatabasePath();
-        try
+        using var database = TestDatabase.Create();
+        string id, secret;
+        await using (var before = new AuthClientsAppFactory { Database = database, Settings = CertificateSettings(first) })
         {
-            string id, secret;
-            await using (var before = AuthClientsAppFactory.OnDatabase(database))
-            {
-                using var app = WithCertificates(before, first);
-                var browser = await app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).SignedInAsync();
-                id = await browser.CreateClientAsync($"protected-{Guid.NewGuid():N}");
-                secret = await browser.CopySecretAsync(id);
-            }
-
-            await using var after = AuthClientsAppFactory.OnDatabase(database);
-            using var restarted = WithCertificates(after, second, first);
-            var again = await restarted.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }).SignedInAsync();
-
-            // The encrypted copy of the secret was protected with a key that only the first certificate opens.
-            Assert.Equal(secret, await again.CopySecretAsync(id));
+            var browser = await before.SignedInAsAdminAsync();
+            id = await browser.CreateClientAsync($"protected-{Guid.NewGuid():N}");
+            secret = await browser.CopySecretAsync(id);
         }
-        finally
-        {
-            AuthClientsAppFactory.DeleteDatabaseFiles(database);
-        }
+
+        await using var restarted = new AuthClientsAppFactory { Database = database, Settings = CertificateSettings(second, first) };
+        var again = await restarted.SignedInAsAdminAsync();
+
+        // The encrypted copy of the secret was protected with a key that only the first certificate opens.
+        Assert.Equal(secret, await again.CopySecretAsync(id));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static WebApplicationFactory<Program> WithCertificates(AuthClientsAppFactory app, (string Path, string Password) current, (string Path, string Password)? previous = null) =>
-        app.WithWebHostBuilder(builder =>
+    /// <summary>The settings that encrypt the Data Protection keys with <paramref name="current"/>, and keep <paramref name="previous"/> to decrypt.</summary>
+    private static Dictionary<string, string?> CertificateSettings((string Path, string Password) current, (string Path, string Password)? previous = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
-            builder.UseSetting("DataProtection:CertificatePath", current.Path);
-            builder.UseSetting("DataProtection:CertificatePassword", current.Password);
-            if (previous is { } old)
-            {
-                builder.UseSetting("DataProtection:PreviousCertificates:0:Path", old.Path);
-                builder.UseSetting("DataProtection:PreviousCertificates:0:Password", old.Password);
-            }
-        });
+            ["DataProtection:CertificatePath"] = current.Path,
+            ["DataProtection:CertificatePassword"] = current.Password,
+        };
+        if (previous is { } old)
+        {
+            settings["DataProtection:PreviousCertificates:0:Path"] = old.Path;
+            settings["DataProtection:PreviousCertificates:0:Password"] = old.Password;
+        }
+
+        return settings;
+    }
 
     private (string Path, string Password) NewCertificate(string name)
     {
@@ -86,14 +79,5 @@ public sealed class KeyProtectionTests : IDisposable
         var path = Path.Combine(_folder, $"{name}.pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, password));
         return (path, password);
-    }
-}
-
-internal static class SignedInClients
-{
-    public static async Task<HttpClient> SignedInAsync(this HttpClient browser)
-    {
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
-        return browser;
     }
 }

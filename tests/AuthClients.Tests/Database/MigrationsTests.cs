@@ -45,7 +45,7 @@ public sealed class MigrationsTests
         using var context = DesignTimeContext("SqlServer");
         var expected = context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
 
-        var committed = File.ReadAllText(Path.Combine(RepositoryRoot(), SqlServerScript));
+        var committed = File.ReadAllText(Path.Combine(Repository.Root(), SqlServerScript));
 
         Assert.True(Normalize(expected) == Normalize(committed),
             $"{SqlServerScript} is out of date. Regenerate it: dotnet tool restore && dotnet ef migrations script --idempotent " +
@@ -76,7 +76,7 @@ public sealed class MigrationsTests
     [Fact]
     public void SqlServerScript_CreatesTheClientNumbersIdentityOnce()
     {
-        var script = File.ReadAllText(Path.Combine(RepositoryRoot(), SqlServerScript));
+        var script = File.ReadAllText(Path.Combine(Repository.Root(), SqlServerScript));
 
         Assert.Contains("[Number] bigint NOT NULL IDENTITY", script, StringComparison.Ordinal);
         Assert.Contains("CREATE UNIQUE INDEX [IX_OpenIddictApplications_Number]", script, StringComparison.Ordinal);
@@ -106,19 +106,6 @@ public sealed class MigrationsTests
         "PostgreSql" => new PostgreSqlDesignTimeFactory().CreateDbContext([]),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
-
-    internal static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "AuthClients.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"AuthClients.sln not found above {AppContext.BaseDirectory}.");
-    }
 
     private static string Normalize(string script) => script.TrimStart('\uFEFF').ReplaceLineEndings("\n").Trim();
 }

@@ -19,14 +19,6 @@ public static partial class AuthClientPages
 
     public static string RegenerateSecretUrl(string id) => $"{List}/{id}/regenerate-secret";
 
-    /// <summary>A browser signed in as the bootstrap Super Admin.</summary>
-    public static async Task<HttpClient> SignInAdminAsync(this AuthClientsAppFactory app)
-    {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
-        return browser;
-    }
-
     public static IEnumerable<KeyValuePair<string, string>> Form(
         string name,
         bool authorizationCode = false,

@@ -47,6 +47,18 @@ public static partial class HtmlForms
         Assert.DoesNotContain("/account/login", response.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
     }
 
+    /// <summary>A new browser (<see cref="AuthClientsAppFactory.CreateBrowser"/>) signed in as <paramref name="email"/>.</summary>
+    public static async Task<HttpClient> SignedInAsync(this AuthClientsAppFactory app, string email, string password = AuthClientsAppFactory.UserPassword)
+    {
+        var browser = app.CreateBrowser();
+        await browser.SignInAsAsync(email, password);
+        return browser;
+    }
+
+    /// <summary>A new browser signed in as the first administrator (the bootstrap Super Admin): the one way tests sign in as admin.</summary>
+    public static Task<HttpClient> SignedInAsAdminAsync(this AuthClientsAppFactory app) =>
+        app.SignedInAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 }

@@ -19,17 +19,6 @@ public static partial class UserGroupPages
     /// <summary>A group's Members tab.</summary>
     public static string MembersPage(string groupId) => $"{Groups}/{groupId}/members";
 
-    /// <summary>A browser signed in as <paramref name="email"/>.</summary>
-    public static async Task<HttpClient> SignedInAsync(this AuthClientsAppFactory app, string email, string password = AuthClientsAppFactory.UserPassword)
-    {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email, password);
-        return browser;
-    }
-
-    public static Task<HttpClient> SignedInAsAdminAsync(this AuthClientsAppFactory app) =>
-        app.SignedInAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
-
     /// <summary>
     /// Posts a form with an anti-forgery token from the profile page, which every signed-in user
     /// (and the sign-in page, which everyone) can open: so a refused post is refused by

@@ -32,7 +32,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     public async Task AdminPost_WithoutAValidToken_Returns400AndChangesNothing(string action, BadToken badToken)
     {
         var target = await app.CreateStoredClientAsync();
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
         // The session has an anti-forgery cookie, as a real browser would after any page.
         await browser.GetAntiforgeryTokenAsync(AuthClientPages.List);
         var before = await app.SnapshotAsync();
@@ -60,7 +60,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     public async Task Delete_WithoutToken_ShowsTheFriendlyBadRequestPage()
     {
         var target = await app.CreateStoredClientAsync();
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
 
         var response = await browser.PostAsync(ByName[Delete].PathFor(target.Id), new FormUrlEncodedContent([]));
 
@@ -73,7 +73,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     {
         // The counterpart of the refusals above: the way the page's script sends it works.
         var target = await app.CreateStoredClientAsync();
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
 
         Assert.Equal(target.Secret, await browser.CopySecretAsync(target.Id));
     }
@@ -82,7 +82,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     public async Task CopySecret_WithoutTokenHeader_Returns400WithoutTheSecret()
     {
         var target = await app.CreateStoredClientAsync();
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
         await browser.GetAntiforgeryTokenAsync(AuthClientPages.List);
         using var request = new HttpRequestMessage(HttpMethod.Post, ByName[CopySecret].PathFor(target.Id));
         request.Headers.Add("Accept", "application/json");
@@ -119,7 +119,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     [InlineData(BadToken.AnotherUsers)]
     public async Task SignOut_WithoutAValidToken_Returns400AndKeepsTheSession(BadToken badToken)
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
         await browser.GetAntiforgeryTokenAsync(AuthClientPages.List);
         List<KeyValuePair<string, string>> fields = [];
         if (await TokenAsync(badToken) is { } token)
@@ -140,7 +140,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     public async Task ClientAction_ByGet_ChangesNothingAndRevealsNothing(string action)
     {
         var target = await app.CreateStoredClientAsync();
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
         var before = await app.SnapshotAsync();
 
         var response = await browser.GetAsync($"{AuthClientPages.List}/{target.Id}/{action}");
@@ -153,19 +153,14 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task SignOut_ByGet_KeepsTheSession()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await SignedInAsNewSuperAdminAsync();
 
         await browser.GetAsync(Routes.SignOut);
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
     }
 
-    private async Task<HttpClient> SignedInAdminAsync()
-    {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(superAdmin: true));
-        return browser;
-    }
+    private async Task<HttpClient> SignedInAsNewSuperAdminAsync() => await app.SignedInAsync(await app.CreateUserAsync(superAdmin: true));
 
     /// <summary>The token field to send: none, a made-up one, or a valid one from another user's session.</summary>
     private async Task<string?> TokenAsync(BadToken badToken)
@@ -175,7 +170,7 @@ public sealed class AntiforgeryTests(AuthClientsAppFactory app) : IClassFixture<
             case BadToken.Garbage:
                 return "CfDJ8-not-a-real-token";
             case BadToken.AnotherUsers:
-                var other = await SignedInAdminAsync();
+                var other = await SignedInAsNewSuperAdminAsync();
                 return await other.GetAntiforgeryTokenAsync(AuthClientPages.List);
             default:
                 return null;

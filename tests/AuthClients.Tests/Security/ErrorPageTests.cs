@@ -24,10 +24,13 @@ public sealed class ErrorPageTests
     [InlineData("Testing")]
     public async Task UnhandledException_ShowsTheGenericErrorPageAndLogsIt(string environment)
     {
-        using var app = new AuthClientsAppFactory { EnvironmentName = environment, TestServices = AddThrowingEndpoint };
-        app.Settings["OAuthServer:Issuer"] = "http://localhost/"; // required in Production
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        using var app = new AuthClientsAppFactory
+        {
+            EnvironmentName = environment,
+            TestServices = AddThrowingEndpoint,
+            Settings = { ["OAuthServer:Issuer"] = "http://localhost/" }, // required in Production
+        };
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.GetAsync(ThrowPath);
 
@@ -40,10 +43,13 @@ public sealed class ErrorPageTests
     {
         // Protocol endpoints (/connect/token) take posts without a form token; if one fails, the
         // error page is re-executed as a POST and must not be refused for the missing token.
-        using var app = new AuthClientsAppFactory { EnvironmentName = "Production", TestServices = AddThrowingEndpoint };
-        app.Settings["OAuthServer:Issuer"] = "http://localhost/";
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        using var app = new AuthClientsAppFactory
+        {
+            EnvironmentName = "Production",
+            TestServices = AddThrowingEndpoint,
+            Settings = { ["OAuthServer:Issuer"] = "http://localhost/" },
+        };
+        var browser = await app.SignedInAsAdminAsync();
 
         var response = await browser.PostAsync(ThrowPath, new FormUrlEncodedContent([new("field", "value")]));
 
@@ -53,9 +59,16 @@ public sealed class ErrorPageTests
     [Fact]
     public async Task UnhandledException_OnTheApi_IsProblemDetails_EvenWhenHtmlIsAccepted()
     {
-        using var app = new AuthClientsAppFactory { EnvironmentName = "Production", TestServices = AddThrowingEndpoint };
-        app.Settings["OAuthServer:Issuer"] = "http://localhost/"; // required in Production
-        app.Settings["OAuthServer:RequireHttps"] = "false"; // the test server speaks http
+        using var app = new AuthClientsAppFactory
+        {
+            EnvironmentName = "Production",
+            TestServices = AddThrowingEndpoint,
+            Settings =
+            {
+                ["OAuthServer:Issuer"] = "http://localhost/", // required in Production
+                ["OAuthServer:RequireHttps"] = "false", // the test server speaks http
+            },
+        };
         using var request = new HttpRequestMessage(HttpMethod.Get, ApiThrowPath);
         request.Headers.Authorization = new("Bearer", await app.ClientAccessTokenAsync());
         request.Headers.Accept.ParseAdd("text/html");

@@ -44,9 +44,7 @@ public sealed partial class FirstAdministratorTests
     public async Task FreshDeployment_WithBootstrapPassword_UsesItAndNeverLogsIt()
     {
         using var app = new AuthClientsAppFactory();
-        var browser = app.CreateBrowser();
-
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
 
         Assert.Contains(app.LogEntries, e => e.Message.Contains("First administrator created", StringComparison.Ordinal)
             && e.Message.Contains(AuthClientsAppFactory.AdminEmail, StringComparison.Ordinal));

@@ -91,15 +91,9 @@ public sealed class HostHeaderTests
     }
 
     /// <summary>Production over plain http (the test server has no TLS), with the shipped AllowedHosts=* unless overridden.</summary>
-    private static AuthClientsAppFactory ProductionApp(params (string Key, string Value)[] settings)
+    private static AuthClientsAppFactory ProductionApp(params (string Key, string Value)[] settings) => new()
     {
-        var app = new AuthClientsAppFactory { EnvironmentName = "Production" };
-        app.Settings["OAuthServer:RequireHttps"] = "false";
-        foreach (var (key, value) in settings)
-        {
-            app.Settings[key] = value;
-        }
-
-        return app;
-    }
+        EnvironmentName = "Production",
+        Settings = settings.Prepend((Key: "OAuthServer:RequireHttps", Value: "false")).ToDictionary(s => s.Key, string? (s) => s.Value),
+    };
 }

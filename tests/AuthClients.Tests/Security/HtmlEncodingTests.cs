@@ -12,8 +12,7 @@ public sealed class HtmlEncodingTests(AuthClientsAppFactory app) : IClassFixture
     [InlineData("' onmouseover='alert(1)")]
     public async Task ClientName_WithMarkup_IsEncodedOnEveryPage(string markup)
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var browser = await app.SignedInAsAdminAsync();
         var name = $"{markup} {Guid.NewGuid():N}";
         var id = await browser.CreateClientAsync(name);
 

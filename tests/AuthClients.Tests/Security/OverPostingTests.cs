@@ -43,7 +43,7 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task Create_WithExtraFields_IgnoresThem()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var previous = await app.CreateStoredClientAsync();
         var postedId = Guid.NewGuid().ToString();
         var name = $"Over-posted {Guid.NewGuid():N}";
@@ -66,7 +66,7 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task Edit_WithExtraFields_IgnoresThem()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await app.CreateStoredClientAsync();
         var name = $"Over-posted edit {Guid.NewGuid():N}";
         var fields = AuthClientPages.Form(name, concurrencyToken: target.ConcurrencyToken).Concat(ExtraFields(Guid.NewGuid().ToString()));
@@ -88,7 +88,7 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task RegenerateSecret_WithPostedSecretAndAnotherClientsId_RegeneratesOnlyTheClientInTheUrl()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await app.CreateStoredClientAsync();
         var other = await app.CreateStoredClientAsync();
 
@@ -105,7 +105,7 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task Delete_WithAnotherClientsIdPosted_DeletesOnlyTheClientInTheUrl()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await app.CreateStoredClientAsync();
         var other = await app.CreateStoredClientAsync();
 
@@ -119,7 +119,7 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task Edit_WithAnotherClientsIdPosted_EditsOnlyTheClientInTheUrl()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await app.CreateStoredClientAsync();
         var other = await app.CreateStoredClientAsync();
         var name = $"Edited {Guid.NewGuid():N}";
@@ -137,7 +137,7 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
     [Fact]
     public async Task CopySecret_WithAnotherClientsIdPosted_ReturnsTheSecretOfTheClientInTheUrl()
     {
-        var browser = await SignedInAdminAsync();
+        var browser = await app.SignedInAsAdminAsync();
         var target = await app.CreateStoredClientAsync();
         var other = await app.CreateStoredClientAsync();
 
@@ -160,12 +160,5 @@ public sealed class OverPostingTests(AuthClientsAppFactory app) : IClassFixture<
         Assert.Equal(ClientTypes.Confidential, type);
         Assert.DoesNotContain(Permissions.GrantTypes.Password, permissions);
         Assert.Contains(Permissions.GrantTypes.ClientCredentials, permissions);
-    }
-
-    private async Task<HttpClient> SignedInAdminAsync()
-    {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
-        return browser;
     }
 }

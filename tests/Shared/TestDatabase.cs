@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace AuthClients.Tests.Infrastructure;
+namespace AuthClients.Tests.Shared;
 
 /// <summary>
 /// A new, empty database for one test app, on the provider the suite runs against:
@@ -67,19 +67,6 @@ public sealed class TestDatabase : IDisposable
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
         return new TestDatabase(PostgreSql, name, builder.ConnectionString);
     }
-
-    /// <summary>Creates a new, empty database on the suite's provider and returns its <see cref="Name"/>, for <see cref="Open"/>.</summary>
-    public static string CreateEmpty()
-    {
-        var database = Create();
-        database._disposed = true;
-        return database.Name;
-    }
-
-    /// <summary>A database created earlier (<see cref="CreateEmpty"/>), by <see cref="Name"/>, on the suite's provider.</summary>
-    public static TestDatabase Open(string name) => SuiteUsesPostgreSql
-        ? new TestDatabase(PostgreSql, name, new NpgsqlConnectionStringBuilder(PostgresServer()) { Database = name }.ConnectionString)
-        : new TestDatabase(Sqlite, name, $"Data Source={name}");
 
     /// <summary>The maintenance connection string of the test server, or a failure that says how to get one.</summary>
     public static string PostgresServer() =>

@@ -4,6 +4,9 @@ using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -11,62 +14,52 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace AuthClients.Tests.Infrastructure;
+namespace AuthClients.Tests.Shared;
 
 /// <summary>
-/// The real application over HTTP, on its own new database (a SQLite file, or a PostgreSQL
-/// database when <c>AUTHCLIENTS_TEST_PROVIDER=PostgreSql</c>: see <see cref="TestDatabase"/>), with
-/// a known first administrator and every log line captured (so tests can prove a secret never
-/// reaches the log). It watches no files, so many can run at once (tests/Shared/NoFileWatchers.cs).
+/// The real application, the one test app of both test projects: on its own new database (a
+/// SQLite file, or a PostgreSQL database when <c>AUTHCLIENTS_TEST_PROVIDER=PostgreSql</c>: see
+/// <see cref="TestDatabase"/>), with a known first administrator and every log line captured (so
+/// tests can prove a secret never reaches the log, or that nothing went wrong on the server side of
+/// a page). It watches no files, so many can run at once (tests/Shared/NoFileWatchers.cs).
+/// <para>
+/// A variant (another environment, settings, services, a database that outlives the app, a real
+/// port for a browser) is made one way: with the init options in the object initializer, e.g.
+/// <c>new AuthClientsAppFactory { EnvironmentName = "Production", Settings = { ["OAuthServer:Issuer"] = "..." } }</c>.
+/// Another instance of the same installation is <c>new AuthClientsAppFactory { Database = app.Database, ... }</c>.
+/// </para>
 /// </summary>
 public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@example.test";
     public const string AdminPassword = "admin-password-for-tests";
-
-    private readonly bool _ownsDatabase;
-
-    /// <summary>An app on a new, empty database of its own, deleted when the factory is disposed.</summary>
-    public AuthClientsAppFactory()
-        : this(TestDatabase.Create(), ownsDatabase: true)
-    {
-    }
-
-    private AuthClientsAppFactory(TestDatabase database, bool ownsDatabase)
-    {
-        Database = database;
-        _ownsDatabase = ownsDatabase;
-    }
+    public const string UserPassword = "user-password-for-tests";
+    private TestDatabase? _database;
+    private bool _ownsDatabase;
 
     /// <summary>
-    /// An app on the given database (from <see cref="NewDatabasePath"/>), which outlives the
-    /// factory: a second factory on the same database is the same installation after a restart.
-    /// The caller deletes it (<see cref="DeleteDatabaseFiles"/>).
+    /// The database this app runs on: by default a new, empty one on the suite's provider, deleted
+    /// when the app is disposed. Set it to one made earlier (<see cref="TestDatabase.Create"/>, or
+    /// another app's) to run the same installation again: it outlives this app.
     /// </summary>
-    public static AuthClientsAppFactory OnDatabase(string databasePath) => new(TestDatabase.Open(databasePath), ownsDatabase: false);
+    public TestDatabase Database
+    {
+        get
+        {
+            if (_database is null)
+            {
+                _database = TestDatabase.Create();
+                _ownsDatabase = true;
+            }
 
-    /// <summary>A new, empty database on the suite's provider: a SQLite file path, or the name of a new PostgreSQL database.</summary>
-    public static string NewDatabasePath() => TestDatabase.CreateEmpty();
+            return _database;
+        }
 
-    /// <summary>Deletes a database from <see cref="NewDatabasePath"/> (for SQLite with its write-ahead log and shared-memory files).</summary>
-    public static void DeleteDatabaseFiles(string databasePath) => TestDatabase.Open(databasePath).Dispose();
+        init => _database = value;
+    }
 
-    /// <summary>The database this app runs on: the suite's provider, its connection string, a way to look inside.</summary>
-    public TestDatabase Database { get; }
-
-    /// <summary>The SQLite file this app writes to (on PostgreSQL: the database name).</summary>
-    public string DatabasePath => Database.Name;
-
-    public ConcurrentQueue<string> LogLines { get; } = new();
-
-    /// <summary>The same log, one entry per call, with its level and formatted message.</summary>
-    public ConcurrentQueue<CapturedLogEntry> LogEntries { get; } = new();
-
-    /// <summary>
-    /// The address requests appear to come from. The test server has no network connection, so
-    /// without this the app sees no remote address at all. Read on every request.
-    /// </summary>
-    public IPAddress? RemoteIpAddress { get; set; }
+    /// <summary>The hosting environment; set it to check behaviour that differs in Production or Development.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
 
     /// <summary>
     /// <c>Bootstrap:AdminPassword</c>; null sets it empty, as on a fresh deployment where the app
@@ -74,14 +67,59 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     /// </summary>
     public string? BootstrapPassword { get; init; } = AdminPassword;
 
-    /// <summary>The hosting environment; set it to check behaviour that differs in Production or Development.</summary>
-    public string EnvironmentName { get; init; } = "Testing";
-
     /// <summary>Extra configuration settings (e.g. <c>OAuthServer:AuthorizationCodeLifetime</c>), applied last.</summary>
-    public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Test-only services, e.g. an <c>IStartupFilter</c> that adds an endpoint the app does not have.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>
+    /// Serve on Kestrel, on a free loopback port a browser can reach (<see cref="BaseUrl"/>), instead
+    /// of the in-memory test server. The browser tests need it.
+    /// </summary>
+    public bool ListenOnLoopback
+    {
+        get;
+        init
+        {
+            field = value;
+            if (value)
+            {
+                UseKestrel(0);
+            }
+        }
+    }
+
+    /// <summary>Where the app listens with <see cref="ListenOnLoopback"/>, such as <c>http://127.0.0.1:40123</c>; starts it.</summary>
+    public string BaseUrl
+    {
+        get
+        {
+            if (!ListenOnLoopback)
+            {
+                throw new InvalidOperationException($"Only an app with {nameof(ListenOnLoopback)} has a URL outside the test.");
+            }
+
+            StartServer();
+            return Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
+        }
+    }
+
+    /// <summary>Every log line, structured values too.</summary>
+    public ConcurrentQueue<string> LogLines { get; } = new();
+
+    /// <summary>The same log, one entry per call, with its level and formatted message.</summary>
+    public ConcurrentQueue<CapturedLogEntry> LogEntries { get; } = new();
+
+    /// <summary>Log entries at Error level or above, as "Category: message exception".</summary>
+    public IEnumerable<string> LoggedErrors =>
+        LogEntries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message} {e.Exception}");
+
+    /// <summary>
+    /// The address requests appear to come from. The test server has no network connection, so
+    /// without this the app sees no remote address at all. Read on every request.
+    /// </summary>
+    public IPAddress? RemoteIpAddress { get; set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -164,8 +202,6 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
         return email;
     }
 
-    public const string UserPassword = "user-password-for-tests";
-
     /// <summary>Runs <paramref name="action"/> against the app's services in a fresh scope.</summary>
     public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
     {
@@ -182,16 +218,16 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _database is not null)
         {
             if (_ownsDatabase)
             {
-                Database.Dispose();
+                _database.Dispose();
             }
             else
             {
-                // Close pooled connections so the next factory on this database starts from what was written.
-                Database.ReleaseConnections();
+                // Close pooled connections so the next app on this database starts from what was written.
+                _database.ReleaseConnections();
             }
         }
     }
@@ -213,35 +249,4 @@ internal sealed class RemoteIpAddressStartupFilter(Func<IPAddress?> address) : I
         });
         next(app);
     };
-}
-
-/// <summary>One log call as a sink would write it.</summary>
-public sealed record CapturedLogEntry(LogLevel Level, string Category, string Message, Exception? Exception);
-
-internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines, ConcurrentQueue<CapturedLogEntry> entries) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines, entries);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class CapturingLogger(string category, ConcurrentQueue<string> lines, ConcurrentQueue<CapturedLogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var message = formatter(state, exception);
-            entries.Enqueue(new CapturedLogEntry(logLevel, category, message, exception));
-            lines.Enqueue($"{logLevel} {category}: {message} {exception}");
-            if (state is IEnumerable<KeyValuePair<string, object?>> values)
-            {
-                // Structured values too, in case a sink writes them without the message.
-                lines.Enqueue(string.Join(" ", values.Select(v => $"{v.Key}={v.Value}")));
-            }
-        }
-    }
 }
