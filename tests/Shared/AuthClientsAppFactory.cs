@@ -155,7 +155,7 @@ public sealed class AuthClientsAppFactory : WebApplicationFactory<Program>
     public HttpClient CreateBrowser() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
-    /// <summary>Creates a user directly in the store (the Users admin pages come later) and returns its email.</summary>
+    /// <summary>Creates a user directly in the store, for tests whose subject is not the Users pages, and returns its email.</summary>
     public async Task<string> CreateUserAsync(
         string? email = null,
         string[]? permissions = null,

@@ -57,7 +57,7 @@ public static class DatabaseHosting
 
         // Pooled: every request (a token request too, though it runs no query) resolves OpenIddict's
         // and Identity's stores, which take the context; building options and a context per request
-        // was about 7% of a token request's CPU (docs/performance.md). The contexts hold no state of
+        // is a measurable share of a token request's cost (docs/performance.md). The contexts hold no state of
         // their own beyond what EF Core resets when a context goes back to the pool.
         switch (options.ParsedProvider)
         {

@@ -52,7 +52,7 @@ public static class WebHosting
             options.ValidateComplexTypesIfChildValidationFails = true;
         }).AddJsonOptions(options =>
         {
-            // The REST API speaks snake_case, like OAuth and the anchor product's API.
+            // The REST API speaks snake_case, like OAuth's own parameters and responses.
             options.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             options.JsonSerializerOptions.Converters.Add(new Api.StringWithoutNulConverter());
         });

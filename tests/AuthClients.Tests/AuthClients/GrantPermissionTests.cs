@@ -7,7 +7,7 @@ namespace AuthClients.Tests.AuthClients;
 
 /// <summary>
 /// The grant types ticked on the form become the OpenIddict permissions the token endpoint
-/// enforces: exactly those grants, and combining them never takes one away (the anchor's bug).
+/// enforces: exactly those grants, and combining them never takes one away.
 /// </summary>
 public sealed class GrantPermissionTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
 {

@@ -23,8 +23,8 @@ public sealed record GrantTypeChoices(
 
     /// <summary>
     /// The OpenIddict permissions that let exactly these grants through. Each choice adds its own
-    /// set, so combining choices never removes another's (the anchor's combined grant types could
-    /// silently disable the authorization code flow).
+    /// set, so combining choices never removes another's (were one choice to replace the set, enabling
+    /// a second grant could silently disable the authorization code flow).
     /// </summary>
     public HashSet<string> ToPermissions(bool isPublic = false)
     {

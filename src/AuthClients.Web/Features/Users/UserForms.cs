@@ -52,8 +52,8 @@ public sealed class EditUserForm : UserDetailsForm
     public string? ConcurrencyStamp { get; set; }
 }
 
-/// <summary>An administrator sets a new password for someone else.</summary>
-public sealed class ResetPasswordForm
+/// <summary>A new password typed twice: the fields the reset and change-password forms share.</summary>
+public abstract class NewPasswordForm
 {
     [Display(Name = "New Password")]
     [Required(ErrorMessage = "The New Password field is required.")]
@@ -68,25 +68,16 @@ public sealed class ResetPasswordForm
     public string? ConfirmPassword { get; set; }
 }
 
+/// <summary>An administrator sets a new password for someone else.</summary>
+public sealed class ResetPasswordForm : NewPasswordForm;
+
 /// <summary>A signed-in user changes their own password, proving they know the current one.</summary>
-public sealed class ChangePasswordForm
+public sealed class ChangePasswordForm : NewPasswordForm
 {
     [Display(Name = "Current Password")]
     [Required(ErrorMessage = "The Current Password field is required.")]
     [DataType(DataType.Password)]
     public string? CurrentPassword { get; set; }
-
-    [Display(Name = "New Password")]
-    [Required(ErrorMessage = "The New Password field is required.")]
-    [StringLength(PasswordForms.MaxLength, ErrorMessage = "The New Password may not be greater than 256 characters.")]
-    [DataType(DataType.Password)]
-    public string? NewPassword { get; set; }
-
-    [Display(Name = "Confirm Password")]
-    [Required(ErrorMessage = "The Confirm Password field is required.")]
-    [Compare(nameof(NewPassword), ErrorMessage = PasswordForms.MismatchMessage)]
-    [DataType(DataType.Password)]
-    public string? ConfirmPassword { get; set; }
 }
 
 public static class PasswordForms
