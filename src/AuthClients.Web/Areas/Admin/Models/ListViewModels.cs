@@ -1,3 +1,4 @@
+using System.Globalization;
 using AuthClients.Web.Features.Lists;
 using Microsoft.AspNetCore.Mvc;
 
@@ -38,16 +39,62 @@ public sealed record ListFooterViewModel(
 /// <summary>The header cell of a column the list sorts by: a link that sorts by it, or reverses it.</summary>
 public sealed record SortHeaderViewModel(ListQuery Query, string Key, string Title);
 
-/// <summary>A list's search box; it keeps the list's sort and page size.</summary>
-public sealed record SearchBoxViewModel(string Action, ListQuery Query);
+/// <summary>The line above a list: its title, its search box and, for a viewer who may create, its Create button.</summary>
+/// <param name="Action">The list's URL, where the search goes; the Create button goes to its <c>/create</c>.</param>
+/// <param name="Noun">What a row is, as the Create button names it ("Auth Client").</param>
+public sealed record ListHeaderViewModel(string Title, string Action, ListQuery Query, string Noun, bool CanCreate)
+{
+    public SearchBoxViewModel Search => SearchBoxViewModel.ForList(Action, Query);
+}
 
-/// <summary>The dialog that confirms a delete; a row's Delete button gives it the row's name and delete URL.</summary>
-/// <param name="Noun">What a row is ("auth client", "user").</param>
-/// <param name="Consequence">What the delete does, said after the question.</param>
-public sealed record DeleteDialogViewModel(string Noun, string Consequence);
+/// <summary>
+/// A search box: a GET form whose new search starts at page 1 and keeps the values given (a list's
+/// sort and page size).
+/// </summary>
+/// <param name="Name">The query parameter, also the input's id.</param>
+/// <param name="Label">The input's (visually hidden) label and its placeholder.</param>
+/// <param name="ButtonText">The submit button's text; without one the button is a search icon.</param>
+/// <param name="Keep">Query values the form carries along; a null value is left out.</param>
+public sealed record SearchBoxViewModel(
+    string Action,
+    string Name,
+    string? Term,
+    string Label,
+    string? ButtonText,
+    IReadOnlyDictionary<string, string?> Keep)
+{
+    /// <summary>A list's search box: <c>search</c>, keeping the sort and a page size that is not the default.</summary>
+    public static SearchBoxViewModel ForList(string action, ListQuery query) => new(
+        action,
+        "search",
+        query.Term,
+        "Search",
+        null,
+        new Dictionary<string, string?>
+        {
+            ["sort"] = query.Sort,
+            ["dir"] = query.Direction,
+            ["perPage"] = query.SafePageSize == ListQuery.DefaultPageSize ? null : query.SafePageSize.ToString(CultureInfo.InvariantCulture),
+        });
+}
 
-/// <summary>A row's Delete button, which opens the <see cref="DeleteDialogViewModel">delete dialog</see>.</summary>
+/// <summary>The row of a table with no rows: "No Data Available", or that nothing matches the search.</summary>
+/// <param name="Columns">How many columns the row spans.</param>
+/// <param name="Noun">What the rows are, in the plural ("auth clients").</param>
+/// <param name="Term">The search, if any.</param>
+public sealed record EmptyRowViewModel(int Columns, string Noun, string? Term)
+{
+    public string Message => Term is null ? "No Data Available" : $"No {Noun} match \"{Term}\".";
+}
+
+/// <summary>A row's Edit button.</summary>
+public sealed record EditButtonViewModel(string Url);
+
+/// <summary>A row's Delete button, which opens the <see cref="ConfirmDialogViewModel.Delete">delete dialog</see>.</summary>
 public sealed record DeleteButtonViewModel(string Url, string Name);
+
+/// <summary>The Name (with "You" for the viewer), Email and Status cells of a user in a table (Users, a group's Members).</summary>
+public sealed record UserCellsViewModel(string Name, string Email, bool IsActive, bool IsSelf);
 
 /// <summary>The URLs of a list's own pages.</summary>
 public static class ListUrls
