@@ -1,6 +1,8 @@
 // Behaviour for the admin pages. Loaded as a module; reads everything it needs from data-*
 // attributes so that pages work under a CSP without inline script.
 
+// The page's anti-forgery token, for requests sent from script (copying a secret): the Auth Clients
+// list renders one in <form data-antiforgery hidden>; any form's token is the same.
 const antiforgeryToken = () =>
     document.querySelector('input[name="__RequestVerificationToken"]')?.value ?? '';
 
@@ -16,7 +18,7 @@ document.addEventListener('click', async (event) => {
             credentials: 'same-origin',
             cache: 'no-store',
         });
-        if (!response.ok) throw new Error(response.status === 404 ? 'This auth client no longer exists.' : 'Could not copy the secret.');
+        if (!response.ok) throw new Error(response.status === 404 ? button.dataset.copySecretMissing : 'Could not copy the secret.');
         const { secret } = await response.json();
         await navigator.clipboard.writeText(secret);
         show(feedback, 'Copied', 'text-success');
@@ -34,20 +36,14 @@ function show(element, text, colour) {
     element.clearTimer = setTimeout(() => { element.textContent = ''; }, 3000);
 }
 
-// The delete dialog takes the row's name (as text, never HTML) and delete URL from its Delete button.
+// The delete dialog takes the row's name (as text, never HTML) and delete URL from its Delete button;
+// its form carries its own anti-forgery token.
 document.addEventListener('show.bs.modal', (event) => {
     const trigger = event.relatedTarget;
     const form = event.target.querySelector('[data-delete-form]');
     if (!trigger || !form) return;
     form.action = trigger.dataset.deleteUrl;
     form.querySelector('[data-delete-name]').textContent = trigger.dataset.deleteName;
-    if (!form.querySelector('input[name="__RequestVerificationToken"]')) {
-        const token = document.createElement('input');
-        token.type = 'hidden';
-        token.name = '__RequestVerificationToken';
-        token.value = antiforgeryToken();
-        form.append(token);
-    }
 });
 
 // Checkboxes that show or hide a field (the Redirect URL follows "Enable Authorization Code Grant").
