@@ -114,7 +114,8 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
             return PreconditionFailed();
         }
 
-        return await commands.DeleteAsync(id!, HttpContext.RequestAborted) is not null ? NoContent() : NotFoundProblem(clientId);
+        var result = await commands.DeleteAsync(id!, HttpContext.RequestAborted);
+        return result.Status == ChangeStatus.Saved ? NoContent() : ProblemFor(result, clientId);
     }
 
     /// <summary>
@@ -133,7 +134,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
 
         if (!User.MayTakeSecretOf(current.Scopes))
         {
-            return Problem(title: "You cannot take this client's secret. " + ScopeRights.Missing(current.Scopes), statusCode: StatusCodes.Status403Forbidden);
+            return Problem(title: AuthClientSecrets.RefusalMessage(current.Scopes), statusCode: StatusCodes.Status403Forbidden);
         }
 
         if (!IfMatch.Holds(Request, current.ConcurrencyToken))
@@ -141,9 +142,8 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
             return PreconditionFailed();
         }
 
-        return await secrets.RegenerateSecretAsync(id!, HttpContext.RequestAborted) is { } secret
-            ? await WithSecretAsync(id!, secret, StatusCodes.Status200OK)
-            : NotFoundProblem(clientId);
+        var (result, secret) = await secrets.RegenerateSecretAsync(id!, HttpContext.RequestAborted);
+        return result.Status == ChangeStatus.Saved ? await WithSecretAsync(id!, secret, StatusCodes.Status200OK) : ProblemFor(result, clientId);
     }
 
     private async Task<(string? Id, AuthClientSettings? Current)> FindAsync(string clientId)
@@ -192,10 +192,12 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
 
     private static KeyValuePair<string, string> FieldProblem(string field, string message) => new(field, message);
 
-    private ObjectResult ProblemFor(ChangeResult result) => result.Status switch
+    /// <param name="clientId">The Client ID the request named: a client not found is then answered as one that never was.</param>
+    private ObjectResult ProblemFor(ChangeResult result, string? clientId = null) => result.Status switch
     {
         ChangeStatus.Conflict => Problem(title: AuthClientCommands.ConflictMessage, statusCode: StatusCodes.Status412PreconditionFailed),
-        ChangeStatus.NotFound => Problem(title: "This auth client no longer exists.", statusCode: StatusCodes.Status404NotFound),
+        ChangeStatus.NotFound when clientId is not null => NotFoundProblem(clientId),
+        ChangeStatus.NotFound => Problem(title: AuthClientCommands.GoneMessage, statusCode: StatusCodes.Status404NotFound),
         ChangeStatus.Forbidden => Problem(title: result.Errors![0].Value, statusCode: StatusCodes.Status403Forbidden),
         _ => (ObjectResult)ValidationProblemFor(result),
     };

@@ -50,17 +50,25 @@ public sealed class UserAccessService(AppDbContext db)
             return null;
         }
 
-        var direct = db.UserPermissions.Where(p => p.UserId == userId).Select(p => p.Permission);
-        var throughGroups = db.GroupPermissions
-            .Where(p => db.GroupMembers.Any(m => m.GroupId == p.GroupId && m.UserId == userId))
-            .Select(p => p.Permission);
-        var keys = await direct.Union(throughGroups).ToListAsync(cancellationToken);
-
-        return new UserAccess(user.IsActive, user.IsSuperAdmin, keys.ToHashSet(StringComparer.Ordinal))
+        var keys = await PermissionsOfAsync([userId], cancellationToken);
+        return new UserAccess(user.IsActive, user.IsSuperAdmin, keys[userId].ToHashSet(StringComparer.Ordinal))
         {
             SecurityStamp = user.SecurityStamp,
             UserId = userId,
             UserName = user.UserName,
         };
+    }
+
+    /// <summary>The effective permissions (own plus groups') of each of these users, in one query.</summary>
+    public async Task<ILookup<string, string>> PermissionsOfAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        var direct = db.UserPermissions.Where(p => userIds.Contains(p.UserId)).Select(p => new { p.UserId, p.Permission });
+        var throughGroups =
+            from m in db.GroupMembers
+            join p in db.GroupPermissions on m.GroupId equals p.GroupId
+            where userIds.Contains(m.UserId)
+            select new { m.UserId, p.Permission };
+        var pairs = await direct.Union(throughGroups).ToListAsync(cancellationToken);
+        return pairs.ToLookup(p => p.UserId, p => p.Permission, StringComparer.Ordinal);
     }
 }

@@ -199,10 +199,10 @@ public static class OpenIddictHosting
     /// <c>OAuthServer:Issuer</c>, or at least from a host <c>AllowedHosts</c> lets through. (The
     /// <c>migrate</c> command serves no request and needs neither.)
     /// </summary>
-    public static void RequireFixedIssuer(IConfiguration configuration, IHostEnvironment environment)
+    /// <param name="server">The section as <see cref="AddAppOpenIddict"/> read it (<see cref="StartupOptions"/>).</param>
+    public static void RequireFixedIssuer(OAuthServerOptions server, IConfiguration configuration, IHostEnvironment environment)
     {
-        var issuer = configuration[IssuerSetting];
-        if (string.IsNullOrEmpty(issuer) && !IsLocal(environment) && ListedHosts(configuration).Count == 0)
+        if (server.Issuer is null && !IsLocal(environment) && ListedHosts(configuration).Count == 0)
         {
             throw new OptionsValidationException(OAuthServerOptions.Section, typeof(OAuthServerOptions),
             [

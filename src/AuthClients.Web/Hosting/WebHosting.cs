@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Hosting;
 
@@ -69,7 +70,7 @@ public static class WebHosting
 
     public static WebApplication UseAppPipeline(this WebApplication app)
     {
-        OpenIddictHosting.RequireFixedIssuer(app.Configuration, app.Environment);
+        OpenIddictHosting.RequireFixedIssuer(app.Services.GetRequiredService<IOptions<OAuthServerOptions>>().Value, app.Configuration, app.Environment);
 
         // Pages get the generic error page everywhere, Development included: nobody meets a stack
         // trace, and the exception is in the log. The API gets RFC 9457 problem details instead.

@@ -32,7 +32,8 @@ public sealed class HostHeaderTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["OAuthServer:Issuer"] = issuer, ["AllowedHosts"] = allowedHosts })
             .Build();
 
-        void Check() => OpenIddictHosting.RequireFixedIssuer(configuration, new HostingEnvironment { EnvironmentName = environment });
+        var server = new OAuthServerOptions { Issuer = issuer is null ? null : new Uri(issuer) };
+        void Check() => OpenIddictHosting.RequireFixedIssuer(server, configuration, new HostingEnvironment { EnvironmentName = environment });
 
         if (starts)
         {

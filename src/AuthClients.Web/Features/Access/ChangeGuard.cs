@@ -23,6 +23,21 @@ public sealed partial class ChangeGuard(UserAccessService access, ILogger<Change
         return rights is not null && actor.Outranks(rights.IsSuperAdmin, rights.Permissions);
     }
 
+    /// <summary>
+    /// Which of these users (list rows: id and Super Admin flag) <paramref name="actor"/> may change,
+    /// by the same rule as <see cref="MayChangeUserAsync"/>, with one query for all of them.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> ChangeableUsersAsync(IReadOnlyCollection<(string Id, bool IsSuperAdmin)> users, Actor actor, CancellationToken cancellationToken)
+    {
+        if (actor.IsSuperAdmin)
+        {
+            return users.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        }
+
+        var rights = await access.PermissionsOfAsync(users.Select(u => u.Id).ToList(), cancellationToken);
+        return users.Where(u => actor.Outranks(u.IsSuperAdmin, rights[u.Id])).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Whether <paramref name="actor"/> may change a group that grants these permissions to its members.</summary>
     public static bool MayChangeGroup(Actor actor, IEnumerable<string> grantedPermissions) =>
         actor.Outranks(targetIsSuperAdmin: false, grantedPermissions);
@@ -41,6 +56,16 @@ public sealed partial class ChangeGuard(UserAccessService access, ILogger<Change
         LogRefused(logger, actor.Id, attempt, targetType, targetId);
         return ChangeResult.Forbidden;
     }
+
+    /// <summary>
+    /// Where saving permission checkboxes stops, for a user or a group alike: a posted permission the
+    /// actor does not hold is refused (logged), a rule that would change one is a message for the
+    /// form. Null when the plan may be carried out.
+    /// </summary>
+    public ChangeResult? Stops(PermissionPlan plan, Actor actor, string targetType, string targetId) =>
+        plan.Refusal is { } attempt ? Refuse(actor, attempt, targetType, targetId)
+        : plan.Error is { } error ? ChangeResult.Invalid("", error)
+        : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused: user {ActorId} tried to {Attempt} on {TargetType} {TargetId}.")]
     private static partial void LogRefused(ILogger logger, string actorId, string attempt, string targetType, string targetId);

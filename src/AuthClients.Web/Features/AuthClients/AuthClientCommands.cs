@@ -10,8 +10,11 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-/// <summary>The outcome of creating a client, with its new secret (null for a public client, or when nothing was created).</summary>
-public sealed record AuthClientCreation(ChangeResult Result, string? Secret);
+/// <summary>
+/// The outcome of a change that makes a new secret (creating a client, regenerating its secret),
+/// with that secret: null for a public client, or when nothing was saved.
+/// </summary>
+public sealed record AuthClientSecretChange(ChangeResult Result, string? Secret);
 
 /// <summary>
 /// Creates, changes and deletes clients, through OpenIddict's application manager (the store the
@@ -25,13 +28,19 @@ public sealed class AuthClientCommands(
     AuditService audit,
     TimeProvider clock)
 {
+    /// <summary>The API's answer when a client goes away during a change (it names clients by Client ID, not by page).</summary>
+    public const string GoneMessage = "This auth client no longer exists.";
+
+    /// <summary>The warning on the Auth Clients list when a page's client was deleted meanwhile.</summary>
+    public const string MissingMessage = GoneMessage + " It may have been deleted by someone else.";
+
     public const string NameTakenMessage = "An auth client with this name already exists. Name must be unique.";
     public const string ConflictMessage = "Someone else saved this auth client after you opened it. Reload to see their changes, then edit again.";
 
     private static readonly ChangeResult NameTaken = ChangeResult.Invalid(nameof(AuthClientSettings.Name), NameTakenMessage);
 
     /// <param name="grantableScopes">The scopes the actor holds the rights of (<c>ScopeRights.GrantableScopes</c>): no other may be given.</param>
-    public async Task<AuthClientCreation> CreateAsync(AuthClientSettings settings, string? actorId, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
+    public async Task<AuthClientSecretChange> CreateAsync(AuthClientSettings settings, string? actorId, IReadOnlySet<string> grantableScopes, CancellationToken cancellationToken = default)
     {
         if ((Unacceptable(settings) ?? RefusedScopeChange([], settings.Scopes, grantableScopes)) is { } refused)
         {
@@ -181,8 +190,7 @@ public sealed class AuthClientCommands(
     }
 
     /// <summary>Deletes the client with its tokens and authorizations, so every token it holds stops at once.</summary>
-    /// <returns>The deleted client's name, or null when it did not exist.</returns>
-    public async Task<string?> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<ChangeResult> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         // A concurrent edit changes the concurrency token under us: then read the client again
         // and delete that version. Only when it is really gone is the answer "no longer exists".
@@ -191,7 +199,7 @@ public sealed class AuthClientCommands(
             var application = await manager.FindByIdAsync(id, cancellationToken);
             if (application is null)
             {
-                return null;
+                return ChangeResult.NotFound;
             }
 
             audit.Record(AuditActions.AuthClientDeleted, AuthClientAudit.TargetType, application.ClientId!, new Dictionary<string, FieldChange>
@@ -201,7 +209,7 @@ public sealed class AuthClientCommands(
             try
             {
                 await manager.DeleteAsync(application, cancellationToken);
-                return application.DisplayName;
+                return ChangeResult.Saved(id);
             }
             catch (OpenIddictExceptions.ConcurrencyException)
             {
@@ -209,7 +217,7 @@ public sealed class AuthClientCommands(
             }
         }
 
-        return null;
+        return ChangeResult.NotFound;
     }
 
     /// <summary>Settings the page or API would have refused (they check first, with their own field names): nothing is tried.</summary>

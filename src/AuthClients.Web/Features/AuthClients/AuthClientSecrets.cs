@@ -1,5 +1,7 @@
+using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Core;
@@ -17,6 +19,13 @@ public sealed class AuthClientSecrets(
     ClientSecrets secrets,
     AuditService audit)
 {
+    /// <summary>
+    /// Why the actor may not reveal or regenerate this client's secret (taking it hands over every
+    /// right its scopes grant, see <see cref="ScopeRights.MayTakeSecretOf"/>): the 403 of the page and the API.
+    /// </summary>
+    public static string RefusalMessage(IEnumerable<string> clientScopes) =>
+        "You cannot take this client's secret. " + ScopeRights.Missing(clientScopes);
+
     /// <summary>Decrypts the client's secret for the copy action, and records that it was copied.</summary>
     /// <returns>The secret, or null when the client does not exist or has none (a public client).</returns>
     public async Task<string?> RevealSecretAsync(string id, CancellationToken cancellationToken = default)
@@ -33,20 +42,20 @@ public sealed class AuthClientSecrets(
     }
 
     /// <summary>Replaces the secret; OpenIddict's verifier changes in the same write, so the old one fails at once.</summary>
-    /// <returns>The new secret, or null when the client does not exist or is public.</returns>
-    public async Task<string?> RegenerateSecretAsync(string id, CancellationToken cancellationToken = default)
+    /// <returns>Saved with the new secret; not found when the client does not exist or is public (it has no secret to replace).</returns>
+    public async Task<AuthClientSecretChange> RegenerateSecretAsync(string id, CancellationToken cancellationToken = default)
     {
         var application = await manager.FindByIdAsync(id, cancellationToken);
         if (application is null || await manager.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken))
         {
-            return null;
+            return new(ChangeResult.NotFound, null);
         }
 
         var secret = ClientSecrets.Generate();
         application.ProtectedSecret = secrets.Protect(secret);
         audit.Record(AuditActions.AuthClientSecretRegenerated, AuthClientAudit.TargetType, application.ClientId!);
         await manager.UpdateAsync(application, secret, cancellationToken);
-        return secret;
+        return new(ChangeResult.Saved(id), secret);
     }
 
     /// <summary>

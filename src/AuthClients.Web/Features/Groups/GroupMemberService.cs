@@ -60,7 +60,7 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Cha
         if (term is not null)
         {
             var outside = db.Users.AsNoTracking().Where(u => !db.GroupMembers.Any(m => m.GroupId == groupId && m.UserId == u.Id));
-            candidates = await Sorted(UserListService.Search(outside, term)).Select(Item(actor)).Take(MaxCandidates).ToListAsync(cancellationToken);
+            candidates = await Sorted(outside.Matching(term)).Select(Item(actor)).Take(MaxCandidates).ToListAsync(cancellationToken);
         }
 
         return new Found<GroupMembers>(new GroupMembers(header, items, term, candidates), true);
@@ -74,15 +74,10 @@ public sealed class GroupMemberService(AppDbContext db, GroupService groups, Cha
 
     private async Task<(ChangeResult Result, string? Name)> ChangeAsync(string groupId, string userId, Actor actor, bool add, CancellationToken cancellationToken)
     {
-        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == groupId, cancellationToken);
+        var (group, stop) = await groups.LoadForChangeAsync(groupId, actor, "change the members of a group that grants rights they do not hold", cancellationToken);
         if (group is null)
         {
-            return (ChangeResult.NotFound, null);
-        }
-
-        if (!ChangeGuard.MayChangeGroup(actor, group))
-        {
-            return (guard.Refuse(actor, "change the members of a group that grants rights they do not hold", GroupAudit.TargetType, groupId), null);
+            return (stop!, null);
         }
 
         if (!CanSeeUsers(actor))

@@ -34,15 +34,10 @@ public sealed class GroupPermissionService(AppDbContext db, GroupService groups,
 
     public async Task<ChangeResult> SaveAsync(string id, PermissionsForm form, Actor actor, CancellationToken cancellationToken = default)
     {
-        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        var (group, stop) = await groups.LoadForChangeAsync(id, actor, "change the permissions of a group that grants rights they do not hold", cancellationToken);
         if (group is null)
         {
-            return ChangeResult.NotFound;
-        }
-
-        if (!ChangeGuard.MayChangeGroup(actor, group))
-        {
-            return guard.Refuse(actor, "change the permissions of a group that grants rights they do not hold", GroupAudit.TargetType, id);
+            return stop!;
         }
 
         if (!actor.IsSuperAdmin && await db.GroupMembers.AnyAsync(m => m.GroupId == id && m.UserId == actor.Id, cancellationToken))
@@ -51,14 +46,9 @@ public sealed class GroupPermissionService(AppDbContext db, GroupService groups,
         }
 
         var plan = PermissionRules.Plan(actor, group.Permissions.Select(p => p.Permission), form.Permissions);
-        if (plan.Refusal is { } attempt)
+        if (guard.Stops(plan, actor, GroupAudit.TargetType, id) is { } stopped)
         {
-            return guard.Refuse(actor, attempt, GroupAudit.TargetType, id);
-        }
-
-        if (plan.Error is { } error)
-        {
-            return ChangeResult.Invalid("", error);
+            return stopped;
         }
 
         if (!plan.Changes)

@@ -86,15 +86,10 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
 
     public async Task<ChangeResult> UpdateAsync(string id, GroupForm form, Actor actor, CancellationToken cancellationToken = default)
     {
-        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        var (group, stop) = await LoadForChangeAsync(id, actor, "edit a group that grants rights they do not hold", cancellationToken);
         if (group is null)
         {
-            return ChangeResult.NotFound;
-        }
-
-        if (!ChangeGuard.MayChangeGroup(actor, group))
-        {
-            return guard.Refuse(actor, "edit a group that grants rights they do not hold", GroupAudit.TargetType, id);
+            return stop!;
         }
 
         if (form.ConcurrencyStamp != group.ConcurrencyStamp)
@@ -136,15 +131,10 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
     /// <summary>Deletes a group; its members lose the permissions it gave them on their next request.</summary>
     public async Task<ChangeResult> DeleteAsync(string id, Actor actor, CancellationToken cancellationToken = default)
     {
-        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        var (group, stop) = await LoadForChangeAsync(id, actor, "delete a group that grants rights they do not hold", cancellationToken);
         if (group is null)
         {
-            return ChangeResult.NotFound;
-        }
-
-        if (!ChangeGuard.MayChangeGroup(actor, group))
-        {
-            return guard.Refuse(actor, "delete a group that grants rights they do not hold", GroupAudit.TargetType, id);
+            return stop!;
         }
 
         if (!actor.IsSuperAdmin && await db.GroupMembers.AnyAsync(m => m.GroupId == id && m.UserId == actor.Id, cancellationToken))
@@ -169,6 +159,21 @@ public sealed class GroupService(AppDbContext db, AuditService audit, ChangeGuar
         }
 
         return ChangeResult.Saved(id);
+    }
+
+    /// <summary>
+    /// The group read with its permissions, for a change <paramref name="actor"/> may make; otherwise
+    /// no group and why the change stops: not found, or refused (and logged as an attempt to <paramref name="attempt"/>).
+    /// </summary>
+    internal async Task<(Group? Group, ChangeResult? Stop)> LoadForChangeAsync(string id, Actor actor, string attempt, CancellationToken cancellationToken)
+    {
+        var group = await db.Groups.Include(g => g.Permissions).SingleOrDefaultAsync(g => g.Id == id, cancellationToken);
+        if (group is null)
+        {
+            return (null, ChangeResult.NotFound);
+        }
+
+        return ChangeGuard.MayChangeGroup(actor, group) ? (group, null) : (null, guard.Refuse(actor, attempt, GroupAudit.TargetType, id));
     }
 
     private async Task<GroupHeader?> HeaderAsync(string id, Actor actor, CancellationToken cancellationToken)

@@ -53,20 +53,16 @@ public sealed class UserPermissionService(
 
     public async Task<ChangeResult> SaveAsync(string id, PermissionsForm form, Actor actor, CancellationToken cancellationToken = default)
     {
-        var user = await users.FindByIdAsync(id);
+        // Oneself is always within one's own rights, so the guard lets this through to its own refusal.
+        var (user, stop) = await writer.LoadForChangeAsync(id, actor, "change the permissions of a user who holds rights they do not hold", cancellationToken);
         if (user is null)
         {
-            return ChangeResult.NotFound;
+            return stop!;
         }
 
         if (user.Id == actor.Id && !actor.IsSuperAdmin)
         {
             return guard.Refuse(actor, "change their own permissions", UserAudit.TargetType, id);
-        }
-
-        if (!await guard.MayChangeUserAsync(user.Id, actor, cancellationToken))
-        {
-            return guard.Refuse(actor, "change the permissions of a user who holds rights they do not hold", UserAudit.TargetType, id);
         }
 
         if (form.SuperAdmin != user.IsSuperAdmin && !actor.IsSuperAdmin)
@@ -81,14 +77,9 @@ public sealed class UserPermissionService(
 
         var own = await db.UserPermissions.Where(p => p.UserId == id).ToListAsync(cancellationToken);
         var plan = PermissionRules.Plan(actor, own.Select(p => p.Permission), form.Permissions);
-        if (plan.Refusal is { } attempt)
+        if (guard.Stops(plan, actor, UserAudit.TargetType, id) is { } stopped)
         {
-            return guard.Refuse(actor, attempt, UserAudit.TargetType, id);
-        }
-
-        if (plan.Error is { } error)
-        {
-            return ChangeResult.Invalid("", error);
+            return stopped;
         }
 
         if (!plan.Changes && form.SuperAdmin == user.IsSuperAdmin)

@@ -104,15 +104,10 @@ public sealed class UserService(
 
     public async Task<ChangeResult> UpdateAsync(string id, EditUserForm form, Actor actor, CancellationToken cancellationToken = default)
     {
-        var user = await users.FindByIdAsync(id);
+        var (user, stop) = await writer.LoadForChangeAsync(id, actor, "edit a user who holds rights they do not hold", cancellationToken);
         if (user is null)
         {
-            return ChangeResult.NotFound;
-        }
-
-        if (!await guard.MayChangeUserAsync(user.Id, actor, cancellationToken))
-        {
-            return guard.Refuse(actor, "edit a user who holds rights they do not hold", UserAudit.TargetType, id);
+            return stop!;
         }
 
         if (form.ConcurrencyStamp != user.ConcurrencyStamp)
@@ -143,20 +138,16 @@ public sealed class UserService(
 
     public async Task<ChangeResult> ResetPasswordAsync(string id, ResetPasswordForm form, Actor actor, CancellationToken cancellationToken = default)
     {
-        var user = await users.FindByIdAsync(id);
+        // Oneself is always within one's own rights, so the guard lets this through to its message.
+        var (user, stop) = await writer.LoadForChangeAsync(id, actor, "reset the password of a user who holds rights they do not hold", cancellationToken);
         if (user is null)
         {
-            return ChangeResult.NotFound;
+            return stop!;
         }
 
         if (user.Id == actor.Id)
         {
             return ChangeResult.Invalid("", ResetOwnPasswordMessage);
-        }
-
-        if (!await guard.MayChangeUserAsync(user.Id, actor, cancellationToken))
-        {
-            return guard.Refuse(actor, "reset the password of a user who holds rights they do not hold", UserAudit.TargetType, id);
         }
 
         // A reset token lets Identity validate and set the password in one save (removing the old
@@ -179,20 +170,16 @@ public sealed class UserService(
     /// <summary>Deletes a user (never oneself, never the last active Super Admin); their permissions and memberships go with them.</summary>
     public async Task<ChangeResult> DeleteAsync(string id, Actor actor, CancellationToken cancellationToken = default)
     {
-        var user = await users.FindByIdAsync(id);
+        // Oneself is always within one's own rights, so the guard lets this through to its message.
+        var (user, stop) = await writer.LoadForChangeAsync(id, actor, "delete a user who holds rights they do not hold", cancellationToken);
         if (user is null)
         {
-            return ChangeResult.NotFound;
+            return stop!;
         }
 
         if (user.Id == actor.Id)
         {
             return ChangeResult.Invalid("", DeleteSelfMessage);
-        }
-
-        if (!await guard.MayChangeUserAsync(user.Id, actor, cancellationToken))
-        {
-            return guard.Refuse(actor, "delete a user who holds rights they do not hold", UserAudit.TargetType, id);
         }
 
         return await writer.DeleteAsync(user, cancellationToken);

@@ -14,10 +14,27 @@ namespace AuthClients.Web.Features.Users;
 /// (its concurrency stamp and validators) with the audit record in the same save, never leaving no
 /// active Super Admin, and Identity's errors turned into messages for the form.
 /// </summary>
-public sealed class UserWriter(AppDbContext db, UserManager<AppUser> users, AuditService audit)
+public sealed class UserWriter(AppDbContext db, UserManager<AppUser> users, ChangeGuard guard, AuditService audit)
 {
     public const string EmailTakenMessage = "A user with this email already exists. Email must be unique.";
     public const string LastSuperAdminMessage = "This is the last active Super Admin. Make another user a Super Admin first.";
+
+    /// <summary>
+    /// The user, for a change <paramref name="actor"/> may make (<see cref="ChangeGuard.MayChangeUserAsync"/>);
+    /// otherwise no user and why the change stops: not found, or refused (and logged as an attempt to <paramref name="attempt"/>).
+    /// </summary>
+    public async Task<(AppUser? User, ChangeResult? Stop)> LoadForChangeAsync(string id, Actor actor, string attempt, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return (null, ChangeResult.NotFound);
+        }
+
+        return await guard.MayChangeUserAsync(user.Id, actor, cancellationToken)
+            ? (user, null)
+            : (null, guard.Refuse(actor, attempt, UserAudit.TargetType, id));
+    }
 
     /// <summary>
     /// Saves a changed user with its audit record. When the change could leave no active Super

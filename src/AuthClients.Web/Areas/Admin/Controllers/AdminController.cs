@@ -48,14 +48,17 @@ public abstract class AdminController : Controller
 
     /// <summary>
     /// The answer to a button's POST (delete, add or remove a member): there is no form to show
-    /// messages on, so a refusal the person can cause is a warning on the page <paramref name="next"/> leads to.
+    /// messages on, so a refusal the person can cause, or someone else's newer save, is a warning on
+    /// the page <paramref name="next"/> leads to.
     /// </summary>
     protected IActionResult ButtonOutcome(ChangeResult result, string savedMessage, IActionResult next) => result.Status switch
     {
+        ChangeStatus.Saved => WithStatus(savedMessage, next),
         ChangeStatus.NotFound => GoneToList(),
         ChangeStatus.Forbidden when result.Errors is null => Forbid(),
+        ChangeStatus.Conflict => WithStatus(ConflictMessage, next, StatusKind.Warning),
         ChangeStatus.Invalid or ChangeStatus.Forbidden => WithStatus(result.Errors![0].Value, next, StatusKind.Warning),
-        _ => WithStatus(savedMessage, next),
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Not a change status."),
     };
 
     /// <summary>Sets the one-time status message that the page <paramref name="next"/> leads to shows.</summary>
@@ -65,7 +68,8 @@ public abstract class AdminController : Controller
         return next;
     }
 
-    protected IActionResult GoneToList() => WithStatus(GoneMessage, Redirect(ListPath), StatusKind.Warning);
+    /// <summary>The list, with <see cref="GoneMessage"/>; under the app's path base when it has one.</summary>
+    protected IActionResult GoneToList() => WithStatus(GoneMessage, LocalRedirect("~" + ListPath), StatusKind.Warning);
 
     /// <returns>The response, or null when the form is to be shown again with the messages now in the model state.</returns>
     private IActionResult? Settle(ChangeResult result, string savedMessage, IActionResult savedRedirect)
