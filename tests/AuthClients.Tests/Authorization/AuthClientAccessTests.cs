@@ -74,6 +74,15 @@ public sealed class AuthClientAccessTests(AuthClientsAppFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task List_WhenAnonymous_RedirectsToSignIn()
+    {
+        var response = await app.CreateBrowser().GetAsync(AuthClientPages.List);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CopySecret_WhenAnonymousScript_Returns401WithoutTheSecret()
     {
         var target = await app.CreateStoredClientAsync();
