@@ -35,19 +35,8 @@ public static class RegisteredClients
     }
 
     /// <summary>An access token for a new client holding <paramref name="scopes"/>, from the token endpoint (client credentials).</summary>
-    public static async Task<string> ClientAccessTokenAsync(this AuthClientsAppFactory app, params string[] scopes)
-    {
-        var client = await app.RegisterClientAsync(scopes: scopes);
-        var token = await app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            Scope = string.Join(' ', scopes),
-        });
-        Assert.False(token.IsError, token.Raw);
-        return token.AccessToken!;
-    }
+    public static async Task<string> ClientAccessTokenAsync(this AuthClientsAppFactory app, params string[] scopes) =>
+        await app.CreateClient().RequestClientCredentialsTokenAsync(await app.RegisterClientAsync(scopes: scopes), string.Join(' ', scopes));
 
     public static Task DeleteClientAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(client.Id));
