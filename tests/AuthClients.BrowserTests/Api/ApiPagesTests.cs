@@ -25,7 +25,7 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : BrowserTest(chromi
     [Fact]
     public async Task ApiDocumentation_AuthorizeWithClientCredentials_ThenTryItOutCallsTheApi()
     {
-        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientSettings
+        var client = await Session.App.CreateClientAsync(new AuthClientSettings
         {
             Name = "Swagger Explorer",
             Grants = new(ClientCredentials: true),
@@ -35,8 +35,8 @@ public sealed class ApiPagesTests(ChromiumFixture chromium) : BrowserTest(chromi
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Authorize", Exact = true }).ClickAsync();
         var dialog = Page.Locator(".dialog-ux"); // Swagger UI's modal has no dialog role
-        await dialog.GetByLabel("client_id:").FillAsync(clientId);
-        await dialog.GetByLabel("client_secret:").FillAsync(secret!);
+        await dialog.GetByLabel("client_id:").FillAsync(client.ClientId);
+        await dialog.GetByLabel("client_secret:").FillAsync(client.Secret!);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Apply given OAuth2 credentials" }).ClickAsync();
         await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Remove authorization" }).Or(dialog.GetByRole(AriaRole.Button, new() { Name = "Logout" }))).ToBeVisibleAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close" }).First.ClickAsync();

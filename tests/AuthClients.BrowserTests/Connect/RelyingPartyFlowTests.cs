@@ -166,7 +166,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTes
         OpenIdConnectRedirectBehavior authenticationMethod = OpenIdConnectRedirectBehavior.RedirectGet)
     {
         var relyingParty = DisposeAfterTest(await RelyingParty.StartAsync(Session.App.BaseUrl, responseMode, authenticationMethod));
-        var (clientId, secret) = await Session.App.CreateClientAsync(new AuthClientSettings
+        var client = await Session.App.CreateClientAsync(new AuthClientSettings
         {
             Name = "Relying Party",
             IsPublic = isPublic,
@@ -174,7 +174,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTes
             RedirectUris = [relyingParty.RedirectUri],
             PostLogoutRedirectUris = [relyingParty.PostLogoutRedirectUri],
         });
-        relyingParty.UseClient(clientId, secret);
+        relyingParty.UseClient(client.ClientId, client.Secret);
         return relyingParty;
     }
 }

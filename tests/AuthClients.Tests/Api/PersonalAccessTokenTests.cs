@@ -19,8 +19,7 @@ public sealed partial class PersonalAccessTokenTests(AuthClientsAppFactory app) 
     {
         await EnsureIssuingClientAsync();
         var email = await app.CreateUserAsync(permissions: ["view-auth_clients"]);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var created = await browser.PostFormAsync(Page, Page, [new("Form.Name", "deploy script"), new("Form.ExpiresInDays", "30")]);
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
@@ -109,8 +108,7 @@ public sealed partial class PersonalAccessTokenTests(AuthClientsAppFactory app) 
 
     private async Task<(HttpClient Browser, string Token)> CreateTokenAsync()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync());
+        var browser = await app.SignedInAsync(await app.CreateUserAsync());
         await browser.PostFormAsync(Page, Page, [new("Form.Name", $"token-{Guid.NewGuid():N}"), new("Form.ExpiresInDays", "7")]);
         return (browser, TokenShown(await browser.GetStringAsync(Page)));
     }
@@ -147,8 +145,7 @@ public sealed class PersonalAccessTokenWithoutClientTests(AuthClientsAppFactory 
     [Fact]
     public async Task ApiTokensTab_WithoutIssuingClient_SaysTokensAreUnavailable()
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync());
+        var browser = await app.SignedInAsync(await app.CreateUserAsync());
 
         var html = await browser.GetStringAsync("/profile/api-tokens");
 

@@ -4,7 +4,6 @@ using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Data.Entities;
-using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -170,13 +169,10 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     {
         var caller = await _app.RegisterClientAsync(scopes: ["auth_clients.write"]);
         var api = _app.CreateClient();
-        var token = await api.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token", ClientId = caller.ClientId, ClientSecret = caller.Secret, Scope = "auth_clients.write",
-        });
+        var token = await api.RequestClientCredentialsTokenAsync(caller, "auth_clients.write");
         var since = await MarkAsync();
 
-        var created = await api.SendBearerAsync(HttpMethod.Post, ApiRoute, token.AccessToken!, new { name = NewName(), grant_types = new[] { "client_credentials" } });
+        var created = await api.SendBearerAsync(HttpMethod.Post, ApiRoute, token, new { name = NewName(), grant_types = new[] { "client_credentials" } });
 
         var (clientId, _) = await ClientAndSecretAsync(created);
         await SingleRecordAsync(clientId, "auth-client.created", since, (AuditService.ClientActorPrefix + caller.ClientId, $"client {caller.ClientId}"));

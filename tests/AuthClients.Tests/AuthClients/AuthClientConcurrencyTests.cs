@@ -174,8 +174,7 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
     private async Task<(HttpClient First, HttpClient Second)> TwoAdministratorsAsync()
     {
         var first = await app.SignedInAsAdminAsync();
-        var second = app.CreateBrowser();
-        await second.SignInAsAsync(await app.CreateUserAsync(superAdmin: true));
+        var second = await app.SignedInAsync(await app.CreateUserAsync(superAdmin: true));
         return (first, second);
     }
 

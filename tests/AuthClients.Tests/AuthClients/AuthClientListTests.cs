@@ -1,4 +1,3 @@
-using System.Net;
 using AngleSharp.Html.Dom;
 using AuthClients.Tests.Infrastructure;
 using static AuthClients.Tests.AuthClients.AuthClientListQueries;
@@ -6,8 +5,8 @@ using static AuthClients.Tests.AuthClients.AuthClientListQueries;
 namespace AuthClients.Tests.AuthClients;
 
 /// <summary>
-/// The Auth Clients table: who may see it, the default order, what each row shows (never a
-/// secret) and what an empty table says.
+/// The Auth Clients table: the default order, what each row shows (never a secret) and what an
+/// empty table says. Who may see it: Authorization/AuthClientAccessTests.
 /// </summary>
 public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
 {
@@ -22,15 +21,6 @@ public sealed class AuthClientListTests(AuthClientsAppFactory app) : IClassFixtu
 
         Assert.Contains("List shows me", html, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, html, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task List_WhenAnonymous_RedirectsToSignIn()
-    {
-        var response = await app.CreateBrowser().GetAsync(AuthClientPages.List);
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -144,12 +144,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task Secret_IsNowhereInTheDatabaseFiles()
     {
-        var browser = await app.SignedInAsAdminAsync();
-        var name = NewName();
-        var id = await browser.CreateClientAsync(name);
-        var first = await browser.CopySecretAsync(id);
-        await browser.RegenerateSecretAsync(id);
-        var second = await browser.CopySecretAsync(id);
+        var (_, name, _, first, second) = await ClientWithTwoSecretsAsync();
 
         if (app.Database.IsPostgreSql)
         {
@@ -177,12 +172,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     [Fact]
     public async Task Secret_IsInNoLogLine()
     {
-        var browser = await app.SignedInAsAdminAsync();
-        var name = NewName();
-        var id = await browser.CreateClientAsync(name);
-        var first = await browser.CopySecretAsync(id);
-        await browser.RegenerateSecretAsync(id);
-        var second = await browser.CopySecretAsync(id);
+        var (browser, _, id, first, second) = await ClientWithTwoSecretsAsync();
         await browser.DeleteClientAsync(id);
 
         var lines = app.LogLines.ToList();
@@ -192,6 +182,17 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     }
 
     private static string NewName() => $"client {Guid.NewGuid():N}";
+
+    /// <summary>A client created on the page by the administrator, with its first secret and the one that replaced it, both copied.</summary>
+    private async Task<(HttpClient Browser, string Name, string Id, string First, string Second)> ClientWithTwoSecretsAsync()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var name = NewName();
+        var id = await browser.CreateClientAsync(name);
+        var first = await browser.CopySecretAsync(id);
+        await browser.RegenerateSecretAsync(id);
+        return (browser, name, id, first, await browser.CopySecretAsync(id));
+    }
 
     private static byte[] ReadShared(string path)
     {

@@ -18,8 +18,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     public async Task List_AfterViewPermissionRemoved_Returns403WithoutSigningInAgain()
     {
         var email = await app.CreateUserAsync(permissions: [ViewKey]);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
 
         await app.RevokeUserPermissionAsync(email, ViewKey);
@@ -32,8 +31,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     {
         var target = await app.CreateStoredClientAsync();
         var email = await app.CreateUserAsync(permissions: [ViewKey, DeleteKey]);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         Assert.Contains("aria-label=\"Delete\"", await browser.GetStringAsync(AuthClientPages.List), StringComparison.Ordinal);
 
         await app.RevokeUserPermissionAsync(email, DeleteKey);
@@ -48,8 +46,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     public async Task List_AfterRemovalFromTheGrantingGroup_Returns403()
     {
         var email = await app.CreateUserAsync(groupPermissions: [ViewKey]);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
 
         await app.RemoveFromGroupsAsync(email);
@@ -61,8 +58,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     public async Task List_AfterViewPermissionGranted_IsAllowedWithoutSigningInAgain()
     {
         var email = await app.CreateUserAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
 
         await app.GrantUserPermissionAsync(email, ViewKey);
@@ -74,8 +70,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     public async Task List_AfterSuperAdminRemoved_Returns403WithoutSigningInAgain()
     {
         var email = await app.CreateUserAsync(superAdmin: true);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
 
         await app.SetSuperAdminAsync(email, false);
@@ -87,8 +82,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     public async Task List_AfterUserDeactivated_SignsOutAndRedirectsToSignIn()
     {
         var email = await app.CreateUserAsync(superAdmin: true);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(AuthClientPages.List)).StatusCode);
 
         await app.SetActiveAsync(email, false);
@@ -105,8 +99,7 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
     {
         var target = await app.CreateStoredClientAsync();
         var email = await app.CreateUserAsync(superAdmin: true);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         var token = await browser.GetAntiforgeryTokenAsync(AuthClientPages.List);
 
         await app.SetActiveAsync(email, false);

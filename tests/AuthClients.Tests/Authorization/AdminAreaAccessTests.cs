@@ -25,8 +25,7 @@ public sealed class AdminAreaAccessTests(AuthClientsAppFactory app) : IClassFixt
     [MemberData(nameof(WithoutViewUsers))]
     public async Task UsersPage_WithoutViewUsers_Returns403(string[] held)
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: held));
+        var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: held));
 
         await HttpAssert.IsForbiddenPageAsync(await browser.GetAsync(Routes.Users));
     }
@@ -41,8 +40,7 @@ public sealed class AdminAreaAccessTests(AuthClientsAppFactory app) : IClassFixt
         var email = throughGroup
             ? await app.CreateUserAsync(groupPermissions: permissions)
             : await app.CreateUserAsync(permissions: permissions, superAdmin: superAdmin);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var response = await browser.GetAsync(Routes.Users);
 
@@ -55,8 +53,7 @@ public sealed class AdminAreaAccessTests(AuthClientsAppFactory app) : IClassFixt
     [InlineData(Permissions.Users.ViewKey, Routes.Users)]
     public async Task AdminMenu_LeadsToTheFirstPageTheUserMayOpen(string permission, string expected)
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: [permission]));
+        var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: [permission]));
 
         var response = await browser.GetAsync("/admin");
 

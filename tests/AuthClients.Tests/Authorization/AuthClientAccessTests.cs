@@ -74,6 +74,15 @@ public sealed class AuthClientAccessTests(AuthClientsAppFactory app) : IClassFix
     }
 
     [Fact]
+    public async Task List_WhenAnonymous_RedirectsToSignIn()
+    {
+        var response = await app.CreateBrowser().GetAsync(AuthClientPages.List);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CopySecret_WhenAnonymousScript_Returns401WithoutTheSecret()
     {
         var target = await app.CreateStoredClientAsync();
@@ -119,8 +128,7 @@ public sealed class AuthClientAccessTests(AuthClientsAppFactory app) : IClassFix
     [MemberData(nameof(Names), MemberType = typeof(AuthClientActions))]
     public async Task Action_AsSuperAdminWithoutPermissions_IsAllowed(string action)
     {
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(superAdmin: true));
+        var browser = await app.SignedInAsync(await app.CreateUserAsync(superAdmin: true));
 
         await AssertAllowedAsync(browser, action);
     }
@@ -157,9 +165,7 @@ public sealed class AuthClientAccessTests(AuthClientsAppFactory app) : IClassFix
         var email = throughGroup
             ? await app.CreateUserAsync(groupPermissions: permissions)
             : await app.CreateUserAsync(permissions: permissions);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
-        return browser;
+        return await app.SignedInAsync(email);
     }
 
     /// <summary>Sends the action and checks that it did what the user asked.</summary>

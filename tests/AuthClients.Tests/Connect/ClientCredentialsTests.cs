@@ -107,13 +107,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
     {
         var client = await app.RegisterClientAsync();
 
-        var token = await _http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            Scope = "auth_clients.write",
-        });
+        var token = await _http.RequestClientTokenAsync(client, "auth_clients.write");
 
         Assert.Equal("invalid_scope", token.ErrorCode());
     }

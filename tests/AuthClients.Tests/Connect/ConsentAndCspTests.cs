@@ -34,8 +34,7 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     public async Task AuthorizationRequestByPost_SignedIn_ShowsConsent_WhoseFormMayEndOnlyAtTheClient()
     {
         var (driver, email) = await ArrangeAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var consent = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent(AuthorizeParameters(driver)));
 
@@ -50,8 +49,7 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     public async Task ConsentDecision_WithoutAntiforgeryToken_Is400_AndSendsNothingToTheClient(string button)
     {
         var (driver, email) = await ArrangeAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var decision = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent([.. AuthorizeParameters(driver), new(button, "x")]));
 
@@ -63,8 +61,7 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     public async Task AllowAndDenyPostedTogether_Denies_NeverA500()
     {
         var (driver, email) = await ArrangeAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         var consent = await browser.GetStringAsync(driver.AuthorizeUrl());
 
         var both = await browser.PostAsync("/connect/authorize", new FormUrlEncodedContent([
@@ -99,8 +96,7 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     public async Task RepeatedParameter_IsRefusedWithInvalidRequest_NotReadAsSomethingElse(string name, string value)
     {
         var (driver, email) = await ArrangeAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var response = await browser.GetAsync(driver.AuthorizeUrl() + $"&{name}={Uri.EscapeDataString(value)}");
 
@@ -152,8 +148,7 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     public async Task MaxAge_ThatIsNotSeconds_IsInvalidRequest(string maxAge)
     {
         var (driver, email) = await ArrangeAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var response = await browser.GetAsync(driver.AuthorizeUrl() + "&max_age=" + maxAge);
 
@@ -165,8 +160,7 @@ public sealed class ConsentAndCspTests(AuthClientsAppFactory app) : IClassFixtur
     public async Task LogoutPostedFromTheClientsSite_ContinuesAsGet_SoTheSignedInUserCanConfirm()
     {
         var email = await app.CreateUserAsync();
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
 
         var posted = await app.CreateBrowser().PostAsync("/connect/logout", new FormUrlEncodedContent([new("state", "s1")]));
 

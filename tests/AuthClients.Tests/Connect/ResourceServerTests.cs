@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using AuthClients.Tests.Infrastructure;
-using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,12 +51,7 @@ public sealed class ResourceServerTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task OurAccessToken_IsAcceptedByAJwtBearerResourceServer()
     {
         var client = await app.RegisterClientAsync();
-        var token = await app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-        });
+        var token = await app.CreateClient().RequestClientTokenAsync(client);
 
         var response = await CallOrdersAsync(token.AccessToken!);
 
@@ -69,12 +63,7 @@ public sealed class ResourceServerTests(AuthClientsAppFactory app) : IClassFixtu
     public async Task TamperedOrUnsignedToken_IsRefusedByTheResourceServer()
     {
         var client = await app.RegisterClientAsync();
-        var token = (await app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-        })).AccessToken!;
+        var token = (await app.CreateClient().RequestClientTokenAsync(client)).AccessToken!;
         var parts = token.Split('.');
         var unsigned = System.Buffers.Text.Base64Url.EncodeToString("{\"alg\":\"none\",\"typ\":\"at+jwt\"}"u8) + "." + parts[1] + ".";
 

@@ -34,7 +34,7 @@ public sealed class SigningCertificateTests : IDisposable
         var client = await _app.RegisterClientAsync();
         var http = _app.CreateClient();
 
-        var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", ClientId = client.ClientId, ClientSecret = client.Secret });
+        var token = await http.RequestClientTokenAsync(client);
         var jwks = await http.GetJsonWebKeySetAsync("/.well-known/jwks");
 
         var kid = new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(token.AccessToken).Header.Kid;

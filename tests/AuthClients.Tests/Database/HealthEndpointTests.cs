@@ -58,7 +58,7 @@ public sealed class HealthEndpointTests(AuthClientsAppFactory app) : IClassFixtu
         }
 
         // Without a restart: the first administrator exists and signs in.
-        await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        await notMigrating.SignedInAsAdminAsync();
     }
 
     [Fact]

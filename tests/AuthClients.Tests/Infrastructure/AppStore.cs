@@ -1,8 +1,6 @@
-using AuthClients.Web.Connect;
 using System.Text.Json;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
-using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,19 +18,24 @@ public sealed record StoredClient(string Id, string ClientId, string Name, strin
 /// </summary>
 public static class AppStore
 {
-    /// <summary>Creates a client (client credentials grant) through <see cref="AuthClientCommands"/>.</summary>
+    /// <summary>Creates a client (client credentials grant) through <see cref="AuthClientCommands"/>, and reads it back as stored.</summary>
     public static async Task<StoredClient> CreateStoredClientAsync(this AuthClientsAppFactory app, string? name = null)
     {
-        name ??= $"Client {Guid.NewGuid():N}";
-        var id = await app.WithServicesAsync(async services =>
-        {
-            var settings = new AuthClientSettings { Name = name, Grants = new(ClientCredentials: true) };
-            var (result, _) = await services.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
-            Assert.Equal(ChangeStatus.Saved, result.Status);
-            return result.Id!;
-        });
-        return await app.FindStoredClientAsync(id) ?? throw new InvalidOperationException($"The client {id} was not stored.");
+        var created = await app.CreateClientAsync(new AuthClientSettings { Name = name ?? $"Client {Guid.NewGuid():N}", Grants = new(ClientCredentials: true) });
+        return await app.FindStoredClientAsync(created.Id) ?? throw new InvalidOperationException($"The client {created.Id} was not stored.");
     }
+
+    /// <summary>
+    /// Puts a client in place quickly, for tests about what the list shows rather than about
+    /// creating: client credentials, or the authorization code grant when it has redirect URIs.
+    /// </summary>
+    public static Task SeedClientAsync(this AuthClientsAppFactory app, string name, string? redirectUris = null) =>
+        app.CreateClientAsync(new AuthClientSettings
+        {
+            Name = name,
+            Grants = new(AuthorizationCode: redirectUris is not null, ClientCredentials: redirectUris is null),
+            RedirectUris = RedirectUriRules.Split(redirectUris),
+        });
 
     /// <returns>null when no client has this id.</returns>
     public static Task<StoredClient?> FindStoredClientAsync(this AuthClientsAppFactory app, string id) =>

@@ -1,9 +1,6 @@
-using AuthClients.Web.Connect;
-using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.DependencyInjection;
-using OpenIddict.Abstractions;
 
 namespace AuthClients.Tests.Infrastructure;
 
@@ -14,7 +11,7 @@ public static class RegisteredClients
 {
     public const string RedirectUri = "http://localhost/callback";
 
-    /// <summary>Registers a client through the same service the admin page uses, and reads its secret like the copy button.</summary>
+    /// <summary>Registers a client through the same service the admin page uses, with the secret it was created with ("" for a public client).</summary>
     public static async Task<RegisteredClient> RegisterClientAsync(
         this AuthClientsAppFactory app,
         bool clientCredentials = true,
@@ -33,31 +30,13 @@ public static class RegisteredClients
             IsPublic = isPublic,
             Scopes = AuthClientSettings.ApiScopes(scopes ?? []),
         };
-        return await app.WithServicesAsync(async services =>
-        {
-            var (result, _) = await services.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
-            Assert.Equal(ChangeStatus.Saved, result.Status);
-            var secret = await services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(result.Id!);
-            var manager = services.GetRequiredService<IOpenIddictApplicationManager>();
-            var clientId = await manager.GetClientIdAsync((await manager.FindByIdAsync(result.Id!))!);
-            return new RegisteredClient(result.Id!, clientId!, secret ?? "");
-        });
+        var created = await app.CreateClientAsync(settings);
+        return new RegisteredClient(created.Id, created.ClientId, created.Secret ?? "");
     }
 
     /// <summary>An access token for a new client holding <paramref name="scopes"/>, from the token endpoint (client credentials).</summary>
-    public static async Task<string> ClientAccessTokenAsync(this AuthClientsAppFactory app, params string[] scopes)
-    {
-        var client = await app.RegisterClientAsync(scopes: scopes);
-        var token = await app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            Scope = string.Join(' ', scopes),
-        });
-        Assert.False(token.IsError, token.Raw);
-        return token.AccessToken!;
-    }
+    public static async Task<string> ClientAccessTokenAsync(this AuthClientsAppFactory app, params string[] scopes) =>
+        await app.CreateClient().RequestClientCredentialsTokenAsync(await app.RegisterClientAsync(scopes: scopes), string.Join(' ', scopes));
 
     public static Task DeleteClientAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(client.Id));

@@ -40,6 +40,7 @@ public sealed partial class TwoInstancesTests
 
         // A client created on A, through the form, is listed on B.
         using var adminOnA = Browser(a);
+        // By hand: instance A is a real process (AppProcess), not a factory SignedInAsAdminAsync can open a browser on.
         await adminOnA.Http.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
         var name = $"scale-out-{Guid.NewGuid():N}";
         var id = await adminOnA.Http.CreateClientAsync(name);

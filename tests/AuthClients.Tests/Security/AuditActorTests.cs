@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
@@ -26,8 +25,7 @@ public sealed class AuditActorTests(AuthClientsAppFactory app) : IClassFixture<A
     public async Task PageSession_IsThePerson()
     {
         var email = await app.CreateUserAsync(permissions: Writer);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(email);
+        var browser = await app.SignedInAsync(email);
         var name = $"by-page-{Guid.NewGuid():N}";
 
         Assert.Equal(HttpStatusCode.Redirect, (await browser.CreateAsync(AuthClientPages.Form(name))).StatusCode);
@@ -57,18 +55,10 @@ public sealed class AuditActorTests(AuthClientsAppFactory app) : IClassFixture<A
     {
         var email = await app.CreateUserAsync(permissions: Writer);
         var client = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: ["auth_clients.read", "auth_clients.write"]);
-        var response = await app.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = AuthClientsAppFactory.UserPassword,
-            ["client_id"] = client.ClientId,
-            ["client_secret"] = client.Secret,
-            ["scope"] = "auth_clients.read auth_clients.write",
-        }));
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var token = await app.CreateClient().RequestPasswordTokenAsync(client, email, AuthClientsAppFactory.UserPassword, "auth_clients.read auth_clients.write");
+        Assert.False(token.IsError, token.Raw);
 
-        var record = await AssertApiCreationByPersonAsync(body.RootElement.GetProperty("access_token").GetString()!, email);
+        var record = await AssertApiCreationByPersonAsync(token.AccessToken!, email);
         Assert.Contains($"client {client.ClientId}", record.ActorName, StringComparison.Ordinal);
     }
 

@@ -54,8 +54,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
     {
         var holds = permissions is null || scopes.SelectMany(s => Grants[s]).All(permissions.Contains);
         var target = await app.RegisterClientAsync(scopes: scopes);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
+        var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
 
         // The list offers the copy button only where it would work, and says why not elsewhere.
         var row = (await browser.GetDocumentAsync($"{AuthClientPages.List}?search={target.ClientId}")).QuerySelectorAll("tbody tr")
@@ -106,8 +105,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
         }
 
         var target = await app.RegisterClientAsync(scopes: scopes);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
+        var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
 
         var page = await browser.OpenEditPageAsync(target.Id);
         foreach (var scope in new[] { Read, Write })
@@ -171,7 +169,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
     {
         var email = await app.CreateUserAsync(permissions: [Permissions.AuthClients.ViewKey, Permissions.AuthClients.EditKey]);
         var http = app.CreateClient();
-        var token = await UserTokenAsync(email);
+        var token = await app.UserApiTokenAsync(email);
         var target = await app.RegisterClientAsync(scopes: [Read]);
 
         var update = await http.SendBearerAsync(HttpMethod.Put, $"/api/1.0/auth-clients/{target.ClientId}", token, new
@@ -196,8 +194,7 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
 
         var holds = permissions is null || scopes.SelectMany(s => Grants[s]).All(permissions.Contains);
         var target = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true, isPublic: true, scopes: scopes);
-        var browser = app.CreateBrowser();
-        await browser.SignInAsAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
+        var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: permissions ?? [], superAdmin: permissions is null));
 
         var page = await browser.OpenEditPageAsync(target.Id);
         Assert.Equal(!holds, page.Document.QuerySelector("[name='Form.RedirectUris']")!.HasAttribute("readonly"));
@@ -209,23 +206,6 @@ public sealed class ScopeEscalationTests(AuthClientsAppFactory app) : IClassFixt
         var stored = await app.WithServicesAsync(services => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<Web.Features.AuthClients.AuthClientQueries>(services).GetSettingsAsync(target.Id));
         Assert.Equal(holds, stored!.RedirectUris.Any(uri => uri.Contains("attacker.example", StringComparison.Ordinal)));
-    }
-
-    private async Task<string> UserTokenAsync(string email)
-    {
-        var passwordClient = await app.RegisterClientAsync(clientCredentials: false, password: true, scopes: [Read, Write]);
-        var response = await app.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "password",
-            ["username"] = email,
-            ["password"] = AuthClientsAppFactory.UserPassword,
-            ["client_id"] = passwordClient.ClientId,
-            ["client_secret"] = passwordClient.Secret,
-            ["scope"] = $"{Read} {Write}",
-        }));
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.True(body.RootElement.TryGetProperty("access_token", out var token), body.RootElement.ToString());
-        return token.GetString()!;
     }
 
     private async Task<bool> SecretStillWorksAsync(RegisteredClient client)

@@ -104,16 +104,12 @@ public sealed partial class SecurityHeadersTests(AuthClientsAppFactory app) : IC
 
     private async Task<(HttpClient Browser, string Url)> VisitAsync(string path, Visitor visitor)
     {
-        var browser = app.CreateBrowser();
-        switch (visitor)
+        var browser = visitor switch
         {
-            case Visitor.Admin:
-                await browser.SignInAsAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
-                break;
-            case Visitor.WithoutPermission:
-                await browser.SignInAsAsync(await app.CreateUserAsync(permissions: [Permissions.Users.ViewKey]));
-                break;
-        }
+            Visitor.Admin => await app.SignedInAsAdminAsync(),
+            Visitor.WithoutPermission => await app.SignedInAsync(await app.CreateUserAsync(permissions: [Permissions.Users.ViewKey])),
+            _ => app.CreateBrowser(),
+        };
 
         var url = path.Contains("{id}", StringComparison.Ordinal)
             ? path.Replace("{id}", (await app.CreateStoredClientAsync()).Id, StringComparison.Ordinal)
