@@ -78,9 +78,12 @@ public sealed class SignInTimingTests : IDisposable
     }
 
     /// <summary>
-    /// The timing itself, end to end: the median of alternating requests for an unknown email
-    /// against a wrong password for a real account. Before the dummy check an unknown email on the
-    /// password grant answered about twenty times sooner; the bound leaves room for a loaded machine.
+    /// The timing itself, end to end: alternating requests for an unknown email against a wrong
+    /// password for a real account, each side taken at its fastest. Another process or test can only
+    /// add time to a request, never take it away, so the fastest of fifteen is the cost of the request
+    /// itself, whatever else the machine is doing (a median moves when a burst of load covers half the
+    /// rounds of one side). Before the dummy check an unknown email on the password grant answered
+    /// about twenty times sooner.
     /// </summary>
     [Theory]
     [InlineData(Surface.SignInPage)]
@@ -110,10 +113,10 @@ public sealed class SignInTimingTests : IDisposable
             await ResetFailedCountAsync(known); // never locked out: a locked account is a third case
         }
 
-        var knownMedian = Median(knownTimes);
-        var unknownMedian = Median(unknownTimes);
-        var ratio = Math.Max(knownMedian, unknownMedian) / Math.Min(knownMedian, unknownMedian);
-        Assert.True(ratio < 2.5, $"Median of {Rounds}: wrong password {knownMedian:F1} ms, unknown email {unknownMedian:F1} ms (ratio {ratio:F1}).");
+        var knownFastest = knownTimes.Min();
+        var unknownFastest = unknownTimes.Min();
+        var ratio = Math.Max(knownFastest, unknownFastest) / Math.Min(knownFastest, unknownFastest);
+        Assert.True(ratio < 2.5, $"Fastest of {Rounds}: wrong password {knownFastest:F1} ms, unknown email {unknownFastest:F1} ms (ratio {ratio:F1}).");
     }
 
     [Fact]
@@ -178,12 +181,6 @@ public sealed class SignInTimingTests : IDisposable
         Assert.Equal(1, await _app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().Users
             .Where(u => u.Email == email)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.AccessFailedCount, 0))));
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     public sealed class PasswordCheckCounter
     {
