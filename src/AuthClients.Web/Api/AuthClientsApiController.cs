@@ -143,7 +143,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         }
 
         var (result, secret) = await secrets.RegenerateSecretAsync(id!, HttpContext.RequestAborted);
-        return result.Status == ChangeStatus.Saved ? await WithSecretAsync(id!, secret, StatusCodes.Status200OK) : ProblemFor(result, clientId);
+        return result.Status == ChangeStatus.Saved ? await WithSecretAsync(id!, secret, StatusCodes.Status200OK, clientId) : ProblemFor(result, clientId);
     }
 
     private async Task<(string? Id, AuthClientSettings? Current)> FindAsync(string clientId)
@@ -153,10 +153,11 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
     }
 
     /// <param name="secret">The secret the create or regenerate just made (null for a public client): handed over once, here.</param>
-    private async Task<IActionResult> WithSecretAsync(string id, string? secret, int status)
+    /// <param name="clientId">The client's public Client ID when the caller already has it (it is looked up otherwise).</param>
+    private async Task<IActionResult> WithSecretAsync(string id, string? secret, int status, string? clientId = null)
     {
         var settings = (await clients.GetSettingsAsync(id, HttpContext.RequestAborted))!;
-        var resource = AuthClientResource.From((await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, settings);
+        var resource = AuthClientResource.From(clientId ?? (await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, settings);
         if (secret is not null)
         {
             await secrets.RecordIssuedAsync(resource.ClientId, HttpContext.RequestAborted);

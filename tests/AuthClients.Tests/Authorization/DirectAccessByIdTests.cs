@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AuthClients.Tests.Infrastructure;
-using AuthClients.Web.Areas.Admin.Controllers;
+using AuthClients.Web.Features.AuthClients;
 using static AuthClients.Tests.Authorization.AuthClientActions;
 
 namespace AuthClients.Tests.Authorization;
@@ -45,7 +45,7 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
 
         Assert.Equal(AuthClientPages.List, HttpAssert.RedirectTarget(response));
         var list = await browser.GetStringAsync(AuthClientPages.List);
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(AuthClientsController.MissingMessage), list, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(AuthClientCommands.MissingMessage), list, StringComparison.Ordinal);
         Assert.Equal(before, await app.SnapshotAsync());
     }
 
@@ -62,7 +62,7 @@ public sealed class DirectAccessByIdTests(AuthClientsAppFactory app) : IClassFix
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(AuthClientsController.MissingMessage, problem.RootElement.GetProperty("title").GetString());
+        Assert.Equal(AuthClientCommands.MissingMessage, problem.RootElement.GetProperty("title").GetString());
         Assert.False(problem.RootElement.TryGetProperty("secret", out _));
     }
 

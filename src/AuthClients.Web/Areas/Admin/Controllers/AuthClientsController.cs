@@ -19,8 +19,6 @@ public sealed class AuthClientsController(AuthClientQueries clients, AuthClientC
     public const string SavedMessage = "The auth client was saved.";
     public const string DeletedMessage = "The auth client was deleted.";
     public const string SecretRegeneratedMessage = "A new client secret was generated. The previous secret no longer works.";
-    /// <summary>Kept for the tests that read the page's warning from here; its one spelling is on the feature.</summary>
-    public const string MissingMessage = AuthClientCommands.MissingMessage;
 
     protected override string ListPath => Routes.AuthClients;
 
