@@ -66,10 +66,13 @@ internal static class Seeder
         insert.Transaction = transaction;
         insert.CommandText = """
             INSERT INTO OpenIddictApplications
-              (Id, Number, NormalizedName, PrimaryRedirectUri, CreatedAt, CreatedById, ProtectedSecret, ApplicationType, ClientId, ClientSecret,
+              (Id, Number, NormalizedName, PrimaryRedirectUri, CreatedAt, CreatedById, ApplicationType, ClientId, ClientSecret,
                ClientType, ConcurrencyToken, ConsentType, DisplayName, Permissions, RedirectUris, Requirements, SearchText)
-            VALUES ($id, $number, $normalized, $primary, $created, NULL, NULL, NULL, $clientId, $secret,
-               'confidential', $concurrency, 'explicit', $name, $permissions, $redirects, '[]', $search)
+            VALUES ($id, $number, $normalized, $primary, $created, NULL, NULL, $clientId, $secret,
+               'confidential', $concurrency, 'explicit', $name, $permissions, $redirects, '[]', $search);
+            -- The secret authentication checks is the client's credential (as the app's migration writes it).
+            INSERT INTO AuthClientCredentials (Id, ApplicationId, Kind, Label, SecretVerifier, CreatedAt, CreatedByName)
+            VALUES ($id, $id, 'Secret', 'Secret', $secret, $created, '')
             """;
         var p = new Dictionary<string, SqliteParameter>();
         foreach (var name in new[] { "$id", "$number", "$normalized", "$primary", "$created", "$clientId", "$secret", "$concurrency", "$name", "$permissions", "$redirects", "$search" })

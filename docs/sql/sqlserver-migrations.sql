@@ -638,3 +638,137 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    ALTER TABLE [OpenIddictApplications] ADD [IsEnabled] bit NOT NULL DEFAULT CAST(1 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    ALTER TABLE [OpenIddictApplications] ADD [LastUsedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    ALTER TABLE [OpenIddictApplications] ADD [LastUsedFrom] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    CREATE TABLE [AuthClientCredentials] (
+        [Id] nvarchar(36) NOT NULL,
+        [ApplicationId] nvarchar(450) NOT NULL,
+        [Kind] nvarchar(16) NOT NULL,
+        [Label] nvarchar(100) NOT NULL,
+        [SecretVerifier] nvarchar(200) NULL,
+        [ProtectedSecret] nvarchar(max) NULL,
+        [PublicKey] nvarchar(max) NULL,
+        [KeyId] nvarchar(100) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [CreatedById] nvarchar(450) NULL,
+        [CreatedByName] nvarchar(256) NOT NULL,
+        [ExpiresAt] datetime2 NULL,
+        [RevokedAt] datetime2 NULL,
+        [RevokedByName] nvarchar(256) NULL,
+        [LastUsedAt] datetime2 NULL,
+        [LastUsedFrom] nvarchar(64) NULL,
+        CONSTRAINT [PK_AuthClientCredentials] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AuthClientCredentials_OpenIddictApplications_ApplicationId] FOREIGN KEY ([ApplicationId]) REFERENCES [OpenIddictApplications] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    INSERT INTO [AuthClientCredentials] ([Id], [ApplicationId], [Kind], [Label], [SecretVerifier], [ProtectedSecret], [CreatedAt], [CreatedById], [CreatedByName])
+    SELECT a.[Id], a.[Id], 'Secret', 'Secret', a.[ClientSecret], a.[ProtectedSecret], a.[CreatedAt], a.[CreatedById], COALESCE(u.[Email], '')
+    FROM [OpenIddictApplications] a LEFT JOIN [AspNetUsers] u ON u.[Id] = a.[CreatedById]
+    WHERE a.[ProtectedSecret] IS NOT NULL AND a.[ClientSecret] IS NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[OpenIddictApplications]') AND [c].[name] = N'ProtectedSecret');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [OpenIddictApplications] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [OpenIddictApplications] DROP COLUMN [ProtectedSecret];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    CREATE TABLE [UsedClientAssertions] (
+        [ClientId] nvarchar(100) NOT NULL,
+        [TokenId] nvarchar(200) NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_UsedClientAssertions] PRIMARY KEY ([ClientId], [TokenId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    CREATE INDEX [IX_OpenIddictApplications_LastUsedAt] ON [OpenIddictApplications] ([LastUsedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    CREATE INDEX [IX_AuthClientCredentials_ApplicationId] ON [AuthClientCredentials] ([ApplicationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    CREATE INDEX [IX_AuthClientCredentials_ExpiresAt] ON [AuthClientCredentials] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    CREATE INDEX [IX_UsedClientAssertions_ExpiresAt] ON [UsedClientAssertions] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130062635_ClientCredentials'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130062635_ClientCredentials', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -14,7 +14,7 @@ namespace AuthClients.Web.Api;
 /// A person's token is held to their Auth Clients permissions; a client's token to its scopes.
 /// </summary>
 [Route(Prefix + "/auth-clients")]
-public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClientCommands commands, AuthClientSecrets secrets) : ApiControllerBase
+public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClientCommands commands, AuthClientCredentials secrets) : ApiControllerBase
 {
     [HttpGet]
     [Authorize(Policy = ApiPolicies.ReadAuthClients)]
@@ -134,7 +134,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
 
         if (!User.MayTakeSecretOf(current.Scopes))
         {
-            return Problem(title: AuthClientSecrets.RefusalMessage(current.Scopes), statusCode: StatusCodes.Status403Forbidden);
+            return Problem(title: AuthClientCredentials.RefusalMessage(current.Scopes), statusCode: StatusCodes.Status403Forbidden);
         }
 
         if (!IfMatch.Holds(Request, current.ConcurrencyToken))

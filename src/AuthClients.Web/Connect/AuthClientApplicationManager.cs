@@ -1,6 +1,9 @@
+using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Core;
 
 namespace AuthClients.Web.Connect;
@@ -8,8 +11,12 @@ namespace AuthClients.Web.Connect;
 /// <summary>
 /// OpenIddict's application manager with two changes for the token endpoint:
 /// <list type="bullet">
+/// <item>A client's secrets and public keys are its <see cref="AuthClientCredential"/> rows, several
+/// at once, each with an expiry and a revocation; OpenIddict's own <c>ClientSecret</c> column holds a
+/// verifier no secret matches (OpenIddict requires one of a confidential client) and is never checked.</item>
 /// <item>Client secret verifiers are HMAC-SHA256 with a server key (<see cref="ClientSecretHasher"/>)
 /// instead of PBKDF2; PBKDF2 verifiers still work and are rewritten on their first successful use.</item>
+/// <item>Each successful authentication is recorded in memory (<see cref="ClientUsage"/>), never written per request.</item>
 /// <item>Clients found by Client ID come from <see cref="AuthClientCache"/>; every write through this
 /// manager (the Auth Clients page, the API) removes the client from it at once.</item>
 /// </list>
@@ -21,7 +28,10 @@ public sealed partial class AuthClientApplicationManager(
     IOpenIddictApplicationStore<AuthClientApplication> store,
     AuthClientCache clients,
     ClientSecretHasher hasher,
-    IOptions<TokenPerformanceOptions> performance)
+    IOptions<TokenPerformanceOptions> performance,
+    AppDbContext db,
+    ClientUsage usage,
+    TimeProvider clock)
     : OpenIddictApplicationManager<AuthClientApplication>(cache, logger, options, store)
 {
     // Clients this request has read from the database: their secret was checked against the row itself.
@@ -29,6 +39,8 @@ public sealed partial class AuthClientApplicationManager(
 
     // One copy per client per request: OpenIddict asks for the client several times in one token request.
     private readonly Dictionary<string, AuthClientApplication> _foundInThisScope = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, ClientCredentialSet> _credentialsInThisScope = new(StringComparer.Ordinal);
 
     public override async ValueTask<AuthClientApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken = default)
     {
@@ -60,32 +72,77 @@ public sealed partial class AuthClientApplicationManager(
         return application;
     }
 
+    /// <summary>
+    /// True when <paramref name="secret"/> is one of the client's active secrets (<see cref="AuthClientCredential"/>).
+    /// An expired or revoked secret is refused like a wrong one; the reason is logged for the administrator.
+    /// </summary>
     public override async ValueTask<bool> ValidateClientSecretAsync(AuthClientApplication application, string secret, CancellationToken cancellationToken = default)
     {
-        var valid = await base.ValidateClientSecretAsync(application, secret, cancellationToken);
-        if (!valid && clients.Enabled && application.ClientId is { } clientId && !_readInThisScope.Contains(clientId))
+        var clientId = application.ClientId!;
+        var credentials = await CredentialsOfAsync(application, cancellationToken);
+        var (match, refusal) = await MatchAsync(credentials, secret, cancellationToken);
+        if (match is null && clients.Enabled && !_readInThisScope.Contains(clientId))
         {
-            // The copy may be older than a secret regenerated on another instance: ask the row.
+            // The copy may be older than a secret made on another instance: ask the rows.
             // A wrong secret thus costs one database read, like an unknown Client ID.
             var generation = clients.Generation;
-            var current = await Store.FindByClientIdAsync(clientId, cancellationToken);
+            credentials = await ReadCredentialsAsync(application, cancellationToken);
             _readInThisScope.Add(clientId);
-            if (current is not null)
-            {
-                _foundInThisScope[clientId] = current;
-                clients.Add(current, generation);
-                valid = await base.ValidateClientSecretAsync(current, secret, cancellationToken);
-                application = current;
-            }
+            clients.AddCredentials(clientId, credentials, generation);
+            (match, refusal) = await MatchAsync(credentials, secret, cancellationToken);
         }
 
-        if (valid && performance.Value.EffectiveUpgradeVerifiersOnUse && !ClientSecretHasher.IsHmacVerifier(application.ClientSecret))
+        if (match is null)
         {
-            await UpgradeVerifierAsync(application, secret, cancellationToken);
+            return false;
         }
 
-        return valid;
+        if (refusal != CredentialRefusal.None)
+        {
+            LogRefusedCredential(Logger, clientId, match.Id, refusal);
+            return false;
+        }
+
+        usage.Record(application.Id!, match.Id);
+        if (performance.Value.EffectiveUpgradeVerifiersOnUse && !ClientSecretHasher.IsHmacVerifier(match.SecretVerifier))
+        {
+            await UpgradeVerifierAsync(clientId, match, secret, cancellationToken);
+        }
+
+        return true;
     }
+
+    /// <summary>The public keys a client assertion of this client may be signed with: its active public-key credentials.</summary>
+    public override async ValueTask<JsonWebKeySet?> GetJsonWebKeySetAsync(AuthClientApplication application, CancellationToken cancellationToken = default)
+    {
+        var keys = (await CredentialsOfAsync(application, cancellationToken)).ActivePublicKeys(clock.GetUtcNow().UtcDateTime);
+        return keys.Keys.Count == 0 ? null : keys;
+    }
+
+    /// <summary>The client's credentials: this request's copy, the cache's, or the rows.</summary>
+    public async ValueTask<ClientCredentialSet> CredentialsOfAsync(AuthClientApplication application, CancellationToken cancellationToken = default)
+    {
+        var clientId = application.ClientId!;
+        if (_credentialsInThisScope.TryGetValue(clientId, out var credentials))
+        {
+            return credentials;
+        }
+
+        if (clients.FindCredentials(clientId) is { } cached)
+        {
+            _credentialsInThisScope[clientId] = cached;
+            return cached;
+        }
+
+        var generation = clients.Generation;
+        credentials = await ReadCredentialsAsync(application, cancellationToken);
+        clients.AddCredentials(clientId, credentials, generation);
+        return credentials;
+    }
+
+    /// <summary>A verifier for a new secret, written the way this server writes them (HMAC, or PBKDF2 in the baseline).</summary>
+    public ValueTask<string> HashSecretAsync(string secret, CancellationToken cancellationToken = default) =>
+        ObfuscateClientSecretAsync(secret, cancellationToken);
 
     public override async ValueTask CreateAsync(AuthClientApplication application, string? secret, CancellationToken cancellationToken = default)
     {
@@ -122,33 +179,69 @@ public sealed partial class AuthClientApplicationManager(
         if (clientId is not null)
         {
             _foundInThisScope.Remove(clientId);
+            _credentialsInThisScope.Remove(clientId);
         }
     }
 
-    private async Task UpgradeVerifierAsync(AuthClientApplication application, string secret, CancellationToken cancellationToken)
+    private async Task<ClientCredentialSet> ReadCredentialsAsync(AuthClientApplication application, CancellationToken cancellationToken)
+    {
+        var rows = await db.AuthClientCredentials.AsNoTracking().Where(c => c.ApplicationId == application.Id).ToListAsync(cancellationToken);
+        var credentials = new ClientCredentialSet([.. rows.Select(ClientCredentialEntry.From)]);
+        _credentialsInThisScope[application.ClientId!] = credentials;
+        return credentials;
+    }
+
+    /// <summary>
+    /// The secret credential <paramref name="secret"/> matches, and why it may not be used (none when it may).
+    /// Active secrets are tried first; the others only when none matched, to tell the administrator why.
+    /// </summary>
+    private async ValueTask<(ClientCredentialEntry? Match, CredentialRefusal Refusal)> MatchAsync(ClientCredentialSet credentials, string secret, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var active in new[] { true, false })
+        {
+            foreach (var entry in credentials.Secrets.Where(e => (e.RefusalAt(now) == CredentialRefusal.None) == active))
+            {
+                if (await ValidateClientSecretAsync(secret, entry.SecretVerifier!, cancellationToken))
+                {
+                    return (entry, entry.RefusalAt(now));
+                }
+            }
+        }
+
+        if (!credentials.Secrets.Any())
+        {
+            // No secret to compare (a client with public keys only): spend what a comparison costs.
+            hasher.SpendFailedCheck(secret);
+        }
+
+        return (null, CredentialRefusal.None);
+    }
+
+    private async Task UpgradeVerifierAsync(string clientId, ClientCredentialEntry credential, string secret, CancellationToken cancellationToken)
     {
         try
         {
-            // The tracked row, not a cached copy: the write must carry the row's concurrency token.
-            var row = await Store.FindByIdAsync(application.Id!, cancellationToken);
-            if (row is null || ClientSecretHasher.IsHmacVerifier(row.ClientSecret))
+            // Only if the row still holds the verifier just checked: a concurrent upgrade or rotation wins.
+            var upgraded = hasher.HashHmac(secret);
+            var changed = await db.AuthClientCredentials
+                .Where(c => c.Id == credential.Id && c.SecretVerifier == credential.SecretVerifier)
+                .ExecuteUpdateAsync(c => c.SetProperty(x => x.SecretVerifier, upgraded), cancellationToken);
+            Forget(clientId);
+            if (changed > 0)
             {
-                return;
+                LogVerifierUpgraded(Logger, clientId);
             }
-
-            await UpdateAsync(row, secret, cancellationToken);
-            LogVerifierUpgraded(Logger, row.ClientId);
         }
-        catch (OpenIddictExceptions.ConcurrencyException)
-        {
-            // Changed meanwhile (an edit, or the same upgrade on another request): the next use tries again.
-        }
-        catch (Exception exception) when (exception is System.ComponentModel.DataAnnotations.ValidationException or Microsoft.EntityFrameworkCore.DbUpdateException)
+        catch (Microsoft.EntityFrameworkCore.DbUpdateException exception)
         {
             // The secret was right: the upgrade is a bonus and must not fail the request.
-            LogVerifierUpgradeFailed(Logger, application.ClientId, exception);
+            LogVerifierUpgradeFailed(Logger, clientId, exception);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} presented its {Refusal} credential {CredentialId}; it was refused as invalid_client.")]
+    private static partial void LogRefusedCredential(ILogger logger, string clientId, string credentialId, CredentialRefusal refusal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The PBKDF2 secret verifier of client {ClientId} could not be upgraded; it keeps working as it is.")]
     private static partial void LogVerifierUpgradeFailed(ILogger logger, string? clientId, Exception exception);

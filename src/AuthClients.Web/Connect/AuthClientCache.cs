@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace AuthClients.Web.Connect;
 
 /// <summary>
-/// This instance's copies of clients by Client ID, so the token endpoint and the API do not read
-/// the client's row on every request. Every write through <see cref="AuthClientApplicationManager"/>
+/// This instance's copies of clients (and of their credentials) by Client ID, so the token endpoint
+/// and the API do not read the client's rows on every request. Every write through <see cref="AuthClientApplicationManager"/>
 /// removes the client's copy at once; a change made by another instance is seen when the copy
 /// expires (<see cref="TokenPerformanceOptions.ClientCacheLifetime"/>). Unknown Client IDs are not
 /// cached: they cost a database read, as they do without the cache.
@@ -22,7 +22,8 @@ public sealed class AuthClientCache : IDisposable
         _lifetime = options.Value.EffectiveClientCacheLifetime;
         if (_lifetime > TimeSpan.Zero)
         {
-            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.ClientCacheSize });
+            // Two entries per client: the client and its credentials.
+            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = 2L * options.Value.ClientCacheSize });
         }
     }
 
@@ -35,23 +36,22 @@ public sealed class AuthClientCache : IDisposable
     public AuthClientApplication? Find(string clientId) =>
         _entries is not null && _entries.TryGetValue(clientId, out AuthClientApplication? cached) ? Copy(cached!) : null;
 
+    /// <summary>The client's credentials, shared (they are immutable).</summary>
+    public ClientCredentialSet? FindCredentials(string clientId) =>
+        _entries is not null && _entries.TryGetValue(CredentialsKey(clientId), out ClientCredentialSet? cached) ? cached : null;
+
     /// <summary>Keeps a copy of <paramref name="application"/>, unless a client was written since <paramref name="generation"/>.</summary>
     public void Add(AuthClientApplication application, long generation)
     {
-        if (_entries is null || application.ClientId is not { } clientId)
+        if (application.ClientId is { } clientId)
         {
-            return;
-        }
-
-        var copy = Copy(application);
-        lock (_entries)
-        {
-            if (generation == Generation)
-            {
-                _entries.Set(clientId, copy, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
-            }
+            Set(clientId, Copy(application), generation);
         }
     }
+
+    /// <summary>Keeps the client's credentials, unless a client was written since <paramref name="generation"/>.</summary>
+    public void AddCredentials(string clientId, ClientCredentialSet credentials, long generation) =>
+        Set(CredentialsKey(clientId), credentials, generation);
 
     /// <summary>Forgets the client: the next request reads its row.</summary>
     public void Remove(string? clientId)
@@ -67,9 +67,29 @@ public sealed class AuthClientCache : IDisposable
             if (clientId is not null)
             {
                 _entries.Remove(clientId);
+                _entries.Remove(CredentialsKey(clientId));
             }
         }
     }
+
+    private void Set(string key, object value, long generation)
+    {
+        if (_entries is null)
+        {
+            return;
+        }
+
+        lock (_entries)
+        {
+            if (generation == Generation)
+            {
+                _entries.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
+            }
+        }
+    }
+
+    // Client IDs are digits: no client's key can look like another's credentials key.
+    private static string CredentialsKey(string clientId) => "credentials:" + clientId;
 
     public void Dispose() => _entries?.Dispose();
 
@@ -97,6 +117,8 @@ public sealed class AuthClientCache : IDisposable
         SearchText = source.SearchText,
         CreatedAt = source.CreatedAt,
         CreatedById = source.CreatedById,
-        ProtectedSecret = source.ProtectedSecret,
+        IsEnabled = source.IsEnabled,
+        LastUsedAt = source.LastUsedAt,
+        LastUsedFrom = source.LastUsedFrom,
     };
 }

@@ -27,6 +27,10 @@ public abstract class AppDbContext(DbContextOptions options)
 
     public DbSet<AuthClientApplication> AuthClients => Set<AuthClientApplication>();
 
+    public DbSet<AuthClientCredential> AuthClientCredentials => Set<AuthClientCredential>();
+
+    public DbSet<UsedClientAssertion> UsedClientAssertions => Set<UsedClientAssertion>();
+
     public DbSet<AuthClientToken> AuthClientTokens => Set<AuthClientToken>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

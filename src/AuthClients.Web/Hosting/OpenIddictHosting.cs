@@ -79,6 +79,7 @@ public static class OpenIddictHosting
         services.AddSingleton<AuthClientCache>();
         services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<ClientSecretHasher>();
+        services.AddSingleton<ClientUsage>();
 
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());

@@ -19,13 +19,14 @@ public static class WebHosting
     public static IServiceCollection AddAppFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStartupOptions<BootstrapOptions>(configuration, BootstrapOptions.Section);
+        services.AddStartupOptions<CredentialOptions>(configuration, CredentialOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<AuditService>();
         services.AddScoped<ClientSecrets>();
         services.AddScoped<AuthClientQueries>();
         services.AddScoped<AuthClientCommands>();
-        services.AddScoped<AuthClientSecrets>();
+        services.AddScoped<AuthClientCredentials>();
         services.AddScoped<AuthClientSearch>();
         services.AddScoped<UserListService>();
         services.AddScoped<ChangeGuard>();

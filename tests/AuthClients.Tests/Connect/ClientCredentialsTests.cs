@@ -139,7 +139,7 @@ public sealed class ClientCredentialsTests(AuthClientsAppFactory app) : IClassFi
 
         Assert.Equal("invalid_client", (await RequestTokenAsync(client.ClientId, client.Secret)).ErrorCode());
         var renewed = await app.WithServicesAsync(services =>
-            services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(client.Id));
+            services.GetRequiredService<AuthClientCredentials>().RevealSecretAsync(client.Id));
         Assert.False((await RequestTokenAsync(client.ClientId, renewed!)).IsError);
     }
 

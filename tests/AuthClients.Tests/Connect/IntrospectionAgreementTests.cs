@@ -145,7 +145,7 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
     private static async Task<RegisteredClient> PresenterAsync(IServiceProvider services, string clientId)
     {
         var id = (await services.GetRequiredService<AuthClientQueries>().FindIdAsync(clientId))!;
-        return new RegisteredClient(id, clientId, (await services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(id))!);
+        return new RegisteredClient(id, clientId, (await services.GetRequiredService<AuthClientCredentials>().RevealSecretAsync(id))!);
     }
 
     private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient caller, string token) => _http.IntrospectAsync(caller, token);

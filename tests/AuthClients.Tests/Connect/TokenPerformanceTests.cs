@@ -103,7 +103,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         await app.RegenerateSecretAsync(client);
 
         Assert.Equal("invalid_client", (await TokenAsync(_http, client.ClientId, client.Secret)).ErrorCode());
-        var renewed = await app.WithServicesAsync(services => services.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(client.Id));
+        var renewed = await app.WithServicesAsync(services => services.GetRequiredService<AuthClientCredentials>().RevealSecretAsync(client.Id));
         Assert.False((await TokenAsync(_http, client.ClientId, renewed!)).IsError);
     }
 
@@ -214,7 +214,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         await using var scope = factory.Services.CreateAsyncScope();
         var settings = new AuthClientSettings { Name = $"client-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true) };
         var (result, _) = await scope.ServiceProvider.GetRequiredService<AuthClientCommands>().CreateAsync(settings, actorId: null, OAuthScopes.Api.ToHashSet());
-        var secret = await scope.ServiceProvider.GetRequiredService<AuthClientSecrets>().RevealSecretAsync(result.Id!);
+        var secret = await scope.ServiceProvider.GetRequiredService<AuthClientCredentials>().RevealSecretAsync(result.Id!);
         var clientId = await scope.ServiceProvider.GetRequiredService<AuthClientQueries>().GetClientIdAsync(result.Id!);
         return new RegisteredClient(result.Id!, clientId!, secret!);
     }

@@ -41,13 +41,18 @@ public static class AppStore
     public static Task<StoredClient?> FindStoredClientAsync(this AuthClientsAppFactory app, string id) =>
         app.WithServicesAsync(async services =>
         {
-            var row = await services.GetRequiredService<AppDbContext>().AuthClients.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id);
+            var db = services.GetRequiredService<AppDbContext>();
+            var row = await db.AuthClients.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id);
             if (row is null)
             {
                 return null;
             }
 
-            var secret = services.GetRequiredService<ClientSecrets>().Unprotect(row.ProtectedSecret!);
+            // The newest secret that has not been revoked: what the copy button hands out.
+            var protectedSecret = (await db.AuthClientCredentials.AsNoTracking()
+                    .Where(c => c.ApplicationId == id && c.Kind == CredentialKind.Secret && c.RevokedAt == null).ToListAsync())
+                .OrderByDescending(c => c.CreatedAt).Select(c => c.ProtectedSecret).FirstOrDefault();
+            var secret = protectedSecret is null ? "" : services.GetRequiredService<ClientSecrets>().Unprotect(protectedSecret);
             return new StoredClient(row.Id!, row.ClientId!, row.DisplayName!, secret, row.ConcurrencyToken, row.CreatedAt);
         });
 
@@ -79,10 +84,14 @@ public static class AppStore
             var db = services.GetRequiredService<AppDbContext>();
             var clients = await db.AuthClients.AsNoTracking()
                 .OrderBy(a => a.Number)
-                .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.RedirectUris, a.Permissions, a.ClientSecret, a.ProtectedSecret, a.ConcurrencyToken })
+                .Select(a => new { a.Id, a.ClientId, a.DisplayName, a.RedirectUris, a.Permissions, a.ClientSecret, a.IsEnabled, a.Settings, a.ConcurrencyToken })
+                .ToListAsync();
+            var credentials = await db.AuthClientCredentials.AsNoTracking()
+                .OrderBy(c => c.Id)
+                .Select(c => new { c.Id, c.ApplicationId, c.SecretVerifier, c.PublicKey, c.ExpiresAt, c.RevokedAt })
                 .ToListAsync();
             var audits = await db.AuditRecords.CountAsync();
-            return JsonSerializer.Serialize(new { clients, audits });
+            return JsonSerializer.Serialize(new { clients, credentials, audits });
         });
 
     /// <summary>

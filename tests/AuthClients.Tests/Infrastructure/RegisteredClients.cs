@@ -42,7 +42,7 @@ public static class RegisteredClients
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(client.Id));
 
     public static Task RegenerateSecretAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
-        app.WithServicesAsync(services => services.GetRequiredService<AuthClientSecrets>().RegenerateSecretAsync(client.Id));
+        app.WithServicesAsync(services => services.GetRequiredService<AuthClientCredentials>().RegenerateSecretAsync(client.Id));
 
     /// <summary>The password grant through <paramref name="client"/>, as a legacy program asks for a token.</summary>
     public static Task<TokenResponse> RequestPasswordTokenAsync(this HttpClient http, RegisteredClient client, string email, string password, string? scope = null) =>

@@ -30,8 +30,14 @@ public sealed class AuthClientApplication : OpenIddictEntityFrameworkCoreApplica
 
     public string? CreatedById { get; set; }
 
-    /// <summary>The client secret encrypted with Data Protection, for the copy action only.</summary>
-    public string? ProtectedSecret { get; set; }
+    /// <summary>A disabled client gets no tokens and its tokens are refused; it keeps its Client ID and history.</summary>
+    public bool IsEnabled { get; set; } = true;
+
+    /// <summary>When any of its credentials (or, for a public client, the client itself) was last used, to the minute.</summary>
+    public DateTime? LastUsedAt { get; set; }
+
+    /// <summary>The address the last use came from.</summary>
+    public string? LastUsedFrom { get; set; }
 }
 
 public sealed class AuthClientAuthorization : OpenIddictEntityFrameworkCoreAuthorization<string, AuthClientApplication, AuthClientToken>

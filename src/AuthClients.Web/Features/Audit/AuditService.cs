@@ -23,7 +23,7 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
     public void Record(string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null)
     {
         var http = httpContextAccessor.HttpContext;
-        var (actorId, actorName) = ActorOf(http?.User);
+        var (actorId, actorName) = CurrentActor();
         db.AuditRecords.Add(new AuditRecord
         {
             OccurredAt = clock.GetUtcNow().UtcDateTime,
@@ -36,6 +36,9 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
             Changes = changes is { Count: > 0 } ? JsonSerializer.Serialize(changes, ChangesJson) : null,
         });
     }
+
+    /// <summary>Who acts on this request, as audit records name them.</summary>
+    public (string? Id, string Name) CurrentActor() => ActorOf(httpContextAccessor.HttpContext?.User);
 
     /// <summary>
     /// Who acts, whatever the credential: the signed-in person (page cookie), the person behind a
@@ -74,4 +77,9 @@ public static class AuditActions
     /// <summary>The API returned the secret to the caller who created the client or regenerated its secret.</summary>
     public const string AuthClientSecretIssued = "auth-client.secret-issued";
     public const string AuthClientSecretRegenerated = "auth-client.secret-regenerated";
+
+    /// <summary>A new secret, the previous one kept for a grace period.</summary>
+    public const string AuthClientSecretRotated = "auth-client.secret-rotated";
+    public const string AuthClientCredentialAdded = "auth-client.credential-added";
+    public const string AuthClientCredentialRevoked = "auth-client.credential-revoked";
 }

@@ -24,7 +24,7 @@ public sealed class AuthClientCommands(
     AppDbContext db,
     OpenIddictApplicationManager<AuthClientApplication> manager,
     AuthClientQueries queries,
-    ClientSecrets secrets,
+    AuthClientCredentials credentials,
     AuditService audit,
     TimeProvider clock)
 {
@@ -63,12 +63,17 @@ public sealed class AuthClientCommands(
         await db.SaveChangesAsync(cancellationToken);
 
         var secret = settings.IsPublic ? null : ClientSecrets.Generate();
+        var (expiresAt, expiryProblem) = credentials.SecretExpiry(settings.SecretExpiresAt, number.AllocatedAt);
+        if (expiryProblem is not null)
+        {
+            return new(expiryProblem, null);
+        }
+
         var application = new AuthClientApplication
         {
             Number = number.Number,
             CreatedAt = number.AllocatedAt,
             CreatedById = actorId,
-            ProtectedSecret = secret is null ? null : secrets.Protect(secret),
         };
         SetListColumns(application, name, normalizedName, uris);
         await manager.PopulateAsync(application, Describe(number.Number.ToString(CultureInfo.InvariantCulture), settings, uris, logoutUris), cancellationToken);
@@ -82,7 +87,11 @@ public sealed class AuthClientCommands(
             }
             else
             {
-                await manager.CreateAsync(application, secret, cancellationToken);
+                // OpenIddict requires a secret of a confidential client: it gets a verifier no secret
+                // matches, and the real one is the client's first credential (what authentication checks).
+                await manager.CreateAsync(application, ClientSecrets.Generate(), cancellationToken);
+                db.AuthClientCredentials.Add(await credentials.NewSecretAsync(application.Id!, secret, settings.SecretLabel, expiresAt, cancellationToken));
+                await db.SaveChangesAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);

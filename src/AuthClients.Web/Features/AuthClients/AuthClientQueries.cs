@@ -30,7 +30,7 @@ public sealed class AuthClientQueries(
             query.Page,
             query.SafePageSize,
             c => Sorted(c, query),
-            a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ProtectedSecret != null, a.CreatedAt, a.Permissions },
+            a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ClientType != ClientTypes.Public, a.CreatedAt, a.Permissions },
             cancellationToken,
             total);
 

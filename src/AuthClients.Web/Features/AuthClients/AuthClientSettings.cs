@@ -41,6 +41,12 @@ public sealed record AuthClientSettings
     /// <summary>The version the editor started from; a save from an older version is refused.</summary>
     public string? ConcurrencyToken { get; init; }
 
+    /// <summary>On creation only: when the first secret expires (none: <c>AuthClients:Credentials:DefaultSecretLifetime</c>).</summary>
+    public DateTime? SecretExpiresAt { get; init; }
+
+    /// <summary>On creation only: the first secret's label.</summary>
+    public string? SecretLabel { get; init; }
+
     /// <summary>A public client (no secret) may only use the authorization code grant, and must.</summary>
     public bool GrantsFitClientType =>
         !IsPublic || Grants == new GrantTypeChoices(AuthorizationCode: true);

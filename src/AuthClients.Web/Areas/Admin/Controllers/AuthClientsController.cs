@@ -13,7 +13,7 @@ namespace AuthClients.Web.Areas.Admin.Controllers;
 [Area("Admin")]
 [Route("admin/auth-clients")]
 [Authorize(Policy = Permissions.AuthClients.ViewKey)]
-public sealed class AuthClientsController(AuthClientQueries clients, AuthClientCommands commands, AuthClientSecrets secrets) : AdminController
+public sealed class AuthClientsController(AuthClientQueries clients, AuthClientCommands commands, AuthClientCredentials secrets) : AdminController
 {
     public const string CreatedMessage = "The auth client was created.";
     public const string SavedMessage = "The auth client was saved.";
@@ -87,7 +87,7 @@ public sealed class AuthClientsController(AuthClientQueries clients, AuthClientC
             return refused;
         }
 
-        var secret = await secrets.RevealSecretAsync(id, HttpContext.RequestAborted);
+        var secret = await secrets.RevealSecretAsync(id, cancellationToken: HttpContext.RequestAborted);
         return secret is null
             ? Problem(title: AuthClientCommands.MissingMessage, statusCode: StatusCodes.Status404NotFound)
             : Json(new { secret });
@@ -116,5 +116,5 @@ public sealed class AuthClientsController(AuthClientQueries clients, AuthClientC
     private ObjectResult? SecretRefusal(IReadOnlyList<string> scopes) =>
         User.MayTakeSecretOf(scopes)
             ? null
-            : Problem(title: AuthClientSecrets.RefusalMessage(scopes), statusCode: StatusCodes.Status403Forbidden);
+            : Problem(title: AuthClientCredentials.RefusalMessage(scopes), statusCode: StatusCodes.Status403Forbidden);
 }

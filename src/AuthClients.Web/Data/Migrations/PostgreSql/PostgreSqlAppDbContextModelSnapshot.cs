@@ -200,8 +200,20 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.Property<string>("DisplayNames")
                         .HasColumnType("text");
 
+                    b.Property<bool>("IsEnabled")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(true);
+
                     b.Property<string>("JsonWebKeySet")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("NormalizedName")
                         .IsRequired()
@@ -224,9 +236,6 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.Property<string>("Properties")
                         .HasColumnType("text");
 
-                    b.Property<string>("ProtectedSecret")
-                        .HasColumnType("text");
-
                     b.Property<string>("RedirectUris")
                         .HasColumnType("text");
 
@@ -246,6 +255,8 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("LastUsedAt");
 
                     b.HasIndex("NormalizedName")
                         .IsUnique();
@@ -301,6 +312,79 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictAuthorizations", (string)null);
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientCredential", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(36)
+                        .HasColumnType("character varying(36)");
+
+                    b.Property<string>("ApplicationId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("CreatedByName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastUsedFrom")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublicKey")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedByName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SecretVerifier")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApplicationId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("AuthClientCredentials", (string)null);
                 });
 
             modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientScope", b =>
@@ -561,6 +645,26 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.ToTable("ServerKeys");
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.UsedClientAssertion", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("TokenId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ClientId", "TokenId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("UsedClientAssertions", (string)null);
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.UserPermission", b =>
                 {
                     b.Property<string>("UserId")
@@ -733,6 +837,15 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                         .HasForeignKey("ApplicationId");
 
                     b.Navigation("Application");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientCredential", b =>
+                {
+                    b.HasOne("AuthClients.Web.Data.Entities.AuthClientApplication", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientToken", b =>
