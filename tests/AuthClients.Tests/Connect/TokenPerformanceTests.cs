@@ -219,11 +219,12 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
         return new RegisteredClient(result.Id!, clientId!, secret!);
     }
 
+    /// <summary>The verifier of the client's secret: its one credential, what authentication compares.</summary>
     internal static async Task<string> VerifierAsync(AuthClientsAppFactory factory, RegisteredClient client)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuthClients.AsNoTracking()
-            .Where(a => a.Id == client.Id).Select(a => a.ClientSecret).SingleAsync())!;
+        return (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuthClientCredentials.AsNoTracking()
+            .Where(c => c.ApplicationId == client.Id).Select(c => c.SecretVerifier).SingleAsync())!;
     }
 
     internal static async Task<int> TokenRowsAsync(AuthClientsAppFactory factory)
