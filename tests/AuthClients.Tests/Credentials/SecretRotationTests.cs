@@ -197,3 +197,44 @@ public sealed class SecretRotationTests : IDisposable
         Assert.Equal("invalid_client", revocation.ErrorCode());
     }
 }
+
+/// <summary><c>AuthClients:Credentials:DefaultSecretLifetime</c> and <c>MaxSecretLifetime</c> decide a new secret's expiry.</summary>
+public sealed class SecretLifetimeSettingsTests
+{
+    [Fact]
+    public async Task MaxSecretLifetime_GivesASecretWithoutExpiryTheMaximum_AndRefusesALaterOne()
+    {
+        using var app = new AuthClientsAppFactory { Settings = { ["AuthClients:Credentials:MaxSecretLifetime"] = "30.00:00:00" } };
+        var before = DateTime.UtcNow;
+
+        var created = await app.CreateClientAsync(new AuthClientSettings { Name = $"max-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true) });
+        var expires = (await ListAsync(app, created.Id)).Single().ExpiresAt!.Value;
+        Assert.InRange(expires, before.AddDays(30), DateTime.UtcNow.AddDays(30));
+
+        var refused = await app.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().CreateAsync(
+            new AuthClientSettings { Name = $"too-long-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true), SecretExpiresAt = DateTime.UtcNow.AddDays(31) },
+            actorId: null, Web.Connect.OAuthScopes.Api.ToHashSet()));
+        Assert.Equal(ChangeStatus.Invalid, refused.Result.Status);
+        Assert.Equal(nameof(AuthClientSettings.SecretExpiresAt), Assert.Single(refused.Result.Errors!).Key);
+        Assert.Contains("at most 30 days", refused.Result.Errors![0].Value, StringComparison.Ordinal);
+        Assert.Null(refused.Secret);
+    }
+
+    [Fact]
+    public async Task DefaultSecretLifetime_AppliesToCreationAndRotation_UnlessAnExpiryIsChosen()
+    {
+        using var app = new AuthClientsAppFactory { Settings = { ["AuthClients:Credentials:DefaultSecretLifetime"] = "90.00:00:00" } };
+        var before = DateTime.UtcNow;
+
+        var created = await app.CreateClientAsync(new AuthClientSettings { Name = $"default-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true) });
+        Assert.InRange((await ListAsync(app, created.Id)).Single().ExpiresAt!.Value, before.AddDays(90), DateTime.UtcNow.AddDays(90));
+
+        var chosen = DateTime.UtcNow.AddDays(200);
+        await app.WithServicesAsync(services => services.GetRequiredService<AuthClientCredentials>().RotateSecretAsync(created.Id, new SecretRotation(TimeSpan.Zero, "chosen", chosen)));
+        var newest = (await ListAsync(app, created.Id))[0];
+        Assert.Equal(("chosen", chosen), (newest.Label, newest.ExpiresAt!.Value));
+    }
+
+    private static Task<IReadOnlyList<CredentialView>> ListAsync(AuthClientsAppFactory app, string id) =>
+        app.WithServicesAsync(async services => (await services.GetRequiredService<AuthClientCredentials>().ListAsync(id))!);
+}

@@ -85,6 +85,39 @@ public sealed class StartupConfigurationTests(StartupConfigurationTests.Certific
         Assert.False(File.Exists(database), "The app went on to create its database.");
     }
 
+    [Theory]
+    [InlineData("AuthClients:Credentials:DefaultSecretLifetime", "00:59:00")]
+    [InlineData("AuthClients:Credentials:MaxSecretLifetime", "3651.00:00:00")]
+    [InlineData("AuthClients:Credentials:LastUsedFlushInterval", "00:00:00")]
+    [InlineData("AuthClients:Credentials:ExpiryWarning", "366.00:00:00")]
+    public async Task Start_WithCredentialSettingOutOfRange_ExitsNamingIt(string key, string value)
+    {
+        var (exitCode, output) = await AppProcess.RunToExitAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"never-created-{Guid.NewGuid():N}.db")}",
+            [key] = value,
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(key, Assert.Single(output.Split('\n'), line => line.StartsWith("  - ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithADefaultSecretLifetimeLongerThanTheMaximum_ExitsNamingBoth()
+    {
+        var (exitCode, output) = await AppProcess.RunToExitAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"never-created-{Guid.NewGuid():N}.db")}",
+            ["AuthClients:Credentials:DefaultSecretLifetime"] = "30.00:00:00",
+            ["AuthClients:Credentials:MaxSecretLifetime"] = "7.00:00:00",
+        });
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(output.Split('\n'), line => line.StartsWith("  - ", StringComparison.Ordinal));
+        Assert.Contains("AuthClients:Credentials:DefaultSecretLifetime", failure, StringComparison.Ordinal);
+        Assert.Contains("AuthClients:Credentials:MaxSecretLifetime", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddAppDatabase_WithUnknownProvider_ThrowsOptionsValidationExceptionNamingTheSetting()
     {

@@ -66,7 +66,7 @@ public sealed class AuthClientCommands(
         var (expiresAt, expiryProblem) = credentials.SecretExpiry(settings.SecretExpiresAt, number.AllocatedAt);
         if (expiryProblem is not null)
         {
-            return new(expiryProblem, null);
+            return new(ChangeResult.Invalid(nameof(AuthClientSettings.SecretExpiresAt), expiryProblem.Errors![0].Value), null);
         }
 
         var application = new AuthClientApplication
