@@ -229,7 +229,7 @@ public sealed class SecretLifetimeSettingsTests
         var created = await app.CreateClientAsync(new AuthClientSettings { Name = $"default-{Guid.NewGuid():N}", Grants = new(ClientCredentials: true) });
         Assert.InRange((await ListAsync(app, created.Id)).Single().ExpiresAt!.Value, before.AddDays(90), DateTime.UtcNow.AddDays(90));
 
-        var chosen = DateTime.UtcNow.AddDays(200);
+        var chosen = DateTime.UtcNow.Date.AddDays(200).AddHours(9); // whole seconds: PostgreSQL keeps microseconds
         await app.WithServicesAsync(services => services.GetRequiredService<AuthClientCredentials>().RotateSecretAsync(created.Id, new SecretRotation(TimeSpan.Zero, "chosen", chosen)));
         var newest = (await ListAsync(app, created.Id))[0];
         Assert.Equal(("chosen", chosen), (newest.Label, newest.ExpiresAt!.Value));

@@ -196,7 +196,7 @@ public sealed class AuthClientCredentials(
             return ChangeResult.Invalid(KeyField, error!);
         }
 
-        if (key.ExpiresAt is { } expires && expires <= now)
+        if (AsUtc(key.ExpiresAt) is { } expires && expires <= now)
         {
             return ChangeResult.Invalid(ExpiresAtField, PastExpiryMessage);
         }
@@ -223,7 +223,7 @@ public sealed class AuthClientCredentials(
             CreatedAt = now,
             CreatedById = actorId,
             CreatedByName = actorName,
-            ExpiresAt = key.ExpiresAt,
+            ExpiresAt = AsUtc(key.ExpiresAt),
         };
         db.AuthClientCredentials.Add(credential);
         audit.Record(AuditActions.AuthClientCredentialAdded, AuthClientAudit.TargetType, client.ClientId, Describe(credential));
@@ -288,7 +288,7 @@ public sealed class AuthClientCredentials(
     internal (DateTime? ExpiresAt, ChangeResult? Problem) SecretExpiry(DateTime? requested, DateTime now)
     {
         var latest = _options.MaxSecretLifetime is { } max ? now + max : (DateTime?)null;
-        if (requested is { } expires)
+        if (AsUtc(requested) is { } expires)
         {
             return expires <= now ? (null, ChangeResult.Invalid(ExpiresAtField, PastExpiryMessage))
                 : expires > latest ? (null, ChangeResult.Invalid(ExpiresAtField, $"A secret may live at most {Readable(_options.MaxSecretLifetime!.Value)}: choose an expiry on or before {latest:yyyy-MM-dd HH:mm} UTC."))
@@ -311,6 +311,14 @@ public sealed class AuthClientCredentials(
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Times without a zone (a date picker's, JSON without an offset) are UTC, as the page says.</summary>
+    private static DateTime? AsUtc(DateTime? time) => time switch
+    {
+        { Kind: DateTimeKind.Local } local => local.ToUniversalTime(),
+        { Kind: DateTimeKind.Unspecified } unspecified => DateTime.SpecifyKind(unspecified, DateTimeKind.Utc),
+        _ => time,
+    };
 
     private async Task<(string Id, string ClientId)?> LoadConfidentialAsync(string id, CancellationToken cancellationToken)
     {
