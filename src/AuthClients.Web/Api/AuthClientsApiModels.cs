@@ -24,8 +24,25 @@ public sealed class AuthClientRequest
     /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
 
+    /// <summary>
+    /// False disables the client: it gets no tokens, its tokens are refused (the API answers 401,
+    /// introspection <c>active: false</c>) and its users see an error page; true enables it again,
+    /// and its unexpired tokens work again. Omitted: true on create, unchanged on update.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Access token lifetime in seconds, 60 (1 minute) to 86400 (1 day); null or omitted: the server's default.</summary>
+    public long? AccessTokenLifetimeSeconds { get; set; }
+
+    /// <summary>Refresh token lifetime in seconds, 3600 (1 hour) to 31536000 (365 days); null or omitted: the server's default.</summary>
+    public long? RefreshTokenLifetimeSeconds { get; set; }
+
+    /// <summary>ID token lifetime in seconds, 60 (1 minute) to 86400 (1 day); null or omitted: the server's default.</summary>
+    public long? IdTokenLifetimeSeconds { get; set; }
+
     /// <summary>The settings asked for; names and values the API does not know are left out (and refused by the checks below).</summary>
-    public AuthClientSettings ToSettings(string? concurrencyToken = null) => new()
+    /// <param name="current">On update, the client as it is: what an omitted <see cref="Enabled"/> keeps.</param>
+    public AuthClientSettings ToSettings(AuthClientSettings? current = null) => new()
     {
         Name = Name,
         IsPublic = ClientType == ClientTypes.Public,
@@ -33,7 +50,11 @@ public sealed class AuthClientRequest
         RedirectUris = RedirectUriRules.Split(RedirectUris),
         PostLogoutRedirectUris = RedirectUriRules.Split(PostLogoutRedirectUris),
         Scopes = AuthClientSettings.ApiScopes(Scopes),
-        ConcurrencyToken = concurrencyToken,
+        ConcurrencyToken = current?.ConcurrencyToken,
+        Enabled = Enabled ?? current?.Enabled ?? true,
+        AccessTokenLifetime = TokenLifetimeRules.FromSeconds(AccessTokenLifetimeSeconds),
+        RefreshTokenLifetime = TokenLifetimeRules.FromSeconds(RefreshTokenLifetimeSeconds),
+        IdentityTokenLifetime = TokenLifetimeRules.FromSeconds(IdTokenLifetimeSeconds),
     };
 
     /// <summary>
@@ -56,6 +77,10 @@ public sealed class AuthClientRequest
     public IEnumerable<string> UnknownGrantTypes() => GrantTypeChoices.Unknown(GrantTypes);
 }
 
+/// <param name="Enabled">False: the client is disabled (no tokens; its tokens are refused).</param>
+/// <param name="AccessTokenLifetimeSeconds">The client's access token lifetime in seconds; null: the server's default.</param>
+/// <param name="RefreshTokenLifetimeSeconds">The client's refresh token lifetime in seconds; null: the server's default.</param>
+/// <param name="IdTokenLifetimeSeconds">The client's ID token lifetime in seconds; null: the server's default.</param>
 public sealed record AuthClientResource(
     string ClientId,
     string Name,
@@ -63,15 +88,29 @@ public sealed record AuthClientResource(
     IReadOnlyList<string> PostLogoutRedirectUris,
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
-    string ClientType)
+    string ClientType,
+    bool Enabled,
+    long? AccessTokenLifetimeSeconds,
+    long? RefreshTokenLifetimeSeconds,
+    long? IdTokenLifetimeSeconds)
 {
     public static AuthClientResource From(string clientId, AuthClientSettings settings) =>
         new(clientId, settings.Name ?? "", settings.RedirectUris, settings.PostLogoutRedirectUris,
-            settings.Grants.Names().ToList(), settings.Scopes, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
+            settings.Grants.Names().ToList(), settings.Scopes, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
+            settings.Enabled, TokenLifetimeRules.ToSeconds(settings.AccessTokenLifetime), TokenLifetimeRules.ToSeconds(settings.RefreshTokenLifetime),
+            TokenLifetimeRules.ToSeconds(settings.IdentityTokenLifetime));
 }
 
 /// <summary>Returned once, when a client is created or its secret regenerated: the client, with its secret (null for a public client).</summary>
-public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientType, string? ClientSecret);
+public sealed record AuthClientWithSecret(
+    string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, IReadOnlyList<string> GrantTypes,
+    IReadOnlyList<string> Scopes, string ClientType, bool Enabled, long? AccessTokenLifetimeSeconds, long? RefreshTokenLifetimeSeconds, long? IdTokenLifetimeSeconds,
+    string? ClientSecret)
+{
+    public static AuthClientWithSecret From(AuthClientResource resource, string? secret) =>
+        new(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType,
+            resource.Enabled, resource.AccessTokenLifetimeSeconds, resource.RefreshTokenLifetimeSeconds, resource.IdTokenLifetimeSeconds, secret);
+}
 
 public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);
 
