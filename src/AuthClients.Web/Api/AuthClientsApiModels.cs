@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -24,21 +25,23 @@ public sealed class AuthClientRequest
     /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
 
-    /// <summary>
-    /// False disables the client: it gets no tokens, its tokens are refused (the API answers 401,
-    /// introspection <c>active: false</c>) and its users see an error page; true enables it again,
-    /// and its unexpired tokens work again. Omitted: true on create, unchanged on update.
-    /// </summary>
+    // The descriptions are the OpenAPI document's (it does not read XML comments).
+    [Description("false disables the client: it gets no tokens, its tokens are refused (the API answers 401, introspection active: false) " +
+        "and its users see an error page; true enables it again, and its unexpired tokens work again. Omitted: true on create, unchanged on update.")]
     public bool? Enabled { get; set; }
 
-    /// <summary>Access token lifetime in seconds, 60 (1 minute) to 86400 (1 day); null or omitted: the server's default.</summary>
+    [Description(AccessTokenLifetimeDescription + " Null or omitted: the server's default.")]
     public long? AccessTokenLifetimeSeconds { get; set; }
 
-    /// <summary>Refresh token lifetime in seconds, 3600 (1 hour) to 31536000 (365 days); null or omitted: the server's default.</summary>
+    [Description(RefreshTokenLifetimeDescription + " Null or omitted: the server's default.")]
     public long? RefreshTokenLifetimeSeconds { get; set; }
 
-    /// <summary>ID token lifetime in seconds, 60 (1 minute) to 86400 (1 day); null or omitted: the server's default.</summary>
+    [Description(IdTokenLifetimeDescription + " Null or omitted: the server's default.")]
     public long? IdTokenLifetimeSeconds { get; set; }
+
+    internal const string AccessTokenLifetimeDescription = "Access token lifetime in seconds, 60 (1 minute) to 86400 (1 day), for tokens issued from then on.";
+    internal const string RefreshTokenLifetimeDescription = "Refresh token lifetime in seconds, 3600 (1 hour) to 31536000 (365 days), for tokens issued from then on.";
+    internal const string IdTokenLifetimeDescription = "ID token lifetime in seconds, 60 (1 minute) to 86400 (1 day), for tokens issued from then on.";
 
     /// <summary>The settings asked for; names and values the API does not know are left out (and refused by the checks below).</summary>
     /// <param name="current">On update, the client as it is: what an omitted <see cref="Enabled"/> keeps.</param>
@@ -77,10 +80,6 @@ public sealed class AuthClientRequest
     public IEnumerable<string> UnknownGrantTypes() => GrantTypeChoices.Unknown(GrantTypes);
 }
 
-/// <param name="Enabled">False: the client is disabled (no tokens; its tokens are refused).</param>
-/// <param name="AccessTokenLifetimeSeconds">The client's access token lifetime in seconds; null: the server's default.</param>
-/// <param name="RefreshTokenLifetimeSeconds">The client's refresh token lifetime in seconds; null: the server's default.</param>
-/// <param name="IdTokenLifetimeSeconds">The client's ID token lifetime in seconds; null: the server's default.</param>
 public sealed record AuthClientResource(
     string ClientId,
     string Name,
@@ -89,10 +88,10 @@ public sealed record AuthClientResource(
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
     string ClientType,
-    bool Enabled,
-    long? AccessTokenLifetimeSeconds,
-    long? RefreshTokenLifetimeSeconds,
-    long? IdTokenLifetimeSeconds)
+    [property: Description("false: the client is disabled (no tokens; its tokens are refused).")] bool Enabled,
+    [property: Description(AuthClientRequest.AccessTokenLifetimeDescription + " Null: the server's default.")] long? AccessTokenLifetimeSeconds,
+    [property: Description(AuthClientRequest.RefreshTokenLifetimeDescription + " Null: the server's default.")] long? RefreshTokenLifetimeSeconds,
+    [property: Description(AuthClientRequest.IdTokenLifetimeDescription + " Null: the server's default.")] long? IdTokenLifetimeSeconds)
 {
     public static AuthClientResource From(string clientId, AuthClientSettings settings) =>
         new(clientId, settings.Name ?? "", settings.RedirectUris, settings.PostLogoutRedirectUris,

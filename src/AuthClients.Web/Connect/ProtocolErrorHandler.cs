@@ -82,6 +82,8 @@ public sealed partial class ProtocolErrorHandler(
             statusPages.Enabled = false;
         }
 
+        // Refused with its right secret: not a guess, so not counted (it would stay throttled once enabled).
+        var disabled = transaction.Properties.ContainsKey(DisabledClients.RefusedProperty);
         if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
         {
             response.Error = Errors.InvalidScope;
@@ -96,13 +98,13 @@ public sealed partial class ProtocolErrorHandler(
         else if (response.Error == Errors.InvalidClient)
         {
             // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
-            var reason = transaction.Properties.ContainsKey(DisabledClients.RefusedProperty) ? "client disabled"
+            var reason = disabled ? "client disabled"
                 : IsError(response, InvalidCredentials) ? "wrong secret"
                 : response.ErrorUri ?? "";
             LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), reason);
         }
 
-        if (throttled)
+        if (throttled && !disabled)
         {
             Count(request, response.Error);
         }
