@@ -81,7 +81,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         }
 
         // The version the precondition was checked against: a change saved since then is a conflict (412).
-        var settings = request.ToSettings(current.ConcurrencyToken);
+        var settings = request.ToSettings(current);
         if (Invalid(request, settings) is { } invalid)
         {
             return invalid;
@@ -165,7 +165,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
 
         Response.Headers.CacheControl = "no-store";
         Response.Headers.ETag = IfMatch.ETag(settings.ConcurrencyToken);
-        var body = new AuthClientWithSecret(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType, secret);
+        var body = AuthClientWithSecret.From(resource, secret);
         return status == StatusCodes.Status201Created
             ? Created($"/{Prefix}/auth-clients/{resource.ClientId}", body)
             : Ok(body);
@@ -226,6 +226,6 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         nameof(AuthClientSettings.PostLogoutRedirectUris) => "post_logout_redirect_uris",
         AuthClientSettings.GrantTypesField => "grant_types",
         AuthClientSettings.ScopesField => "scopes",
-        _ => field,
+        _ => TokenLifetimeRules.All.FirstOrDefault(rule => rule.Field == field)?.ApiField ?? field,
     };
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -24,8 +25,27 @@ public sealed class AuthClientRequest
     /// <summary>Any of <c>auth_clients.read</c>, <c>auth_clients.write</c>.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
 
+    // The descriptions are the OpenAPI document's (it does not read XML comments).
+    [Description("false disables the client: it gets no tokens, its tokens are refused (the API answers 401, introspection active: false) " +
+        "and its users see an error page; true enables it again, and its unexpired tokens work again. Omitted: true on create, unchanged on update.")]
+    public bool? Enabled { get; set; }
+
+    [Description(AccessTokenLifetimeDescription + " Null or omitted: the server's default.")]
+    public long? AccessTokenLifetimeSeconds { get; set; }
+
+    [Description(RefreshTokenLifetimeDescription + " Null or omitted: the server's default.")]
+    public long? RefreshTokenLifetimeSeconds { get; set; }
+
+    [Description(IdTokenLifetimeDescription + " Null or omitted: the server's default.")]
+    public long? IdTokenLifetimeSeconds { get; set; }
+
+    internal const string AccessTokenLifetimeDescription = "Access token lifetime in seconds, 60 (1 minute) to 86400 (1 day), for tokens issued from then on.";
+    internal const string RefreshTokenLifetimeDescription = "Refresh token lifetime in seconds, 3600 (1 hour) to 31536000 (365 days), for tokens issued from then on.";
+    internal const string IdTokenLifetimeDescription = "ID token lifetime in seconds, 60 (1 minute) to 86400 (1 day), for tokens issued from then on.";
+
     /// <summary>The settings asked for; names and values the API does not know are left out (and refused by the checks below).</summary>
-    public AuthClientSettings ToSettings(string? concurrencyToken = null) => new()
+    /// <param name="current">On update, the client as it is: what an omitted <see cref="Enabled"/> keeps.</param>
+    public AuthClientSettings ToSettings(AuthClientSettings? current = null) => new()
     {
         Name = Name,
         IsPublic = ClientType == ClientTypes.Public,
@@ -33,7 +53,11 @@ public sealed class AuthClientRequest
         RedirectUris = RedirectUriRules.Split(RedirectUris),
         PostLogoutRedirectUris = RedirectUriRules.Split(PostLogoutRedirectUris),
         Scopes = AuthClientSettings.ApiScopes(Scopes),
-        ConcurrencyToken = concurrencyToken,
+        ConcurrencyToken = current?.ConcurrencyToken,
+        Enabled = Enabled ?? current?.Enabled ?? true,
+        AccessTokenLifetime = TokenLifetimeRules.FromSeconds(AccessTokenLifetimeSeconds),
+        RefreshTokenLifetime = TokenLifetimeRules.FromSeconds(RefreshTokenLifetimeSeconds),
+        IdentityTokenLifetime = TokenLifetimeRules.FromSeconds(IdTokenLifetimeSeconds),
     };
 
     /// <summary>
@@ -63,15 +87,29 @@ public sealed record AuthClientResource(
     IReadOnlyList<string> PostLogoutRedirectUris,
     IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes,
-    string ClientType)
+    string ClientType,
+    [property: Description("false: the client is disabled (no tokens; its tokens are refused).")] bool Enabled,
+    [property: Description(AuthClientRequest.AccessTokenLifetimeDescription + " Null: the server's default.")] long? AccessTokenLifetimeSeconds,
+    [property: Description(AuthClientRequest.RefreshTokenLifetimeDescription + " Null: the server's default.")] long? RefreshTokenLifetimeSeconds,
+    [property: Description(AuthClientRequest.IdTokenLifetimeDescription + " Null: the server's default.")] long? IdTokenLifetimeSeconds)
 {
     public static AuthClientResource From(string clientId, AuthClientSettings settings) =>
         new(clientId, settings.Name ?? "", settings.RedirectUris, settings.PostLogoutRedirectUris,
-            settings.Grants.Names().ToList(), settings.Scopes, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential);
+            settings.Grants.Names().ToList(), settings.Scopes, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
+            settings.Enabled, TokenLifetimeRules.ToSeconds(settings.AccessTokenLifetime), TokenLifetimeRules.ToSeconds(settings.RefreshTokenLifetime),
+            TokenLifetimeRules.ToSeconds(settings.IdentityTokenLifetime));
 }
 
 /// <summary>Returned once, when a client is created or its secret regenerated: the client, with its secret (null for a public client).</summary>
-public sealed record AuthClientWithSecret(string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, IReadOnlyList<string> GrantTypes, IReadOnlyList<string> Scopes, string ClientType, string? ClientSecret);
+public sealed record AuthClientWithSecret(
+    string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, IReadOnlyList<string> GrantTypes,
+    IReadOnlyList<string> Scopes, string ClientType, bool Enabled, long? AccessTokenLifetimeSeconds, long? RefreshTokenLifetimeSeconds, long? IdTokenLifetimeSeconds,
+    string? ClientSecret)
+{
+    public static AuthClientWithSecret From(AuthClientResource resource, string? secret) =>
+        new(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType,
+            resource.Enabled, resource.AccessTokenLifetimeSeconds, resource.RefreshTokenLifetimeSeconds, resource.IdTokenLifetimeSeconds, secret);
+}
 
 public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);
 

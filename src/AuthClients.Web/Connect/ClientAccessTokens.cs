@@ -51,16 +51,20 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
 }
 
 /// <summary>
-/// What a token entry would have told for an access token issued without one: whether its client
-/// still exists. Run by the API (validation) and by introspection and revocation (server), so a
-/// deleted client's tokens are refused and shown inactive at once on this instance, and within
-/// <see cref="TokenPerformanceOptions.ClientCacheLifetime"/> on the others.
+/// Whether a token's client still lets it work: for an access token issued without a database
+/// entry, what the entry would have told (the client still exists); for every access token, refresh
+/// token and authorization code, that the client is not disabled (<see cref="DisabledClients"/>).
+/// Run by the API (validation) and by introspection, revocation and the token endpoint (server), so
+/// a deleted or disabled client's tokens are refused and shown inactive at once on this instance,
+/// and within <see cref="TokenPerformanceOptions.ClientCacheLifetime"/> on the others. Enabling the
+/// client again restores its unexpired tokens: nothing is revoked.
 /// </summary>
 public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager applications) :
     IOpenIddictValidationHandler<OpenIddictValidationEvents.ValidateTokenContext>,
     IOpenIddictServerHandler<OpenIddictServerEvents.ValidateTokenContext>
 {
     private const string ClientGoneDescription = "The client of this token no longer exists.";
+    private const string ClientDisabledDescription = "The client of this token is disabled.";
 
     public static OpenIddictValidationHandlerDescriptor ValidationDescriptor { get; } =
         OpenIddictValidationHandlerDescriptor.CreateBuilder<OpenIddictValidationEvents.ValidateTokenContext>()
@@ -87,8 +91,15 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
 
     public async ValueTask HandleAsync(OpenIddictServerEvents.ValidateTokenContext context)
     {
-        if (!context.IsRejected && context.Principal?.HasTokenType(TokenTypeIdentifiers.AccessToken) == true &&
-            await RefusalAsync(context.Principal, context.TokenId) is { } refusal)
+        if (context.IsRejected || context.Principal is not { } principal)
+        {
+            return;
+        }
+
+        var refusal = principal.HasTokenType(TokenTypeIdentifiers.AccessToken) ? await RefusalAsync(principal, context.TokenId)
+            : principal.HasTokenType(TokenTypeIdentifiers.RefreshToken) || principal.HasTokenType(TokenTypeIdentifiers.Private.AuthorizationCode) ? await DisabledClientRefusalAsync(principal)
+            : null;
+        if (refusal is not null)
         {
             context.Reject(Errors.InvalidToken, refusal);
         }
@@ -96,11 +107,16 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
 
     private async Task<string?> RefusalAsync(ClaimsPrincipal? principal, string? tokenId)
     {
-        // Tokens with an entry were checked against it by OpenIddict; personal access tokens (only
-        // introspection sees them here) by ApiTokenService.
-        if (principal is null || !string.IsNullOrEmpty(tokenId) || PersonalAccessTokenHandler.IsPersonalAccessToken(principal))
+        // Personal access tokens (only introspection sees them here) are checked by ApiTokenService.
+        if (principal is null || PersonalAccessTokenHandler.IsPersonalAccessToken(principal))
         {
             return null;
+        }
+
+        // Tokens with an entry were checked against it by OpenIddict: only their client's state is left.
+        if (!string.IsNullOrEmpty(tokenId))
+        {
+            return await DisabledClientRefusalAsync(principal);
         }
 
         // Only client-credentials access tokens are issued without an entry.
@@ -114,10 +130,23 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
             return ClientGoneDescription;
         }
 
+        if (!client.IsEnabled)
+        {
+            return ClientDisabledDescription;
+        }
+
         // Client IDs are never reused; should one be, tokens older than the client are not its own.
         var issuedAt = principal.GetCreationDate();
         return issuedAt is null || issuedAt.Value.UtcDateTime.AddSeconds(1) < DateTime.SpecifyKind(client.CreatedAt, DateTimeKind.Utc)
             ? ClientGoneDescription
             : null;
     }
+
+    /// <summary>The refusal of a token whose client is disabled; null for any other (a client gone is the token entry's concern).</summary>
+    private async Task<string?> DisabledClientRefusalAsync(ClaimsPrincipal principal) =>
+        ClientOf(principal) is { } clientId && await DisabledClients.IsDisabledAsync(applications, clientId) ? ClientDisabledDescription : null;
+
+    /// <summary>The client a token was issued to: its presenter, or its <c>client_id</c> claim (a JWT access token as the API reads it).</summary>
+    private static string? ClientOf(ClaimsPrincipal principal) =>
+        principal.GetPresenters().FirstOrDefault(p => p.Length > 0) ?? principal.GetClaim(Claims.ClientId);
 }

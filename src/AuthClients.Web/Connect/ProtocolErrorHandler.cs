@@ -18,7 +18,8 @@ namespace AuthClients.Web.Connect;
 /// 4.1.2.1 call both <c>invalid_scope</c>, which client libraries look for.</item>
 /// <item>An unknown <c>client_id</c> (ID2052) is told apart from a wrong secret (ID2055); both get
 /// the wrong-secret answer, after the work a wrong secret costs (<see cref="ClientSecretHasher.SpendFailedCheck"/>),
-/// so a caller cannot learn which client IDs exist from the body or the timing.</item>
+/// so a caller cannot learn which client IDs exist from the body or the timing. A disabled client
+/// (<see cref="DisabledClients"/>) gets that answer too; the log says which it was.</item>
 /// </list>
 /// </summary>
 public sealed partial class ProtocolErrorHandler(
@@ -39,8 +40,12 @@ public sealed partial class ProtocolErrorHandler(
     private const string OfflineAccessNotAllowed = "ID2065";
     private const string UnknownClient = "ID2052";
     private const string InvalidCredentials = "ID2055";
-    private const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
     private const string ErrorUriPrefix = "https://documentation.openiddict.com/errors/";
+
+    /// <summary>The wrong-secret answer, which every other client authentication failure copies.</summary>
+    public const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
+
+    public const string InvalidCredentialsUri = ErrorUriPrefix + InvalidCredentials;
 
     public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
     [
@@ -54,29 +59,31 @@ public sealed partial class ProtocolErrorHandler(
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
 
-    private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response, bool throttled)
+    private ValueTask Rewrite(OpenIddictServerTransaction transaction, OpenIddictRequest? request, OpenIddictResponse response, bool throttled)
     {
         if (http.HttpContext?.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
         {
             statusPages.Enabled = false;
         }
 
+        // Refused with its right secret: not a guess, so not counted (it would stay throttled once enabled).
+        var disabled = transaction.Properties.ContainsKey(DisabledClients.RefusedProperty);
         if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
         {
             response.Error = Errors.InvalidScope;
@@ -85,16 +92,19 @@ public sealed partial class ProtocolErrorHandler(
         {
             secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
-            response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
+            response.ErrorUri = InvalidCredentialsUri;
             LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), "unknown client");
         }
         else if (response.Error == Errors.InvalidClient)
         {
             // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
-            LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), IsError(response, InvalidCredentials) ? "wrong secret" : response.ErrorUri ?? "");
+            var reason = disabled ? "client disabled"
+                : IsError(response, InvalidCredentials) ? "wrong secret"
+                : response.ErrorUri ?? "";
+            LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), reason);
         }
 
-        if (throttled)
+        if (throttled && !disabled)
         {
             Count(request, response.Error);
         }

@@ -31,6 +31,10 @@ public sealed class OAuthServerOptions : IValidatableObject
     [Range(typeof(TimeSpan), MinLifetime, MaxLifetime, ErrorMessage = "OAuthServer:RefreshTokenLifetime must be between {1} and {2}.")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>OpenIddict's default; a client may set its own (Auth Clients page, API).</summary>
+    [Range(typeof(TimeSpan), MinLifetime, MaxLifetime, ErrorMessage = "OAuthServer:IdentityTokenLifetime must be between {1} and {2}.")]
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(20);
+
     [Range(typeof(TimeSpan), MinLifetime, MaxLifetime, ErrorMessage = "OAuthServer:AuthorizationCodeLifetime must be between {1} and {2}.")]
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -130,8 +134,11 @@ public static class OpenIddictHosting
                 options.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 options.RegisterScopes(OAuthScopes.All);
+                // Each client may override the access, refresh and ID token lifetimes in its OpenIddict
+                // settings (TokenLifetimeRules), which OpenIddict applies itself.
                 options.SetAccessTokenLifetime(server.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(server.RefreshTokenLifetime)
+                    .SetIdentityTokenLifetime(server.IdentityTokenLifetime)
                     .SetAuthorizationCodeLifetime(server.AuthorizationCodeLifetime)
                     .SetRefreshTokenReuseLeeway(server.RefreshTokenReuseLeeway)
                     .DisableSlidingRefreshTokenExpiration();
@@ -146,6 +153,10 @@ public static class OpenIddictHosting
                 options.AddEventHandler(ClientCredentialsTokenHandler.Descriptor);
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
+
+                // A disabled client gets no tokens and no authorization page (its tokens: ClientAccessTokenValidator).
+                options.AddEventHandler(DisabledClients.Descriptor);
+                options.AddEventHandler(DisabledClients.AuthorizationPage.Descriptor);
 
                 // Introspection refuses what the API refuses (checklist 45).
                 options.AddEventHandler(BearerUserAccessHandler.IntrospectionDescriptor);

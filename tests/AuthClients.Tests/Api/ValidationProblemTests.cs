@@ -25,6 +25,10 @@ public sealed class ValidationProblemTests(AuthClientsAppFactory app) : IClassFi
         { """{"name":"valid name","grant_types":["client_credentials"],"scopes":["admin","admin"]}""", "scopes", "Unknown scope 'admin'." },
         // A field rule and the form's rules together.
         { """{"name":"","grant_types":[]}""", "grant_types", AuthClientSettings.AtLeastOneGrantMessage },
+        // Token lifetimes out of their bounds (the form's rules, in seconds).
+        { """{"name":"valid name","grant_types":["client_credentials"],"access_token_lifetime_seconds":30}""", "access_token_lifetime_seconds", TokenLifetimeRules.AccessToken.Message },
+        { """{"name":"valid name","grant_types":["client_credentials"],"refresh_token_lifetime_seconds":99999999999}""", "refresh_token_lifetime_seconds", TokenLifetimeRules.RefreshToken.Message },
+        { """{"name":"valid name","grant_types":["client_credentials"],"id_token_lifetime_seconds":-1}""", "id_token_lifetime_seconds", TokenLifetimeRules.IdentityToken.Message },
     };
 
     [Theory]

@@ -66,6 +66,53 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
     }
 
     [Fact]
+    public async Task Edit_DisablingAndALifetime_AreInTheUpdateRecord_AndEnablingAgainToo()
+    {
+        var browser = await _app.SignedInAsAdminAsync();
+        var name = NewName();
+        var id = await browser.CreateClientAsync(name);
+        var clientId = await ClientIdAsync(browser, name);
+        var since = await MarkAsync();
+
+        var page = await browser.OpenEditPageAsync(id);
+        var saved = await browser.SaveEditAsync(id, page, AuthClientPages.Form(name)
+            .Append(new("Form.Enabled", "false")).Append(new("Form.AccessTokenLifetime", "300")));
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var changes = Changes(await SingleRecordAsync(clientId, "auth-client.updated", since));
+        Assert.Equal(["access_token_lifetime_seconds", "enabled"], changes.Keys.Order(StringComparer.Ordinal));
+        Assert.True(Field(changes["enabled"], "from").GetBoolean());
+        Assert.False(Field(changes["enabled"], "to").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, Field(changes["access_token_lifetime_seconds"], "from").ValueKind);
+        Assert.Equal(300, Field(changes["access_token_lifetime_seconds"], "to").GetInt64());
+
+        var again = await MarkAsync();
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SaveEditAsync(id, await browser.OpenEditPageAsync(id),
+            AuthClientPages.Form(name).Append(new("Form.Enabled", "true")).Append(new("Form.AccessTokenLifetime", "300")))).StatusCode);
+        var enabled = Changes(await SingleRecordAsync(clientId, "auth-client.updated", again));
+        Assert.Equal(["enabled"], enabled.Keys);
+        Assert.True(Field(enabled["enabled"], "to").GetBoolean());
+    }
+
+    [Fact]
+    public async Task UpdateThroughTheApi_EnabledFalse_IsInTheUpdateRecord()
+    {
+        var token = await _app.UserApiTokenAsync(AuthClientsAppFactory.AdminEmail, AuthClientsAppFactory.AdminPassword);
+        var api = _app.CreateClient();
+        var name = NewName();
+        var (clientId, _) = await ClientAndSecretAsync(
+            await api.SendBearerAsync(HttpMethod.Post, ApiRoute, token, new { name, grant_types = new[] { "client_credentials" } }));
+        var since = await MarkAsync();
+
+        var updated = await api.SendBearerAsync(HttpMethod.Put, $"{ApiRoute}/{clientId}", token, new { name, grant_types = new[] { "client_credentials" }, enabled = false });
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var changes = Changes(await SingleRecordAsync(clientId, "auth-client.updated", since));
+        Assert.Equal(["enabled"], changes.Keys);
+        Assert.False(Field(changes["enabled"], "to").GetBoolean());
+    }
+
+    [Fact]
     public async Task Edit_RefusedForAConflict_WritesNoAuditRecord()
     {
         var browser = await _app.SignedInAsAdminAsync();
@@ -187,8 +234,7 @@ public sealed class AuthClientAuditTests : IClassFixture<AuthClientsAppFactory>
 
     private static string NewName() => $"client {Guid.NewGuid():N}";
 
-    private static async Task<string> ClientIdAsync(HttpClient browser, string name) =>
-        (await browser.GetDocumentAsync($"{AuthClientPages.List}?search={Uri.EscapeDataString(name)}")).Rows().Single().ClientId;
+    private static Task<string> ClientIdAsync(HttpClient browser, string name) => browser.FindClientIdAsync(name);
 
     /// <summary>The client's records of this action written after <paramref name="since"/> was taken.</summary>
     private Task<List<AuditRecord>> RecordsAsync(string clientId, string action, Mark since) =>

@@ -27,7 +27,7 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
 
     public enum TokenKind { Client, User, PersonalAccessToken }
 
-    public enum Change { UserDeactivated, UserDeleted, ClientDeleted, AuthorizationRevoked, TokenRevoked, TokenExpired, ClientLostPersonalAccessTokens }
+    public enum Change { UserDeactivated, UserDeleted, ClientDeleted, ClientDisabled, AuthorizationRevoked, TokenRevoked, TokenExpired, ClientLostPersonalAccessTokens }
 
     /// <summary>The token, the client that may introspect it (its presenter), and whose it is.</summary>
     private sealed record Issued(string Token, RegisteredClient Presenter, string? UserId, string? PersonalTokenId);
@@ -35,6 +35,9 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
     public static TheoryData<TokenKind, Change> RefusedTokens => new()
     {
         { TokenKind.Client, Change.ClientDeleted },
+        { TokenKind.Client, Change.ClientDisabled },
+        { TokenKind.User, Change.ClientDisabled },
+        { TokenKind.PersonalAccessToken, Change.ClientDisabled },
         { TokenKind.User, Change.UserDeactivated },
         { TokenKind.User, Change.UserDeleted },
         { TokenKind.User, Change.ClientDeleted },
@@ -58,8 +61,8 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
         await ApplyAsync(change, issued);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await _http.GetMeAsync(issued.Token)).StatusCode);
-        // A deleted client cannot ask any more; another client is told only "inactive" in any case.
-        var caller = change == Change.ClientDeleted ? await app.RegisterClientAsync() : issued.Presenter;
+        // A deleted or disabled client cannot ask any more; another client is told only "inactive" in any case.
+        var caller = change is Change.ClientDeleted or Change.ClientDisabled ? await app.RegisterClientAsync() : issued.Presenter;
         var introspection = await IntrospectAsync(caller, issued.Token);
         Assert.Equal(HttpStatusCode.OK, introspection.HttpStatusCode);
         using var body = JsonDocument.Parse(introspection.Raw!);
@@ -116,6 +119,9 @@ public sealed class IntrospectionAgreementTests(AuthClientsAppFactory app) : ICl
                 break;
             case Change.ClientDeleted:
                 Assert.Equal(ChangeStatus.Saved, (await services.GetRequiredService<AuthClientCommands>().DeleteAsync(issued.Presenter.Id)).Status);
+                break;
+            case Change.ClientDisabled:
+                await app.SetEnabledAsync(issued.Presenter, enabled: false);
                 break;
             case Change.AuthorizationRevoked:
                 var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();

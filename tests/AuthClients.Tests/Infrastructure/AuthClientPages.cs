@@ -57,6 +57,10 @@ public static partial class AuthClientPages
         return match.Groups[1].Value;
     }
 
+    /// <summary>A client's public Client ID, as the list shows it when searched for its name.</summary>
+    public static async Task<string> FindClientIdAsync(this HttpClient client, string name) =>
+        (await client.GetDocumentAsync($"{List}?search={Uri.EscapeDataString(name)}")).Rows().Single().ClientId;
+
     public static async Task<string> CopySecretAsync(this HttpClient client, string id)
     {
         var response = await client.RequestSecretAsync(id);

@@ -1,3 +1,5 @@
+using AuthClients.Web.Connect;
+using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,19 @@ public static class RegisteredClients
 
     public static Task DeleteClientAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(client.Id));
+
+    /// <summary>Disables or enables <paramref name="client"/>, changing nothing else.</summary>
+    public static Task SetEnabledAsync(this AuthClientsAppFactory app, RegisteredClient client, bool enabled) =>
+        app.ChangeClientAsync(client, settings => settings with { Enabled = enabled });
+
+    /// <summary>Saves <paramref name="change"/> of the client's current settings through the service the edit page saves with.</summary>
+    public static Task ChangeClientAsync(this AuthClientsAppFactory app, RegisteredClient client, Func<AuthClientSettings, AuthClientSettings> change) =>
+        app.WithServicesAsync(async services =>
+        {
+            var current = await services.GetRequiredService<AuthClientQueries>().GetSettingsAsync(client.Id);
+            var result = await services.GetRequiredService<AuthClientCommands>().UpdateAsync(client.Id, change(current!), OAuthScopes.Api.ToHashSet());
+            Assert.Equal(ChangeStatus.Saved, result.Status);
+        });
 
     public static Task RegenerateSecretAsync(this AuthClientsAppFactory app, RegisteredClient client) =>
         app.WithServicesAsync(services => services.GetRequiredService<AuthClientCredentials>().RegenerateSecretAsync(client.Id));

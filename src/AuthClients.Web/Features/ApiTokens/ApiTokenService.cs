@@ -97,8 +97,8 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
     }
 
     /// <summary>
-    /// Who a token acts for, if it may be used now: not expired or revoked, its client still exists
-    /// and still has "Enable Personal Access Tokens", and its user still exists and is active. The
+    /// Who a token acts for, if it may be used now: not expired or revoked, its client still exists,
+    /// is enabled and still has "Enable Personal Access Tokens", and its user still exists and is active. The
     /// one rule for the API and for introspection.
     /// </summary>
     public async Task<ApiTokenOwner?> ValidateAsync(string token, CancellationToken cancellationToken = default)
@@ -125,7 +125,7 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
     }
 
     private IQueryable<AuthClientApplication> IssuingClients() =>
-        db.AuthClients.AsNoTracking().Where(a => a.Permissions != null && a.Permissions.Contains(GrantTypeChoices.PersonalAccessTokensPermission));
+        db.AuthClients.AsNoTracking().Where(a => a.IsEnabled && a.Permissions != null && a.Permissions.Contains(GrantTypeChoices.PersonalAccessTokensPermission));
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

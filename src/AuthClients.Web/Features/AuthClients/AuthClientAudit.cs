@@ -9,7 +9,7 @@ internal static class AuthClientAudit
     public const string TargetType = "auth-client";
 
     /// <param name="redirectUris">As stored (canonical), as are <paramref name="postLogoutRedirectUris"/>.</param>
-    public static Dictionary<string, FieldChange> Created(AuthClientSettings settings, IReadOnlyList<string> redirectUris, IReadOnlyList<string> postLogoutRedirectUris) => new()
+    public static Dictionary<string, FieldChange> Created(AuthClientSettings settings, IReadOnlyList<string> redirectUris, IReadOnlyList<string> postLogoutRedirectUris) => new Dictionary<string, FieldChange>
     {
         ["name"] = new(null, settings.Name),
         ["redirect_uris"] = new(null, redirectUris),
@@ -17,7 +17,8 @@ internal static class AuthClientAudit
         ["grant_types"] = new(null, settings.Grants.Names().ToList()),
         ["scopes"] = new(null, settings.Scopes),
         ["client_type"] = new(null, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential),
-    };
+        ["enabled"] = new(null, settings.Enabled),
+    }.WithLifetimes(new AuthClientSettings(), settings);
 
     /// <summary>The fields that differ, each with its value before and after.</summary>
     public static Dictionary<string, FieldChange> Changes(AuthClientSettings before, AuthClientSettings after, IReadOnlyList<string> afterUris, IReadOnlyList<string> afterLogoutUris)
@@ -48,6 +49,25 @@ internal static class AuthClientAudit
         if (!before.Scopes.SequenceEqual(after.Scopes))
         {
             changes["scopes"] = new(before.Scopes, after.Scopes);
+        }
+
+        if (before.Enabled != after.Enabled)
+        {
+            changes["enabled"] = new(before.Enabled, after.Enabled);
+        }
+
+        return changes.WithLifetimes(before, after);
+    }
+
+    /// <summary>Adds each token lifetime that differs, in seconds under its API name (null: the server's default).</summary>
+    private static Dictionary<string, FieldChange> WithLifetimes(this Dictionary<string, FieldChange> changes, AuthClientSettings before, AuthClientSettings after)
+    {
+        foreach (var rule in TokenLifetimeRules.All)
+        {
+            if (rule.Of(before) != rule.Of(after))
+            {
+                changes[rule.ApiField] = new(TokenLifetimeRules.ToSeconds(rule.Of(before)), TokenLifetimeRules.ToSeconds(rule.Of(after)));
+            }
         }
 
         return changes;

@@ -74,6 +74,7 @@ public sealed class AuthClientCommands(
             Number = number.Number,
             CreatedAt = number.AllocatedAt,
             CreatedById = actorId,
+            IsEnabled = settings.Enabled,
         };
         SetListColumns(application, name, normalizedName, uris);
         await manager.PopulateAsync(application, Describe(number.Number.ToString(CultureInfo.InvariantCulture), settings, uris, logoutUris), cancellationToken);
@@ -172,7 +173,10 @@ public sealed class AuthClientCommands(
         descriptor.Permissions.UnionWith(wanted.Permissions);
         descriptor.Requirements.Clear();
         descriptor.Requirements.UnionWith(wanted.Requirements);
+        TokenLifetimeRules.WriteTo(settings, descriptor.Settings);
 
+        // Not OpenIddict's: kept on the entity, which the update below saves with the rest.
+        application.IsEnabled = settings.Enabled;
         SetListColumns(application, name, normalizedName, uris);
         audit.Record(AuditActions.AuthClientUpdated, AuthClientAudit.TargetType, application.ClientId!, AuthClientAudit.Changes(before, settings, uris, logoutUris));
 
@@ -280,6 +284,7 @@ public sealed class AuthClientCommands(
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
         }
 
+        TokenLifetimeRules.WriteTo(settings, descriptor.Settings);
         return descriptor;
     }
 }

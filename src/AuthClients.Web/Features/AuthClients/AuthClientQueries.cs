@@ -57,7 +57,8 @@ public sealed class AuthClientQueries(
             PostLogoutRedirectUris = [.. await manager.GetPostLogoutRedirectUrisAsync(application, cancellationToken)],
             Scopes = ApiScopes(permissions),
             ConcurrencyToken = application.ConcurrencyToken,
-        };
+            Enabled = application.IsEnabled,
+        }.WithLifetimes(await manager.GetSettingsAsync(application, cancellationToken));
     }
 
     /// <summary>The API scopes the client holds, or null when it does not exist: taking its secret hands over their rights.</summary>

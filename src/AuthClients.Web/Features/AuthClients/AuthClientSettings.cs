@@ -47,6 +47,18 @@ public sealed record AuthClientSettings
     /// <summary>On creation only: the first secret's label.</summary>
     public string? SecretLabel { get; init; }
 
+    /// <summary>A disabled client gets no tokens, its tokens are refused and its users see an error page; enabling it restores them.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>How long its access tokens live; null: the server's <c>OAuthServer:AccessTokenLifetime</c>.</summary>
+    public TimeSpan? AccessTokenLifetime { get; init; }
+
+    /// <summary>How long its refresh tokens (chains) live; null: the server's <c>OAuthServer:RefreshTokenLifetime</c>.</summary>
+    public TimeSpan? RefreshTokenLifetime { get; init; }
+
+    /// <summary>How long its ID tokens live; null: the server's <c>OAuthServer:IdentityTokenLifetime</c>.</summary>
+    public TimeSpan? IdentityTokenLifetime { get; init; }
+
     /// <summary>A public client (no secret) may only use the authorization code grant, and must.</summary>
     public bool GrantsFitClientType =>
         !IsPublic || Grants == new GrantTypeChoices(AuthorizationCode: true);
@@ -81,6 +93,14 @@ public sealed record AuthClientSettings
         if (!GrantsFitClientType)
         {
             yield return new(GrantTypesField, PublicClientGrantMessage);
+        }
+
+        foreach (var lifetime in TokenLifetimeRules.All)
+        {
+            if (lifetime.Problem(lifetime.Of(this)) is { } problem)
+            {
+                yield return new(lifetime.Field, problem);
+            }
         }
 
         // Redirect URLs serve the authorization code grant only. With it off the fields are hidden and

@@ -45,6 +45,23 @@ public sealed class AuthClientForm : IValidatableObject
 
     public string? ConcurrencyToken { get; set; }
 
+    /// <inheritdoc cref="AuthClientSettings.Enabled"/>
+    /// <remarks>True unless posted: a form without the field (the switch posts "false" when off) changes nothing.</remarks>
+    [Display(Name = "Enabled")]
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>In seconds; empty: Default (the server's setting). Named as the settings' field, so messages land next to it.</summary>
+    [Display(Name = "Access token lifetime")]
+    public long? AccessTokenLifetime { get; set; }
+
+    /// <inheritdoc cref="AccessTokenLifetime"/>
+    [Display(Name = "Refresh token lifetime")]
+    public long? RefreshTokenLifetime { get; set; }
+
+    /// <inheritdoc cref="AccessTokenLifetime"/>
+    [Display(Name = "ID token lifetime")]
+    public long? IdentityTokenLifetime { get; set; }
+
     /// <summary>The API scopes ticked.</summary>
     public IReadOnlyList<string> Scopes =>
         [.. ScopeAuthClientsRead ? [OAuthScopes.AuthClientsRead] : Array.Empty<string>(),
@@ -59,6 +76,10 @@ public sealed class AuthClientForm : IValidatableObject
         PostLogoutRedirectUris = RedirectUriRules.Split(PostLogoutRedirectUris),
         Scopes = Scopes,
         ConcurrencyToken = ConcurrencyToken,
+        Enabled = Enabled,
+        AccessTokenLifetime = TokenLifetimeRules.FromSeconds(AccessTokenLifetime),
+        RefreshTokenLifetime = TokenLifetimeRules.FromSeconds(RefreshTokenLifetime),
+        IdentityTokenLifetime = TokenLifetimeRules.FromSeconds(IdentityTokenLifetime),
     };
 
     public static AuthClientForm From(AuthClientSettings settings) => new()
@@ -74,7 +95,14 @@ public sealed class AuthClientForm : IValidatableObject
         ScopeAuthClientsRead = settings.Scopes.Contains(OAuthScopes.AuthClientsRead),
         ScopeAuthClientsWrite = settings.Scopes.Contains(OAuthScopes.AuthClientsWrite),
         ConcurrencyToken = settings.ConcurrencyToken,
+        Enabled = settings.Enabled,
+        AccessTokenLifetime = TokenLifetimeRules.ToSeconds(settings.AccessTokenLifetime),
+        RefreshTokenLifetime = TokenLifetimeRules.ToSeconds(settings.RefreshTokenLifetime),
+        IdentityTokenLifetime = TokenLifetimeRules.ToSeconds(settings.IdentityTokenLifetime),
     };
+
+    /// <summary>The lifetime the form holds for <paramref name="rule"/>'s field; null: Default.</summary>
+    public TimeSpan? LifetimeOf(TokenLifetimeRule rule) => rule.Of(ToSettings());
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         ToSettings().Problems().Select(problem => new ValidationResult(problem.Value, [problem.Key]));
