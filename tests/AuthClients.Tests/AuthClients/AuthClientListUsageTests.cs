@@ -53,6 +53,28 @@ public sealed class AuthClientListUsageTests(AuthClientsAppFactory app) : IClass
     }
 
     [Fact]
+    public async Task Filter_IsKeptByThePageLinks()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var tag = NewTag();
+        foreach (var n in Enumerable.Range(1, 11))
+        {
+            await app.SeedClientAsync($"{tag} {n}");
+        }
+
+        var first = await browser.GetDocumentAsync($"{Search(tag)}&filter={AuthClientSort.DisabledFilter}");
+        await app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients
+            .Where(a => a.DisplayName!.StartsWith(tag)).ExecuteUpdateAsync(s => s.SetProperty(a => a.IsEnabled, false)));
+        var disabled = await browser.GetDocumentAsync($"{Search(tag)}&filter={AuthClientSort.DisabledFilter}&perPage=10");
+
+        Assert.Empty(first.Rows());
+        Assert.Equal("Showing 1-10 of 11", disabled.Showing());
+        var next = disabled.PageLink("Next")!.GetAttribute("href")!;
+        Assert.Equal(AuthClientSort.DisabledFilter, QueryOf(next)["filter"]);
+        Assert.Equal("Showing 11-11 of 11", (await browser.GetDocumentAsync(next)).Showing());
+    }
+
+    [Fact]
     public async Task DisabledClient_HasABadge_AndTheDisabledFilterShowsOnlyDisabledClients()
     {
         var browser = await app.SignedInAsAdminAsync();

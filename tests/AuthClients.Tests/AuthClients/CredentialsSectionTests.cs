@@ -137,6 +137,21 @@ public sealed class CredentialsSectionTests(AuthClientsAppFactory app) : IClassF
     }
 
     [Fact]
+    public async Task RotateSecret_WithAnExpiryInThePast_IsRefusedWithAWarning_AndChangesNothing()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var client = await app.RegisterClientAsync();
+        var before = await app.SnapshotAsync();
+
+        var response = await browser.RotateSecretAsync(client.Id, "7.00:00:00", expiresOn: DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        var page = await browser.FollowRedirectAsync(response);
+        Assert.Equal(AuthClientCredentials.PastExpiryMessage, page.StatusMessage());
+        Assert.Single(page.CredentialRows());
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task RevokeNow_EndsThePreviousSecretAtOnce_AndTheNewOneKeepsWorking()
     {
         var browser = await app.SignedInAsAdminAsync();

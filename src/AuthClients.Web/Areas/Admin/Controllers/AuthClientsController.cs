@@ -1,5 +1,6 @@
 using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
+using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Lists;
@@ -170,7 +171,7 @@ public sealed class AuthClientsController(AuthClientQueries clients, AuthClientC
     private async Task<string> RotatedMessageAsync(string id, string newId)
     {
         var previous = (await secrets.ListAsync(id, HttpContext.RequestAborted) ?? [])
-            .Where(c => c.Kind == Data.Entities.CredentialKind.Secret && c.Id != newId && c.IsActive)
+            .Where(c => c.Kind == CredentialKind.Secret && c.Id != newId && c.IsActive)
             .MaxBy(c => c.CreatedAt);
         return previous is null
             ? $"{SecretRotatedMessage} The previous secret no longer works."
