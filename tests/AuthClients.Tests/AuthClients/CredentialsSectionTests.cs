@@ -110,6 +110,19 @@ public sealed class CredentialsSectionTests(AuthClientsAppFactory app) : IClassF
     }
 
     [Fact]
+    public async Task CopySecret_NamingAnotherClientsCredential_IsNotFound_AndHandsOutNothing()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var mine = await app.RegisterClientAsync();
+        var theirs = await app.RegisterClientAsync(scopes: [global::AuthClients.Web.Connect.OAuthScopes.AuthClientsWrite]);
+
+        var response = await browser.RequestSecretAsync(mine.Id, await SecretCredentialIdAsync(theirs.Id));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(theirs.Secret, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RotateSecret_SaysWhetherThePreviousSecretIsStillInUse()
     {
         var browser = await app.SignedInAsAdminAsync();
