@@ -132,6 +132,24 @@ public sealed class AuthClientListUsageTests(AuthClientsAppFactory app) : IClass
         Assert.Equal(0, rows[$"{tag} revoked"].CopyButtons);
     }
 
+    [Fact]
+    public async Task FilteredAndSortedPage_IsReadInOneQueryPlusTheCount()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        await ThreeClientsAsync();
+        await browser.GetDocumentAsync(AuthClientPages.List);
+        var seen = app.LogEntries.Count;
+
+        await browser.GetDocumentAsync($"{AuthClientPages.List}?filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.LastUsed}");
+
+        var commands = app.LogEntries.Skip(seen).Select(e => e.Message)
+            .Where(m => m.StartsWith("Executed DbCommand", StringComparison.Ordinal) && m.Contains("\"OpenIddictApplications\"", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(commands.Count == 2, $"{commands.Count} commands:\n" + string.Join("\n\n", commands));
+        Assert.Contains("COUNT(*)", commands[0], StringComparison.Ordinal);
+        Assert.Contains("\"AuthClientCredentials\"", commands[1], StringComparison.Ordinal);
+    }
+
     /// <summary>Three clients of one tag: never used, last used 100 days ago, and an hour ago.</summary>
     private async Task<(string Tag, string Never, string Old, string Recent)> ThreeClientsAsync()
     {
