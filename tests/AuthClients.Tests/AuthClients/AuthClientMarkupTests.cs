@@ -26,7 +26,7 @@ public sealed class AuthClientMarkupTests(AuthClientsAppFactory app) : IClassFix
         var edit = HtmlDocuments.Parse(editHtml);
         Assert.DoesNotContain(script, editHtml, StringComparison.Ordinal);
         Assert.Equal(script, edit.FieldValue(Name));
-        Assert.Contains(script, edit.GetElementById("regenerate-dialog")!.Text(), StringComparison.Ordinal);
+        Assert.Contains(script, edit.GetElementById("rotate-dialog")!.Text(), StringComparison.Ordinal);
         Assert.DoesNotContain(edit.Scripts, s => s.Text.Contains("alert(1)", StringComparison.Ordinal));
     }
 

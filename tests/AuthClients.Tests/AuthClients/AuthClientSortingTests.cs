@@ -61,7 +61,7 @@ public sealed class AuthClientSortingTests(AuthClientsAppFactory app) : IClassFi
     {
         var expected = new Dictionary<string, string?>
         {
-            ["Client ID"] = null, ["Name"] = null, ["Redirect"] = null, ["Client Secret"] = null, ["Actions"] = null,
+            ["Client ID"] = null, ["Name"] = null, ["Redirect"] = null, ["Last used"] = null, ["Client Secret"] = null, ["Actions"] = null,
         };
         expected[column] = direction;
         return expected;

@@ -88,7 +88,7 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
     }
 
     [Fact]
-    public async Task EditPage_RegenerateSecret_AsksForConfirmationFirst()
+    public async Task EditPage_RotateSecret_AsksForTheGracePeriodFirst_EndNowIncluded()
     {
         var browser = await app.SignedInAsAdminAsync();
         var name = NewName();
@@ -96,13 +96,16 @@ public sealed class ClientSecretTests(AuthClientsAppFactory app) : IClassFixture
 
         var page = await browser.GetDocumentAsync(AuthClientPages.EditPage(id));
 
-        var button = page.QuerySelectorAll("button").Single(b => b.Text() == "Regenerate secret");
+        Assert.DoesNotContain(page.QuerySelectorAll("button"), b => b.Text() == "Regenerate secret");
+        var button = page.QuerySelectorAll("button").Single(b => b.Text() == "Rotate secret" && b.GetAttribute("data-bs-target") is not null);
         Assert.Equal("button", button.GetAttribute("type"));
         var dialog = page.QuerySelector(button.GetAttribute("data-bs-target")!)!;
-        Assert.Equal("Caution!", dialog.QuerySelector(".modal-title")!.Text());
+        Assert.Equal("Rotate secret", dialog.QuerySelector(".modal-title")!.Text());
         Assert.Contains(name, dialog.QuerySelector(".modal-body")!.Text(), StringComparison.Ordinal);
-        Assert.Equal(AuthClientPages.RegenerateSecretUrl(id), dialog.QuerySelector("form")!.GetAttribute("action"));
-        Assert.Equal(["Cancel", "Confirm"], dialog.QuerySelectorAll(".modal-footer button").Select(b => b.Text()));
+        Assert.Equal(AuthClientPages.RotateSecretUrl(id), dialog.QuerySelector("form")!.GetAttribute("action"));
+        Assert.Equal(["End now", "1 hour", "1 day", "7 days", "30 days"], dialog.QuerySelectorAll("select[name='Rotation.GracePeriod'] option").Select(o => o.Text()));
+        Assert.Equal("7 days", dialog.QuerySelector("select[name='Rotation.GracePeriod'] option[selected]")!.Text());
+        Assert.Equal(["Cancel", "Rotate secret"], dialog.QuerySelectorAll(".modal-footer button").Select(b => b.Text()));
     }
 
     [Fact]

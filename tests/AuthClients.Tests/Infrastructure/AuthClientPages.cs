@@ -19,6 +19,12 @@ public static partial class AuthClientPages
 
     public static string RegenerateSecretUrl(string id) => $"{List}/{id}/regenerate-secret";
 
+    public static string RotateSecretUrl(string id) => $"{List}/{id}/rotate-secret";
+
+    public static string AddPublicKeyUrl(string id) => $"{List}/{id}/public-keys";
+
+    public static string RevokeUrl(string id, string credentialId) => $"{List}/{id}/credentials/{credentialId}/revoke";
+
     public static IEnumerable<KeyValuePair<string, string>> Form(
         string name,
         bool authorizationCode = false,
@@ -61,19 +67,19 @@ public static partial class AuthClientPages
     public static async Task<string> FindClientIdAsync(this HttpClient client, string name) =>
         (await client.GetDocumentAsync($"{List}?search={Uri.EscapeDataString(name)}")).Rows().Single().ClientId;
 
-    public static async Task<string> CopySecretAsync(this HttpClient client, string id)
+    public static async Task<string> CopySecretAsync(this HttpClient client, string id, string? credentialId = null)
     {
-        var response = await client.RequestSecretAsync(id);
+        var response = await client.RequestSecretAsync(id, credentialId);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("secret").GetString()!;
     }
 
-    /// <summary>What the copy button sends: a POST with the page's anti-forgery token in a header.</summary>
-    public static async Task<HttpResponseMessage> RequestSecretAsync(this HttpClient client, string id)
+    /// <summary>What the copy button sends: a POST with the page's anti-forgery token in a header (a credential's button names it).</summary>
+    public static async Task<HttpResponseMessage> RequestSecretAsync(this HttpClient client, string id, string? credentialId = null)
     {
         var token = await client.GetAntiforgeryTokenAsync(List);
-        using var request = new HttpRequestMessage(HttpMethod.Post, SecretUrl(id));
+        using var request = new HttpRequestMessage(HttpMethod.Post, credentialId is null ? SecretUrl(id) : $"{SecretUrl(id)}?credential={credentialId}");
         request.Headers.Add("RequestVerificationToken", token);
         request.Headers.Add("Accept", "application/json");
         return await client.SendAsync(request);
@@ -115,25 +121,84 @@ public static partial class AuthClientPages
     public static Task<HttpResponseMessage> DeleteClientAsync(this HttpClient client, string id) =>
         client.PostFormAsync(List, DeleteUrl(id), []);
 
-    /// <summary>Confirms the "Regenerate secret" dialog of the edit page.</summary>
+    /// <summary>
+    /// Posts the regenerate route (what the edit page's former "Regenerate secret" dialog posted;
+    /// the same as Rotate secret with "End now").
+    /// </summary>
     public static Task<HttpResponseMessage> RegenerateSecretAsync(this HttpClient client, string id) =>
         client.PostFormAsync(EditPage(id), RegenerateSecretUrl(id), []);
 
+    /// <summary>Confirms the edit page's Rotate secret dialog with the grace period ("7.00:00:00", "00:00:00" for End now), label and expiry (yyyy-MM-dd) given.</summary>
+    public static Task<HttpResponseMessage> RotateSecretAsync(this HttpClient client, string id, string gracePeriod, string? label = null, string? expiresOn = null) =>
+        client.PostFormAsync(EditPage(id), RotateSecretUrl(id),
+        [
+            new("Rotation.GracePeriod", gracePeriod),
+            new("Rotation.Label", label ?? ""),
+            new("Rotation.ExpiresAt", expiresOn ?? ""),
+        ]);
+
+    /// <summary>Submits the edit page's Add public key form.</summary>
+    public static Task<HttpResponseMessage> AddPublicKeyAsync(this HttpClient client, string id, string key, string? label = null, string? expiresOn = null) =>
+        client.PostFormAsync(EditPage(id), AddPublicKeyUrl(id),
+        [
+            new("Form.Key", key),
+            new("Form.Label", label ?? ""),
+            new("Form.ExpiresAt", expiresOn ?? ""),
+        ]);
+
+    /// <summary>Confirms a credential's "Revoke now" dialog.</summary>
+    public static Task<HttpResponseMessage> RevokeCredentialAsync(this HttpClient client, string id, string credentialId) =>
+        client.PostFormAsync(EditPage(id), RevokeUrl(id, credentialId), []);
+
+    /// <summary>One row of the edit page's Credentials table as displayed.</summary>
+    /// <param name="State">The state badge ("active", "expiring soon", "expired", "revoked").</param>
+    /// <param name="StateNotes">The lines under the badge ("valid until ...", "not used since the new secret was created").</param>
+    /// <param name="Buttons">The row's buttons by their text or label ("Copy Client Secret to Clipboard", "Revoke now").</param>
+    public sealed record CredentialRow(
+        string Id, string Kind, string Label, string Created, string Expires, string LastUsed, string State, string StateNotes, IReadOnlyList<string> Buttons, string? CopyUrl, string? RevokeUrl);
+
+    public static IReadOnlyList<CredentialRow> CredentialRows(this IDocument document) =>
+        document.QuerySelectorAll("table.credentials tbody tr[data-credential-id]")
+            .Select(tr =>
+            {
+                var cells = tr.QuerySelectorAll("td").ToList();
+                var notes = cells[5].Clone() as IElement;
+                notes!.QuerySelector(".badge")?.Remove();
+                var buttons = cells[6].QuerySelectorAll("button").Select(b => b.GetAttribute("aria-label") ?? b.Text()).ToList();
+                return new CredentialRow(
+                    tr.GetAttribute("data-credential-id")!, cells[0].Text(), cells[1].Text(), cells[2].Text(), cells[3].Text(), cells[4].Text(),
+                    cells[5].QuerySelector(".badge")!.Text(), notes.Text(), buttons,
+                    cells[6].QuerySelector("[data-copy-secret-url]")?.GetAttribute("data-copy-secret-url"),
+                    cells[6].QuerySelector("[data-delete-url]")?.GetAttribute("data-delete-url"));
+            })
+            .ToList();
+
     /// <summary>One row of the Auth Clients table as displayed.</summary>
-    public sealed record ListRow(string Id, string ClientId, string Name, string Redirect, string? MoreRedirects);
+    /// <param name="Name">The name without its badges.</param>
+    /// <param name="LastUsed">The Last used cell ("never", or the time).</param>
+    /// <param name="Badges">The badges beside the name and the secret ("Disabled", "expires in 3 days").</param>
+    /// <param name="CopyButtons">How many copy buttons the Client Secret cell has.</param>
+    public sealed record ListRow(string Id, string ClientId, string Name, string Redirect, string? MoreRedirects, string LastUsed = "", string Badges = "", int CopyButtons = 0);
 
     public static IReadOnlyList<ListRow> Rows(this IDocument document) =>
         document.QuerySelectorAll("table.auth-clients tbody tr")
             .Select(tr => tr.QuerySelectorAll("td").ToList())
-            .Where(cells => cells.Count == 5)
+            .Where(cells => cells.Count == 6)
             .Select(cells =>
             {
                 var more = cells[2].QuerySelector(".badge");
-                var redirect = cells[2].Clone() as IElement;
-                redirect!.QuerySelector(".badge")?.Remove();
-                var secretUrl = cells[3].QuerySelector("[data-copy-secret-url]")?.GetAttribute("data-copy-secret-url") ?? "";
-                var id = RowIdPattern().Match(secretUrl).Groups[1].Value;
-                return new ListRow(id, cells[0].Text(), cells[1].Text(), redirect.Text(), more?.Text());
+                var redirect = (IElement)cells[2].Clone();
+                redirect.QuerySelector(".badge")?.Remove();
+                var name = (IElement)cells[1].Clone();
+                foreach (var badge in name.QuerySelectorAll(".badge").ToList())
+                {
+                    badge.Remove();
+                }
+
+                var badges = string.Join(" | ", new[] { cells[1], cells[4] }.SelectMany(c => c.QuerySelectorAll(".badge")).Select(b => b.Text()));
+                var copyButtons = cells[4].QuerySelectorAll("[data-copy-secret-url]");
+                var id = RowIdPattern().Match((copyButtons.Length > 0 ? copyButtons[0] : null)?.GetAttribute("data-copy-secret-url") ?? "").Groups[1].Value;
+                return new ListRow(id, cells[0].Text(), name.Text(), redirect.Text(), more?.Text(), cells[3].Text(), badges, copyButtons.Length);
             })
             .ToList();
 

@@ -2,18 +2,33 @@ using AuthClients.Web.Features.Lists;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-/// <summary>The Auth Clients list's columns, as its URLs name them (<c>sort=name</c>).</summary>
+/// <summary>The Auth Clients list's columns and filters, as its URLs name them (<c>sort=name</c>, <c>filter=disabled</c>).</summary>
 public static class AuthClientSort
 {
     public const string ClientId = "id";
     public const string Name = "name";
     public const string Redirect = "redirect";
 
+    /// <summary>Last used: most recent first when picked; a client never used counts as the oldest.</summary>
+    public const string LastUsed = "lastused";
+
+    /// <summary>Clients never used, or not for <see cref="NotUsedFor"/>.</summary>
+    public const string NotUsedFilter = "unused";
+
+    /// <summary>Clients switched off (<c>IsEnabled</c> false).</summary>
+    public const string DisabledFilter = "disabled";
+
+    /// <summary>How long a client must have been idle for the "Not used for 90 days" filter.</summary>
+    public static readonly TimeSpan NotUsedFor = TimeSpan.FromDays(90);
+
     /// <summary>Newest first unless the user picked a column.</summary>
-    public static readonly ListColumns Columns = new(ClientId, [ClientId, Name, Redirect], defaultDescending: true);
+    public static readonly ListColumns Columns = new(
+        ClientId, [ClientId, Name, Redirect, LastUsed], defaultDescending: true, descendingFirst: [LastUsed], filters: [NotUsedFilter, DisabledFilter]);
 }
 
 /// <summary>One row of the Auth Clients table. Holds no secret.</summary>
+/// <param name="HasSecret">Whether the client has an active secret: the one its copy button hands out is the newest.</param>
+/// <param name="ExpiresInDays">Days until its first active credential expires, when that is within the warning period (<see cref="CredentialOptions.ExpiryWarning"/>).</param>
 public sealed record AuthClientListItem(
     string Id,
     string ClientId,
@@ -22,4 +37,7 @@ public sealed record AuthClientListItem(
     int MoreRedirects,
     bool HasSecret,
     DateTime CreatedAt,
-    IReadOnlyList<string> Scopes);
+    IReadOnlyList<string> Scopes,
+    bool IsEnabled = true,
+    DateTime? LastUsedAt = null,
+    int? ExpiresInDays = null);

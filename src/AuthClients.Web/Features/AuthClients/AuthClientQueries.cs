@@ -3,6 +3,7 @@ using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Lists;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OpenIddict.Core;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -15,10 +16,18 @@ namespace AuthClients.Web.Features.AuthClients;
 public sealed class AuthClientQueries(
     AppDbContext db,
     OpenIddictApplicationManager<AuthClientApplication> manager,
-    AuthClientSearch search)
+    AuthClientSearch search,
+    IOptions<CredentialOptions> credentialOptions,
+    TimeProvider clock)
 {
+    /// <summary>
+    /// One page of the list: one query for the rows (whether a client has an active secret and when
+    /// its first active credential expires are correlated subqueries on the credentials' ApplicationId
+    /// index) plus the count, unless the search counted already.
+    /// </summary>
     public async Task<ListPage<AuthClientListItem>> ListAsync(ListQuery query, CancellationToken cancellationToken = default)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         var clients = db.AuthClients.AsNoTracking();
         int? total = null;
         if (query.Term is { } term)
@@ -26,18 +35,35 @@ public sealed class AuthClientQueries(
             (clients, total) = await search.FindAsync(clients, term, cancellationToken);
         }
 
+        if (query.FilterKey is { } filter)
+        {
+            // The search's count is of every match: the filtered ones are counted again.
+            clients = Filtered(clients, filter, now);
+            total = null;
+        }
+
+        var credentials = db.AuthClientCredentials;
         var rows = await clients.ToPageAsync(
             query.Page,
             query.SafePageSize,
             c => Sorted(c, query),
-            a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, HasSecret = a.ClientType != ClientTypes.Public, a.CreatedAt, a.Permissions },
+            a => new
+            {
+                a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, a.CreatedAt, a.Permissions, a.IsEnabled, a.LastUsedAt,
+                HasSecret = credentials.Any(c => c.ApplicationId == a.Id && c.Kind == CredentialKind.Secret && c.ProtectedSecret != null
+                    && c.RevokedAt == null && (c.ExpiresAt == null || c.ExpiresAt > now)),
+                FirstExpiry = credentials.Where(c => c.ApplicationId == a.Id && c.RevokedAt == null && c.ExpiresAt > now).Min(c => c.ExpiresAt),
+            },
             cancellationToken,
             total);
 
+        var warning = credentialOptions.Value.ExpiryWarning;
         return rows.Select(r => new AuthClientListItem(
             r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
             Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt,
-            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? [])));
+            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? []),
+            r.IsEnabled, r.LastUsedAt,
+            r.FirstExpiry is { } expiry && expiry <= now + warning ? Math.Max(1, (int)Math.Ceiling((expiry - now).TotalDays)) : null));
     }
 
     /// <returns>The client's settings, or null when it does not exist.</returns>
@@ -85,8 +111,22 @@ public sealed class AuthClientQueries(
         {
             AuthClientSort.Name => clients.OrderBy(a => a.NormalizedName, query.SortsDescending).ThenByDescending(a => a.Number),
             AuthClientSort.Redirect => clients.OrderBy(a => a.PrimaryRedirectUri, query.SortsDescending).ThenByDescending(a => a.Number),
+            // Never used is the oldest on every database (PostgreSQL would put nulls last ascending).
+            AuthClientSort.LastUsed => clients.OrderBy(a => a.LastUsedAt != null, query.SortsDescending)
+                .ThenBy(a => a.LastUsedAt, query.SortsDescending).ThenByDescending(a => a.Number),
             _ => clients.OrderBy(a => a.Number, query.SortsDescending),
         };
+
+    private static IQueryable<AuthClientApplication> Filtered(IQueryable<AuthClientApplication> clients, string filter, DateTime now)
+    {
+        var idleSince = now - AuthClientSort.NotUsedFor;
+        return filter switch
+        {
+            AuthClientSort.NotUsedFilter => clients.Where(a => a.LastUsedAt == null || a.LastUsedAt < idleSince),
+            AuthClientSort.DisabledFilter => clients.Where(a => !a.IsEnabled),
+            _ => clients,
+        };
+    }
 
     private static int CountRedirects(string? json) =>
         string.IsNullOrEmpty(json) ? 0 : JsonSerializer.Deserialize<string[]>(json)?.Length ?? 0;

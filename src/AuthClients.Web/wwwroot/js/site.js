@@ -36,8 +36,9 @@ function show(element, text, colour) {
     element.clearTimer = setTimeout(() => { element.textContent = ''; }, 3000);
 }
 
-// The delete dialog takes the row's name (as text, never HTML) and delete URL from its Delete button;
-// its form carries its own anti-forgery token.
+// The delete dialog takes the row's name (as text, never HTML) and delete URL from its Delete button
+// (the Revoke now dialog, a credential's label and revoke URL from its button); its form carries its
+// own anti-forgery token.
 document.addEventListener('show.bs.modal', (event) => {
     const trigger = event.relatedTarget;
     const form = event.target.querySelector('[data-delete-form]');

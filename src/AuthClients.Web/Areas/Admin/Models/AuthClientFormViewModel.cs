@@ -11,6 +11,9 @@ public sealed record AuthClientFormViewModel(string? Id, AuthClientForm Form)
 
     public string Title => IsEdit ? "Edit Auth Client" : "Create Auth-Client";
 
+    /// <summary>The Credentials section of a confidential client's edit page; null on create and for a public client.</summary>
+    public CredentialsViewModel? Credentials { get; init; }
+
     public static AuthClientFormViewModel ForCreate(AuthClientForm form) => new(null, form);
 
     public static AuthClientFormViewModel ForEdit(string id, AuthClientForm form) => new(id, form);

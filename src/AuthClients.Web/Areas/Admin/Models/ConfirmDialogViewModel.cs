@@ -1,7 +1,7 @@
 namespace AuthClients.Web.Areas.Admin.Models;
 
 /// <summary>
-/// A dialog that asks "Are you sure ...?" before a post: a row's delete, or a secret's regeneration.
+/// A dialog that asks "Are you sure ...?" before a post: a row's delete, or a credential's "Revoke now".
 /// The question reads <c>{Question} {Name}? {Consequence}</c>.
 /// </summary>
 /// <param name="Id">The dialog's id, which the button that opens it targets.</param>
@@ -16,7 +16,7 @@ public sealed record ConfirmDialogViewModel(string Id, string Question, string C
 
     /// <summary>
     /// Whether the button that opens the dialog gives its name and action: site.js copies them from a
-    /// row's Delete button (<c>data-delete-url</c>, <c>data-delete-name</c>).
+    /// row's Delete button or a credential's Revoke now button (<c>data-delete-url</c>, <c>data-delete-name</c>).
     /// </summary>
     public bool TakesRow => Action is null;
 

@@ -12,7 +12,7 @@ public sealed record ListViewModel<T>(ListQuery Query, ListPage<T> Page)
         action,
         Page,
         ListQuery.PageSizes,
-        new Dictionary<string, string?> { ["search"] = Query.Term, ["sort"] = Query.Sort, ["dir"] = Query.Direction },
+        new Dictionary<string, string?> { ["search"] = Query.Term, ["sort"] = Query.Sort, ["dir"] = Query.Direction, ["filter"] = Query.FilterKey },
         page => url.ListUrl(Query, page: page));
 }
 
@@ -63,7 +63,7 @@ public sealed record SearchBoxViewModel(
     string? ButtonText,
     IReadOnlyDictionary<string, string?> Keep)
 {
-    /// <summary>A list's search box: <c>search</c>, keeping the sort and a page size that is not the default.</summary>
+    /// <summary>A list's search box: <c>search</c>, keeping the sort, the filter and a page size that is not the default.</summary>
     public static SearchBoxViewModel ForList(string action, ListQuery query) => new(
         action,
         "search",
@@ -75,6 +75,7 @@ public sealed record SearchBoxViewModel(
             ["sort"] = query.Sort,
             ["dir"] = query.Direction,
             ["perPage"] = query.SafePageSize == ListQuery.DefaultPageSize ? null : query.SafePageSize.ToString(CultureInfo.InvariantCulture),
+            ["filter"] = query.FilterKey,
         });
 }
 
@@ -101,12 +102,20 @@ public static class ListUrls
 {
     /// <summary>The list's URL with its state, changed as given; a page size that is the default is left out.</summary>
     public static string ListUrl(this IUrlHelper url, ListQuery query, string? sort = null, string? dir = null, int? page = null) =>
+        url.ListAction(query, sort ?? query.Sort, dir ?? query.Direction, page ?? 1, query.FilterKey);
+
+    /// <summary>The list's first page with <paramref name="filter"/> (null: every row), keeping the search, sort and page size.</summary>
+    public static string FilterUrl(this IUrlHelper url, ListQuery query, string? filter) =>
+        url.ListAction(query, query.Sort, query.Direction, 1, filter);
+
+    private static string ListAction(this IUrlHelper url, ListQuery query, string? sort, string? dir, int page, string? filter) =>
         url.Action("Index", new
         {
             search = query.Term,
-            sort = sort ?? query.Sort,
-            dir = dir ?? query.Direction,
-            page = page ?? 1,
+            sort,
+            dir,
+            page,
             perPage = query.SafePageSize == ListQuery.DefaultPageSize ? (int?)null : query.SafePageSize,
+            filter,
         })!;
 }

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using AuthClients.BrowserTests.Infrastructure;
+using AuthClients.Web.Areas.Admin.Controllers;
+using Duende.IdentityModel.Client;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AuthClients.BrowserTests.AuthClients;
+
+/// <summary>
+/// Rotating a client's secret in Chromium as an administrator does it: the programs using the old
+/// secret keep getting tokens through the grace period, the new secret is copied from the clipboard
+/// (never shown in the page), and "Revoke now" ends the old one at the token endpoint at once.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserTest(chromium)
+{
+    [Fact]
+    public async Task Admin_RotatesWithSevenDaysGrace_BothSecretsGetTokens_ThenRevokesTheOldOne()
+    {
+        const string name = "Ledger Sync";
+        const string label = "Rotated in Chromium";
+        await Page.SignInAsync();
+        await Page.OpenAuthClientsAsync();
+        await Page.CreateClientAsync(name, clientCredentials: true);
+        var row = Page.ClientRow(name);
+        var clientId = (await row.GetByRole(AriaRole.Cell).First.TextContentAsync())!.Trim();
+        var old = await CopyAsync(row);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog, new() { Name = "Rotate secret" });
+        await Expect(dialog).ToBeVisibleAsync();
+        var grace = dialog.GetByLabel("The previous secret keeps working for");
+        await Expect(grace).ToHaveValueAsync("7.00:00:00");
+        await grace.SelectOptionAsync(new SelectOptionValue { Label = "7 days" });
+        await dialog.GetByLabel("Label (optional)").FillAsync(label);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+
+        await Expect(Page.GetByText(AuthClientsController.SecretRotatedMessage)).ToBeVisibleAsync();
+        var credentials = Page.Locator("table.credentials tbody tr");
+        var renewed = credentials.Filter(new() { HasText = label });
+        var previous = credentials.Filter(new() { HasText = "valid until" });
+        await Expect(renewed).ToContainTextAsync("active");
+        await Expect(previous).ToContainTextAsync("expiring soon");
+        await Expect(previous).ToContainTextAsync("not used since the new secret was created");
+        var secret = await CopyAsync(renewed);
+
+        Assert.NotEqual(old, secret);
+        Assert.DoesNotContain(secret, await Page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Null((await TokenAsync(clientId, old)).Error);
+        Assert.Null((await TokenAsync(clientId, secret)).Error);
+
+        await previous.GetByRole(AriaRole.Button, new() { Name = "Revoke now" }).ClickAsync();
+        var confirm = Page.DeleteDialog();
+        await Expect(confirm).ToContainTextAsync("Are you sure you want to revoke the credential");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+
+        await Expect(Page.GetByText(AuthClientsController.RevokedMessage)).ToBeVisibleAsync();
+        await Expect(credentials.Filter(new() { HasText = "revoked" })).ToHaveCountAsync(1);
+        // Duende reports a 401 as an HTTP error (Error is the reason phrase): the OAuth error is in the body.
+        var refused = await TokenAsync(clientId, old);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.HttpStatusCode);
+        Assert.Equal("invalid_client", JsonDocument.Parse(refused.Raw!).RootElement.GetProperty("error").GetString());
+        var stillWorks = await TokenAsync(clientId, secret);
+        Assert.Null(stillWorks.Error);
+        Assert.False(string.IsNullOrEmpty(stillWorks.AccessToken));
+        Assert.Empty(Session.PageProblems);
+    }
+
+    /// <summary>Clicks the copy button in <paramref name="row"/> and reads the clipboard.</summary>
+    private async Task<string> CopyAsync(ILocator row)
+    {
+        await row.GetByRole(AriaRole.Button, new() { Name = "Copy Client Secret to Clipboard" }).ClickAsync();
+        await Expect(row.GetByText("Copied")).ToBeVisibleAsync();
+        var copied = await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.False(string.IsNullOrWhiteSpace(copied), "The clipboard is empty after Copy Client Secret to Clipboard.");
+        return copied;
+    }
+
+    /// <summary>What a program holding <paramref name="secret"/> gets from the token endpoint.</summary>
+    private async Task<TokenResponse> TokenAsync(string clientId, string secret)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Session.App.BaseUrl) };
+        return await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = clientId,
+            ClientSecret = secret,
+        });
+    }
+}
