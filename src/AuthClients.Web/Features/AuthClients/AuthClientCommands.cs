@@ -47,6 +47,12 @@ public sealed class AuthClientCommands(
             return new(refused, null);
         }
 
+        var (expiresAt, expiryProblem) = settings.IsPublic ? (null, null) : credentials.SecretExpiry(settings.SecretExpiresAt, clock.GetUtcNow().UtcDateTime);
+        if (expiryProblem is not null)
+        {
+            return new(ChangeResult.Invalid(nameof(AuthClientSettings.SecretExpiresAt), expiryProblem.Errors![0].Value), null);
+        }
+
         var name = settings.Name!;
         var normalizedName = name.ToUpperInvariant();
         var (uris, logoutUris) = RegisteredUris(settings);
@@ -63,11 +69,6 @@ public sealed class AuthClientCommands(
         await db.SaveChangesAsync(cancellationToken);
 
         var secret = settings.IsPublic ? null : ClientSecrets.Generate();
-        var (expiresAt, expiryProblem) = credentials.SecretExpiry(settings.SecretExpiresAt, number.AllocatedAt);
-        if (expiryProblem is not null)
-        {
-            return new(ChangeResult.Invalid(nameof(AuthClientSettings.SecretExpiresAt), expiryProblem.Errors![0].Value), null);
-        }
 
         var application = new AuthClientApplication
         {

@@ -62,6 +62,17 @@ public sealed class AuthClientForm : IValidatableObject
     [Display(Name = "ID token lifetime")]
     public long? IdentityTokenLifetime { get; set; }
 
+    /// <inheritdoc cref="AuthClientSettings.SecretExpiresAt"/>
+    /// <remarks>A date: the secret stops working at 00:00 UTC that day. Read on creation only.</remarks>
+    [Display(Name = "Secret expires on")]
+    [DataType(DataType.Date)]
+    public DateTime? SecretExpiresAt { get; set; }
+
+    /// <inheritdoc cref="AuthClientSettings.SecretLabel"/>
+    [Display(Name = "Secret label")]
+    [StringLength(AuthClientCredentials.MaxLabelLength)]
+    public string? SecretLabel { get; set; }
+
     /// <summary>The API scopes ticked.</summary>
     public IReadOnlyList<string> Scopes =>
         [.. ScopeAuthClientsRead ? [OAuthScopes.AuthClientsRead] : Array.Empty<string>(),
@@ -80,6 +91,8 @@ public sealed class AuthClientForm : IValidatableObject
         AccessTokenLifetime = TokenLifetimeRules.FromSeconds(AccessTokenLifetime),
         RefreshTokenLifetime = TokenLifetimeRules.FromSeconds(RefreshTokenLifetime),
         IdentityTokenLifetime = TokenLifetimeRules.FromSeconds(IdentityTokenLifetime),
+        SecretExpiresAt = SecretExpiresAt is { } date ? DateTime.SpecifyKind(date.Date, DateTimeKind.Utc) : null,
+        SecretLabel = SecretLabel,
     };
 
     public static AuthClientForm From(AuthClientSettings settings) => new()
