@@ -207,6 +207,35 @@ public sealed class LastUsedTests
     /// after it: the database keeps B's.
     /// </summary>
     [Fact]
+    public void Record_OfTheSameMinuteAndAddress_AllocatesNothing()
+    {
+        var http = new HttpContextAccessor { HttpContext = new DefaultHttpContext() };
+        http.HttpContext.Connection.RemoteIpAddress = IPAddress.Parse("::ffff:192.0.2.10"); // an IPv4 client of a dual-stack listener
+        var usage = new ClientUsage(http, TimeProvider.System, Options.Create(new CredentialOptions()));
+        long allocated;
+        DateTime minute;
+        do
+        {
+            // Again if the minute turned meanwhile: the first use of a new minute is a new entry.
+            minute = Minute(DateTime.UtcNow);
+            usage.Record("client", "credential");
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                usage.Record("client", "credential");
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        while (Minute(DateTime.UtcNow) != minute);
+
+        Assert.Equal(0, allocated);
+        var (clients, credentials) = usage.TakeBatch();
+        Assert.Equal("192.0.2.10", clients["client"].From);
+        Assert.Equal(clients["client"], credentials["credential"]);
+    }
+
+    [Fact]
     public async Task TwoInstancesOnPostgreSql_TheLaterUseWins_WhicheverFlushesLast()
     {
         using var database = TestDatabase.CreatePostgreSql();
