@@ -17,7 +17,7 @@ public sealed partial class ClientUsageFlush(
     IServiceScopeFactory scopes,
     IOptions<CredentialOptions> options,
     TimeProvider clock,
-    ILogger<ClientUsageFlush> logger) : BackgroundService
+    ILogger<ClientUsageFlush> logger) : BackgroundService, IHostedLifecycleService
 {
     // One flush at a time: the timer's, the one at stop, and a test's.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -40,14 +40,22 @@ public sealed partial class ClientUsageFlush(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: StopAsync writes what is left.
+            // Stopping: StoppedAsync writes what is left.
         }
     }
 
-    /// <summary>After the timer stopped (and the server stopped taking requests): writes what is left.</summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Once every hosted service has stopped, the web server too (so no request can record a use
+    /// after it), and with it this one's timer: writes what is left.
+    /// </summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
         if (!usage.Enabled)
         {
             return;
