@@ -45,6 +45,25 @@ public sealed class LastUsedTests
     }
 
     [Fact]
+    public async Task TokenRequest_IsWrittenByTheTimer_WithinTheFlushInterval()
+    {
+        await using var app = App(settings: new() { [FlushInterval] = "00:00:01" });
+        var client = await app.RegisterClientAsync();
+
+        Assert.False((await app.CreateClient().RequestClientTokenAsync(client)).IsError);
+
+        // One interval, and slack for a loaded machine; nothing here flushes but the app's own timer.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await ReadAsync(app, client)).CredentialAt is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The timer wrote nothing within 10 s of a 1 s interval.");
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull((await ReadAsync(app, client)).ClientAt);
+    }
+
+    [Fact]
     public async Task FiftyTokenRequests_WriteNothing_UntilOneFlushUpdatesTheClientAndTheCredentialOnce()
     {
         await using var app = App();
