@@ -2,6 +2,7 @@
 # The token endpoint and list page benchmark, in one command (docs/performance.md explains it):
 #
 #   bench/run.sh [--seconds 30] [--list-clients 100000] [--keep]
+#   bench/run.sh --last-used [--seconds 20] [--rounds 3]   # only: tokens/s with last-used tracking on vs off
 #
 # Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: it starts
 # the optimised app and a baseline app (OAuthServer:Performance:Baseline=true: OpenIddict's defaults)

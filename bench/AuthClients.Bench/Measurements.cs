@@ -177,3 +177,11 @@ internal static class CryptoFloor
         return best;
     }
 }
+
+/// <summary>How the report writes its figures.</summary>
+internal static class Figures
+{
+    public static string Rate(LoadResult r) => r.Clean ? r.PerSecond.ToString("N0", CultureInfo.InvariantCulture) : $"{r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)} ({r.StatusErrors} bad answers, {r.SocketErrors} socket errors)";
+
+    public static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+}

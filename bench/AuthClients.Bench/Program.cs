@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using AuthClients.Bench;
 using AuthClients.Tests.Shared;
+using static AuthClients.Bench.Figures;
 
 // bench/run.sh builds and publishes, then runs this driver:
 //   AuthClients.Bench --app <published app folder> --scripts <bench folder> [--seconds 30] [--list-clients 100000] [--out <file.md>]
+//   AuthClients.Bench --app ... --scripts ... --last-used [--seconds 30] [--rounds 3]: only the cost of tracking last use (LastUsedComparison)
 // It starts the optimised app and a baseline app (OAuthServer:Performance:Baseline=true) on
 // loopback ports over SQLite files in a temporary folder, loads them with wrk, and prints the table.
 var settings = Settings.Parse(args);
@@ -24,6 +26,13 @@ watchdog.Token.Register(() =>
 
 try
 {
+    if (settings.LastUsed)
+    {
+        await LastUsedComparison.MeasureAsync(settings.Seconds, settings.Rounds, settings.Scripts, work, report,
+            (database, log, extra) => StartAsync(database, baseline: false, log, extra));
+        return await FinishAsync();
+    }
+
     var floor = CryptoFloor.Measure();
     var optimised = await MeasureServerAsync("optimised", baseline: false);
     var baseline = await MeasureServerAsync("baseline", baseline: true);
@@ -58,16 +67,7 @@ try
     report.Note($"First start on an empty database (migrations, keys, administrator): optimised {Sec(t.FirstStart)}, baseline {Sec(b.FirstStart)}.");
     report.Note($"Token rows written during the token runs: optimised {t.TokenRows:N0}, baseline {b.TokenRows:N0}.");
     report.Note($"Secret verifiers of the load-test clients after the runs: optimised {t.Verifiers}, baseline {b.Verifiers}.");
-    report.Note($"Load average at the end: {Wrk.LoadAverage()}. App logs: {work}/*.log");
-
-    var text = report.Render();
-    Console.WriteLine(text);
-    if (settings.Out is not null)
-    {
-        await File.WriteAllTextAsync(settings.Out, text);
-    }
-
-    return report.AllPassed ? 0 : 1;
+    return await FinishAsync();
 }
 finally
 {
@@ -79,6 +79,19 @@ finally
             File.Delete(file);
         }
     }
+}
+
+async Task<int> FinishAsync()
+{
+    report.Note($"Load average at the end: {Wrk.LoadAverage()}. App logs: {work}/*.log");
+    var text = report.Render();
+    Console.WriteLine(text);
+    if (settings.Out is not null)
+    {
+        await File.WriteAllTextAsync(settings.Out, text);
+    }
+
+    return report.AllPassed ? 0 : 1;
 }
 
 async Task<ServerFigures> MeasureServerAsync(string name, bool baseline)
@@ -179,24 +192,30 @@ async Task<List<(string Name, double P95, bool IsTarget)>> MeasurePagesAsync(str
 
 // The published app in Production with plain http on loopback, over a SQLite file. The port is
 // chosen first because the issuer, which Production requires, names it.
-Task<AppProcess> StartAsync(string database, bool baseline, string logPath)
+Task<AppProcess> StartAsync(string database, bool baseline, string logPath, IReadOnlyDictionary<string, string?>? extra = null)
 {
     var port = FreeLoopbackPort();
+    var appSettings = new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Default"] = $"Data Source={database}",
+        ["Database:Provider"] = "Sqlite",
+        ["OAuthServer:RequireHttps"] = "false",
+        ["OAuthServer:Issuer"] = $"http://127.0.0.1:{port}/",
+        ["OAuthServer:Performance:Baseline"] = baseline ? "true" : "false",
+        ["Bootstrap:AdminEmail"] = BenchAdmin.Email,
+        ["Bootstrap:AdminPassword"] = BenchAdmin.Password,
+    };
+    foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+    {
+        appSettings[key] = value;
+    }
+
     return AppProcess.StartAsync(AppLaunch.Published(settings.App) with
     {
         EnvironmentName = "Production",
         Port = port,
         LogPath = logPath,
-        Settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Default"] = $"Data Source={database}",
-            ["Database:Provider"] = "Sqlite",
-            ["OAuthServer:RequireHttps"] = "false",
-            ["OAuthServer:Issuer"] = $"http://127.0.0.1:{port}/",
-            ["OAuthServer:Performance:Baseline"] = baseline ? "true" : "false",
-            ["Bootstrap:AdminEmail"] = BenchAdmin.Email,
-            ["Bootstrap:AdminPassword"] = BenchAdmin.Password,
-        },
+        Settings = appSettings,
     });
 }
 
@@ -221,10 +240,6 @@ static async Task<(long Rows, string Verifiers)> Inspect(string database)
     return (rows, $"{reader.GetInt64(0)} HMAC, {reader.GetInt64(1)} PBKDF2");
 }
 
-static string Rate(LoadResult r) => r.Clean ? r.PerSecond.ToString("N0", CultureInfo.InvariantCulture) : $"{r.PerSecond.ToString("N0", CultureInfo.InvariantCulture)} ({r.StatusErrors} bad answers, {r.SocketErrors} socket errors)";
-
-static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
-
 static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0", CultureInfo.InvariantCulture) + " MB";
 
 static string Sec(TimeSpan t) => t.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
@@ -238,7 +253,7 @@ internal static class BenchAdmin
 
 internal sealed record ServerFigures(string DatabasePath, LoadResult Tokens, LoadResult Me, LoadResult Ceiling, long MaxRss, TimeSpan ColdStart, TimeSpan FirstStart, long TokenRows, string Verifiers);
 
-internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes)
+internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes, bool LastUsed, int Rounds)
 {
     public static Settings Parse(string[] args)
     {
@@ -250,7 +265,9 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             int.Parse(Value("--list-clients") ?? "100000", CultureInfo.InvariantCulture),
             Value("--out"),
             args.Contains("--keep"),
-            int.Parse(Value("--time-limit-minutes") ?? "20", CultureInfo.InvariantCulture));
+            int.Parse(Value("--time-limit-minutes") ?? "20", CultureInfo.InvariantCulture),
+            args.Contains("--last-used"),
+            int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture));
     }
 }
 

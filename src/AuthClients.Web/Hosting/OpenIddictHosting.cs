@@ -84,6 +84,8 @@ public static class OpenIddictHosting
         services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<ClientSecretHasher>();
         services.AddSingleton<ClientUsage>();
+        services.AddSingleton<ClientUsageFlush>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClientUsageFlush>());
 
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
@@ -162,6 +164,7 @@ public static class OpenIddictHosting
                 options.AddEventHandler(BearerUserAccessHandler.IntrospectionDescriptor);
                 options.AddEventHandler(PersonalAccessTokenIntrospection.Descriptor);
                 options.AddEventHandler(AuthorizationHeaderOnly.Descriptor);
+                options.AddEventHandler(PublicClientUsage.Descriptor);
 
                 // Plain signed JWTs, so any resource server can validate them from the JWKS.
                 options.DisableAccessTokenEncryption();

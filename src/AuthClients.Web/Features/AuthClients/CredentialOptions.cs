@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-/// <summary>The <c>AuthClients:Credentials</c> section: how long secrets live and when the list warns.</summary>
+/// <summary>The <c>AuthClients:Credentials</c> section: how long secrets live, when the list warns, and how last use is tracked.</summary>
 public sealed class CredentialOptions : IValidatableObject
 {
     public const string Section = "AuthClients:Credentials";
@@ -21,6 +21,12 @@ public sealed class CredentialOptions : IValidatableObject
 
     /// <summary>How often this instance writes the last-used times it gathered (and once more when it stops).</summary>
     public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Record when and from where each client and credential was last used (<c>Connect/ClientUsage</c>).
+    /// Default: true. Off, nothing is recorded or written (for measuring what tracking costs).
+    /// </summary>
+    public bool TrackLastUsed { get; set; } = true;
 
     private static readonly TimeSpan Longest = TimeSpan.FromDays(3650);
 
