@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.AuthClients;
@@ -18,11 +19,17 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
 {
     [HttpGet]
     [Authorize(Policy = ApiPolicies.ReadAuthClients)]
-    public async Task<AuthClientList> List(string? search, string? sort, string? dir, int page = 1, [FromQuery(Name = "per_page")] int perPage = ListQuery.DefaultPageSize)
+    public async Task<AuthClientList> List(
+        string? search,
+        string? sort,
+        string? dir,
+        int page = 1,
+        [FromQuery(Name = "per_page")] int perPage = ListQuery.DefaultPageSize,
+        [Description("unused: clients not used for 90 days (or never); disabled: disabled clients only.")] string? filter = null)
     {
-        var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage), HttpContext.RequestAborted);
+        var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter), HttpContext.RequestAborted);
         return new AuthClientList(
-            result.Items.Select(i => new AuthClientListEntry(i.ClientId, i.Name, i.Redirect, i.CreatedAt)).ToList(),
+            result.Items.Select(i => new AuthClientListEntry(i.ClientId, i.Name, i.Redirect, i.CreatedAt, i.IsEnabled, i.LastUsedAt)).ToList(),
             new PageMeta(result.Total, result.Page, result.PageSize, result.TotalPages));
     }
 
@@ -38,7 +45,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         }
 
         Response.Headers.ETag = IfMatch.ETag(settings.ConcurrencyToken);
-        return AuthClientResource.From(clientId, settings);
+        return AuthClientResource.From(clientId, settings, await clients.GetUsageAsync(id!, HttpContext.RequestAborted));
     }
 
     [HttpPost]
@@ -95,7 +102,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
 
         var saved = (await clients.GetSettingsAsync(id!, HttpContext.RequestAborted))!;
         Response.Headers.ETag = IfMatch.ETag(saved.ConcurrencyToken);
-        return Ok(AuthClientResource.From(clientId, saved));
+        return Ok(AuthClientResource.From(clientId, saved, await clients.GetUsageAsync(id!, HttpContext.RequestAborted)));
     }
 
     /// <summary>Deletes the client, its tokens and authorizations. <c>If-Match</c> is honoured as for PUT.</summary>
@@ -157,7 +164,8 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
     private async Task<IActionResult> WithSecretAsync(string id, string? secret, int status, string? clientId = null)
     {
         var settings = (await clients.GetSettingsAsync(id, HttpContext.RequestAborted))!;
-        var resource = AuthClientResource.From(clientId ?? (await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, settings);
+        var resource = AuthClientResource.From(clientId ?? (await clients.GetClientIdAsync(id, HttpContext.RequestAborted))!, settings,
+            await clients.GetUsageAsync(id, HttpContext.RequestAborted));
         if (secret is not null)
         {
             await secrets.RecordIssuedAsync(resource.ClientId, HttpContext.RequestAborted);

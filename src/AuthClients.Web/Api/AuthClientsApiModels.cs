@@ -39,6 +39,12 @@ public sealed class AuthClientRequest
     [Description(IdTokenLifetimeDescription + " Null or omitted: the server's default.")]
     public long? IdTokenLifetimeSeconds { get; set; }
 
+    [Description("On create only: when the client's first secret stops working (ISO 8601; without an offset, UTC). Omitted: AuthClients:Credentials:DefaultSecretLifetime, if set.")]
+    public DateTime? SecretExpiresAt { get; set; }
+
+    [Description("On create only: the first secret's label, e.g. \"Production\".")]
+    public string? SecretLabel { get; set; }
+
     internal const string AccessTokenLifetimeDescription = "Access token lifetime in seconds, 60 (1 minute) to 86400 (1 day), for tokens issued from then on.";
     internal const string RefreshTokenLifetimeDescription = "Refresh token lifetime in seconds, 3600 (1 hour) to 31536000 (365 days), for tokens issued from then on.";
     internal const string IdTokenLifetimeDescription = "ID token lifetime in seconds, 60 (1 minute) to 86400 (1 day), for tokens issued from then on.";
@@ -58,6 +64,8 @@ public sealed class AuthClientRequest
         AccessTokenLifetime = TokenLifetimeRules.FromSeconds(AccessTokenLifetimeSeconds),
         RefreshTokenLifetime = TokenLifetimeRules.FromSeconds(RefreshTokenLifetimeSeconds),
         IdentityTokenLifetime = TokenLifetimeRules.FromSeconds(IdTokenLifetimeSeconds),
+        SecretExpiresAt = current is null ? SecretExpiresAt : null,
+        SecretLabel = current is null ? SecretLabel : null,
     };
 
     /// <summary>
@@ -91,27 +99,38 @@ public sealed record AuthClientResource(
     [property: Description("false: the client is disabled (no tokens; its tokens are refused).")] bool Enabled,
     [property: Description(AuthClientRequest.AccessTokenLifetimeDescription + " Null: the server's default.")] long? AccessTokenLifetimeSeconds,
     [property: Description(AuthClientRequest.RefreshTokenLifetimeDescription + " Null: the server's default.")] long? RefreshTokenLifetimeSeconds,
-    [property: Description(AuthClientRequest.IdTokenLifetimeDescription + " Null: the server's default.")] long? IdTokenLifetimeSeconds)
+    [property: Description(AuthClientRequest.IdTokenLifetimeDescription + " Null: the server's default.")] long? IdTokenLifetimeSeconds,
+    [property: Description(AuthClientResource.LastUsedDescription)] DateTime? LastUsedAt,
+    [property: Description("The address the last use came from.")] string? LastUsedFrom)
 {
-    public static AuthClientResource From(string clientId, AuthClientSettings settings) =>
+    internal const string LastUsedDescription = "When any of the client's credentials last got a token (to the minute, written every 30 s by default); null: never.";
+
+    public static AuthClientResource From(string clientId, AuthClientSettings settings, AuthClientUsage usage) =>
         new(clientId, settings.Name ?? "", settings.RedirectUris, settings.PostLogoutRedirectUris,
             settings.Grants.Names().ToList(), settings.Scopes, settings.IsPublic ? ClientTypes.Public : ClientTypes.Confidential,
             settings.Enabled, TokenLifetimeRules.ToSeconds(settings.AccessTokenLifetime), TokenLifetimeRules.ToSeconds(settings.RefreshTokenLifetime),
-            TokenLifetimeRules.ToSeconds(settings.IdentityTokenLifetime));
+            TokenLifetimeRules.ToSeconds(settings.IdentityTokenLifetime), usage.LastUsedAt, usage.LastUsedFrom);
 }
 
 /// <summary>Returned once, when a client is created or its secret regenerated: the client, with its secret (null for a public client).</summary>
 public sealed record AuthClientWithSecret(
     string ClientId, string Name, IReadOnlyList<string> RedirectUris, IReadOnlyList<string> PostLogoutRedirectUris, IReadOnlyList<string> GrantTypes,
     IReadOnlyList<string> Scopes, string ClientType, bool Enabled, long? AccessTokenLifetimeSeconds, long? RefreshTokenLifetimeSeconds, long? IdTokenLifetimeSeconds,
-    string? ClientSecret)
+    DateTime? LastUsedAt, string? LastUsedFrom, string? ClientSecret)
 {
     public static AuthClientWithSecret From(AuthClientResource resource, string? secret) =>
         new(resource.ClientId, resource.Name, resource.RedirectUris, resource.PostLogoutRedirectUris, resource.GrantTypes, resource.Scopes, resource.ClientType,
-            resource.Enabled, resource.AccessTokenLifetimeSeconds, resource.RefreshTokenLifetimeSeconds, resource.IdTokenLifetimeSeconds, secret);
+            resource.Enabled, resource.AccessTokenLifetimeSeconds, resource.RefreshTokenLifetimeSeconds, resource.IdTokenLifetimeSeconds,
+            resource.LastUsedAt, resource.LastUsedFrom, secret);
 }
 
-public sealed record AuthClientListEntry(string ClientId, string Name, string? Redirect, DateTime CreatedAt);
+public sealed record AuthClientListEntry(
+    string ClientId,
+    string Name,
+    string? Redirect,
+    DateTime CreatedAt,
+    bool Enabled,
+    [property: Description(AuthClientResource.LastUsedDescription)] DateTime? LastUsedAt);
 
 public sealed record PageMeta(int Total, int Page, int PerPage, int TotalPages);
 

@@ -41,3 +41,6 @@ public sealed record AuthClientListItem(
     bool IsEnabled = true,
     DateTime? LastUsedAt = null,
     int? ExpiresInDays = null);
+
+/// <summary>When and from where a client was last used; both null when it never was.</summary>
+public sealed record AuthClientUsage(DateTime? LastUsedAt, string? LastUsedFrom);

@@ -94,6 +94,12 @@ public sealed class AuthClientQueries(
             : null;
 
     /// <summary>The internal id of the client with this public Client ID (the API addresses clients by Client ID).</summary>
+    /// <summary>When and from where the client was last used (as last flushed, see <c>ClientUsage</c>); none for a client that does not exist.</summary>
+    public async Task<AuthClientUsage> GetUsageAsync(string id, CancellationToken cancellationToken = default) =>
+        await db.AuthClients.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new AuthClientUsage(a.LastUsedAt, a.LastUsedFrom))
+            .SingleOrDefaultAsync(cancellationToken) ?? new AuthClientUsage(null, null);
+
     public Task<string?> FindIdAsync(string clientId, CancellationToken cancellationToken = default) =>
         db.AuthClients.AsNoTracking().Where(a => a.ClientId == clientId).Select(a => a.Id).SingleOrDefaultAsync(cancellationToken);
 
