@@ -39,8 +39,12 @@ public sealed partial class ProtocolErrorHandler(
     private const string OfflineAccessNotAllowed = "ID2065";
     private const string UnknownClient = "ID2052";
     private const string InvalidCredentials = "ID2055";
-    private const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
     private const string ErrorUriPrefix = "https://documentation.openiddict.com/errors/";
+
+    /// <summary>What a wrong secret is answered with; every refused client assertion too (<see cref="PrivateKeyJwt"/>).</summary>
+    public const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
+
+    public const string InvalidCredentialsUri = ErrorUriPrefix + InvalidCredentials;
 
     public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
     [
@@ -54,30 +58,40 @@ public sealed partial class ProtocolErrorHandler(
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    private ValueTask Rewrite(OpenIddictRequest? request, OpenIddictResponse response, bool throttled)
+    private ValueTask Rewrite(BaseContext context, OpenIddictResponse response, bool throttled)
     {
+        var request = context.Transaction.Request;
         if (http.HttpContext?.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
         {
             statusPages.Enabled = false;
         }
 
-        if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
+        if (PrivateKeyJwt.RefusalOf(context.Transaction, response.Error, response.ErrorUri) is var (assertionClientId, reason))
+        {
+            // Whatever refused the assertion (OpenIddict's invalid_grant for a wrong iss, invalid_request
+            // for a missing exp...), the caller hears what a wrong secret hears.
+            response.Error = Errors.InvalidClient;
+            response.ErrorDescription = InvalidCredentialsDescription;
+            response.ErrorUri = InvalidCredentialsUri;
+            LogClientAuthenticationFailed(logger, CallerText.Printable(assertionClientId), reason);
+        }
+        else if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
         {
             response.Error = Errors.InvalidScope;
         }
@@ -85,7 +99,7 @@ public sealed partial class ProtocolErrorHandler(
         {
             secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
-            response.ErrorUri = ErrorUriPrefix + InvalidCredentials;
+            response.ErrorUri = InvalidCredentialsUri;
             LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), "unknown client");
         }
         else if (response.Error == Errors.InvalidClient)
