@@ -199,8 +199,14 @@ public sealed class PrivateKeyJwt(
             return ("public client (it has no credentials)", null);
         }
 
-        var credentials = await ((AuthClientApplicationManager)manager).CredentialsOfAsync(application, context.CancellationToken);
-        var signer = await SignerAsync(assertion, credentials);
+        var applications = (AuthClientApplicationManager)manager;
+        var signer = await SignerAsync(assertion, await applications.CredentialsOfAsync(application, context.CancellationToken));
+        if (signer is null && await applications.CredentialsReadAgainAsync(application, context.CancellationToken) is { } fresh)
+        {
+            // A key added on another instance since this one cached the client: OpenIddict's check,
+            // next, reads the same fresh set (GetJsonWebKeySetAsync).
+            signer = await SignerAsync(assertion, fresh);
+        }
         if (signer is null)
         {
             return ("client assertion signed by none of the client's public keys", null);

@@ -206,6 +206,23 @@ public sealed class PrivateKeyJwtTests(AuthClientsAppFactory app) : IClassFixtur
     }
 
     [Fact]
+    public async Task AKeyAddedThroughAnotherInstance_WorksAtOnce_WhereTheClientIsCached()
+    {
+        await using var here = new AuthClientsAppFactory { Settings = new Dictionary<string, string?> { ["OAuthServer:Performance:ClientCacheLifetime"] = "00:00:30" } };
+        await using var other = new AuthClientsAppFactory { Database = here.Database };
+        var http = here.CreateClient();
+        using var first = ClientKey.Rsa();
+        var (client, _) = await here.RegisterKeyOnlyClientAsync(first);
+        Assert.False((await http.RequestTokenWithAssertionAsync(client.ClientId, first.Assertion(client.ClientId))).IsError); // cached here now
+        using var added = ClientKey.EcP256();
+
+        await other.AddPublicKeyAsync(client, added.PublicPem);
+        var token = await http.RequestTokenWithAssertionAsync(client.ClientId, added.Assertion(client.ClientId));
+
+        Assert.False(token.IsError, token.Raw);
+    }
+
+    [Fact]
     public async Task ExpiredUsedAssertions_AreDeleted_WhenTheNextOneIsRecorded()
     {
         using var key = ClientKey.EcP256();
