@@ -222,8 +222,10 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     internal static async Task<string> VerifierAsync(AuthClientsAppFactory factory, RegisteredClient client)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuthClients.AsNoTracking()
-            .Where(a => a.Id == client.Id).Select(a => a.ClientSecret).SingleAsync())!;
+        // The client's secret credential, not OpenIddict's ClientSecret column (a placeholder no secret matches).
+        return (await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuthClientCredentials.AsNoTracking()
+            .Where(c => c.ApplicationId == client.Id && c.Kind == global::AuthClients.Web.Data.Entities.CredentialKind.Secret)
+            .OrderByDescending(c => c.CreatedAt).Select(c => c.SecretVerifier).FirstAsync())!;
     }
 
     internal static async Task<int> TokenRowsAsync(AuthClientsAppFactory factory)
