@@ -267,24 +267,10 @@ public sealed class PrivateKeyJwtTests(AuthClientsAppFactory app) : IClassFixtur
     }
 
     private Task<TokenIntrospectionResponse> IntrospectAsync(RegisteredClient client, string assertion, string token) =>
-        _http.IntrospectTokenAsync(new TokenIntrospectionRequest
-        {
-            Address = "/connect/introspect",
-            ClientId = client.ClientId,
-            ClientAssertion = ClientAssertions.JwtBearer(assertion),
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-            Token = token,
-        });
+        _http.IntrospectTokenAsync(new TokenIntrospectionRequest { Address = "/connect/introspect", Token = token }.WithAssertion(client.ClientId, assertion));
 
     private Task<TokenRevocationResponse> RevokeAsync(RegisteredClient client, string assertion, string token) =>
-        _http.RevokeTokenAsync(new TokenRevocationRequest
-        {
-            Address = "/connect/revoke",
-            ClientId = client.ClientId,
-            ClientAssertion = ClientAssertions.JwtBearer(assertion),
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-            Token = token,
-        });
+        _http.RevokeTokenAsync(new TokenRevocationRequest { Address = "/connect/revoke", Token = token }.WithAssertion(client.ClientId, assertion));
 
     private async Task<string> OtherClientsAssertionAsync(string clientId)
     {

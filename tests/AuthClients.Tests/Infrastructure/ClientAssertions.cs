@@ -142,14 +142,16 @@ public static class ClientAssertions
 
     public static ClientAssertion JwtBearer(string assertion) => new() { Type = OidcConstants.ClientAssertionTypes.JwtBearer, Value = assertion };
 
+    /// <summary><paramref name="request"/> authenticated by <paramref name="assertion"/> alone (no secret), in the body as RFC 7523 asks.</summary>
+    public static T WithAssertion<T>(this T request, string clientId, string assertion) where T : ProtocolRequest
+    {
+        request.ClientId = clientId;
+        request.ClientAssertion = JwtBearer(assertion);
+        request.ClientCredentialStyle = ClientCredentialStyle.PostBody;
+        return request;
+    }
+
     /// <summary>A client-credentials token request authenticated by <paramref name="assertion"/> alone (no secret).</summary>
     public static Task<TokenResponse> RequestTokenWithAssertionAsync(this HttpClient http, string clientId, string assertion, string? scope = null) =>
-        http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = clientId,
-            ClientAssertion = JwtBearer(assertion),
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-            Scope = scope,
-        });
+        http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", Scope = scope }.WithAssertion(clientId, assertion));
 }
