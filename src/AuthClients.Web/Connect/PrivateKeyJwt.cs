@@ -109,11 +109,20 @@ public sealed class PrivateKeyJwt(
             return; // this request's assertion was already accepted (authentication asked twice)
         }
 
-        if (state?.Passed is not { } passed)
+        if (state?.Passed is null)
         {
             await CheckAsync(context);
-            return;
+
+            // Before OpenIddict's validation (Check), stop here; should it ever have validated the
+            // assertion without Check running first, go on to record it, never accept it unrecorded.
+            state = context.Transaction.Properties[StateKey] as State;
+            if (context.ClientAssertionPrincipal is null || state?.Passed is null)
+            {
+                return;
+            }
         }
+
+        var passed = state.Passed;
 
         if (!await RecordOnceAsync(passed, state.ClientId!, context.CancellationToken))
         {
