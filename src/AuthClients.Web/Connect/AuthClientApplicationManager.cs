@@ -81,15 +81,11 @@ public sealed partial class AuthClientApplicationManager(
         var clientId = application.ClientId!;
         var credentials = await CredentialsOfAsync(application, cancellationToken);
         var (match, refusal) = await MatchAsync(credentials, secret, cancellationToken);
-        if (match is null && clients.Enabled && !_readInThisScope.Contains(clientId))
+        if (match is null && await CredentialsReadAgainAsync(application, cancellationToken) is { } fresh)
         {
             // The copy may be older than a secret made on another instance: ask the rows.
             // A wrong secret thus costs one database read, like an unknown Client ID.
-            var generation = clients.Generation;
-            credentials = await ReadCredentialsAsync(application, cancellationToken);
-            _readInThisScope.Add(clientId);
-            clients.AddCredentials(clientId, credentials, generation);
-            (match, refusal) = await MatchAsync(credentials, secret, cancellationToken);
+            (match, refusal) = await MatchAsync(fresh, secret, cancellationToken);
         }
 
         if (match is null)
@@ -136,6 +132,25 @@ public sealed partial class AuthClientApplicationManager(
 
         var generation = clients.Generation;
         credentials = await ReadCredentialsAsync(application, cancellationToken);
+        clients.AddCredentials(clientId, credentials, generation);
+        return credentials;
+    }
+
+    /// <summary>
+    /// The client's credentials read from the rows, when this request has only seen the cache's copy
+    /// (which may predate a secret or key made on another instance); null when it has read them already.
+    /// The rows replace the copy, in the cache and for the rest of the request.
+    /// </summary>
+    public async ValueTask<ClientCredentialSet?> CredentialsReadAgainAsync(AuthClientApplication application, CancellationToken cancellationToken = default)
+    {
+        var clientId = application.ClientId!;
+        if (!clients.Enabled || !_readInThisScope.Add(clientId))
+        {
+            return null;
+        }
+
+        var generation = clients.Generation;
+        var credentials = await ReadCredentialsAsync(application, cancellationToken);
         clients.AddCredentials(clientId, credentials, generation);
         return credentials;
     }

@@ -42,7 +42,7 @@ public sealed partial class ProtocolErrorHandler(
     private const string InvalidCredentials = "ID2055";
     private const string ErrorUriPrefix = "https://documentation.openiddict.com/errors/";
 
-    /// <summary>The wrong-secret answer, which every other client authentication failure copies.</summary>
+    /// <summary>What a wrong secret is answered with; every refused client assertion too (<see cref="PrivateKeyJwt"/>).</summary>
     public const string InvalidCredentialsDescription = "The specified client credentials are invalid.";
 
     public const string InvalidCredentialsUri = ErrorUriPrefix + InvalidCredentials;
@@ -59,32 +59,42 @@ public sealed partial class ProtocolErrorHandler(
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context, context.Response, throttled: true);
 
-    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context.Transaction, context.Request, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context, context.Response, throttled: false);
 
-    private ValueTask Rewrite(OpenIddictServerTransaction transaction, OpenIddictRequest? request, OpenIddictResponse response, bool throttled)
+    private ValueTask Rewrite(BaseContext context, OpenIddictResponse response, bool throttled)
     {
+        var request = context.Transaction.Request;
         if (http.HttpContext?.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
         {
             statusPages.Enabled = false;
         }
 
         // Refused with its right secret: not a guess, so not counted (it would stay throttled once enabled).
-        var disabled = transaction.Properties.ContainsKey(DisabledClients.RefusedProperty);
-        if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
+        var disabled = context.Transaction.Properties.ContainsKey(DisabledClients.RefusedProperty);
+        if (PrivateKeyJwt.RefusalOf(context.Transaction, response.Error, response.ErrorUri) is var (assertionClientId, reason))
+        {
+            // Whatever refused the assertion (OpenIddict's invalid_grant for a wrong iss, invalid_request
+            // for a missing exp...), the caller hears what a wrong secret hears.
+            response.Error = Errors.InvalidClient;
+            response.ErrorDescription = InvalidCredentialsDescription;
+            response.ErrorUri = InvalidCredentialsUri;
+            LogClientAuthenticationFailed(logger, CallerText.Printable(assertionClientId), reason);
+        }
+        else if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
         {
             response.Error = Errors.InvalidScope;
         }

@@ -86,6 +86,7 @@ public static class OpenIddictHosting
         services.AddSingleton<ClientUsage>();
         services.AddSingleton<ClientUsageFlush>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientUsageFlush>());
+        services.AddSingleton<UsedClientAssertionPruning>();
 
         services.AddSingleton<ServerKeyStore>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<ServerKeyStore>());
@@ -150,6 +151,17 @@ public static class OpenIddictHosting
                 {
                     options.AddEventHandler(handler);
                 }
+
+                // private_key_jwt (RFC 7523): a confidential client may sign a client_assertion with a key
+                // whose public half it registered (its public-key credentials), instead of sending a secret,
+                // at the token, introspection and revocation endpoints. Named here, whatever OpenIddict's defaults.
+                options.Configure(o =>
+                {
+                    o.ClientAuthenticationMethods.Add(ClientAuthenticationMethods.PrivateKeyJwt);
+                    o.ClientAssertionTypes.Add(ClientAssertionTypes.JwtBearer);
+                });
+                options.AddEventHandler(PrivateKeyJwt.Check);
+                options.AddEventHandler(PrivateKeyJwt.Accept);
 
                 options.RemoveEventHandler(ClientCredentialsTokenHandler.Replaced);
                 options.AddEventHandler(ClientCredentialsTokenHandler.Descriptor);

@@ -14,10 +14,31 @@ public sealed class ApiDocumentationTests(AuthClientsAppFactory app) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["/api/1.0/auth-clients", "/api/1.0/auth-clients/{clientId}", "/api/1.0/auth-clients/{clientId}/secret", "/api/1.0/me"], paths.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [
+                "/api/1.0/auth-clients", "/api/1.0/auth-clients/{clientId}", "/api/1.0/auth-clients/{clientId}/credentials",
+                "/api/1.0/auth-clients/{clientId}/credentials/{credentialId}", "/api/1.0/auth-clients/{clientId}/credentials/{credentialId}/revoke",
+                "/api/1.0/auth-clients/{clientId}/secret", "/api/1.0/me",
+            ],
+            paths.Order(StringComparer.Ordinal));
         var flow = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("oauth2").GetProperty("flows").GetProperty("clientCredentials");
         Assert.Equal("/connect/token", flow.GetProperty("tokenUrl").GetString());
         Assert.True(flow.GetProperty("scopes").TryGetProperty("auth_clients.write", out _));
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheCredentialsEndpoints()
+    {
+        using var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/api/openapi/v1.json"));
+        var credentials = document.RootElement.GetProperty("paths").GetProperty("/api/1.0/auth-clients/{clientId}/credentials");
+
+        var post = credentials.GetProperty("post");
+        Assert.Contains("grace_period", post.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(post.GetProperty("responses").TryGetProperty("201", out _));
+        Assert.True(post.GetProperty("responses").TryGetProperty("400", out _));
+        Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(credentials.GetProperty("get").GetProperty("responses").TryGetProperty("200", out _));
+        Assert.True(document.RootElement.GetProperty("components").GetProperty("schemas").TryGetProperty("CreatedCredential", out _));
     }
 
     [Fact]

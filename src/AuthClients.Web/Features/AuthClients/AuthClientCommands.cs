@@ -14,7 +14,11 @@ namespace AuthClients.Web.Features.AuthClients;
 /// The outcome of a change that makes a new secret (creating a client, regenerating its secret),
 /// with that secret: null for a public client, or when nothing was saved.
 /// </summary>
-public sealed record AuthClientSecretChange(ChangeResult Result, string? Secret);
+public sealed record AuthClientSecretChange(ChangeResult Result, string? Secret)
+{
+    /// <summary>When a rotation's previous secret stops working (end of its grace period, or now); null when there was none.</summary>
+    public DateTime? PreviousValidUntil { get; init; }
+}
 
 /// <summary>
 /// Creates, changes and deletes clients, through OpenIddict's application manager (the store the

@@ -174,7 +174,7 @@ public sealed class AuthClientCredentials(
                 ["previousValidUntil"] = new(null, previous is null ? null : (previous.RevokedAt ?? previous.ExpiresAt)?.ToString("O")),
             });
         await SaveAsync(client.ClientId, cancellationToken);
-        return new(ChangeResult.Saved(created.Id), secret);
+        return new(ChangeResult.Saved(created.Id), secret) { PreviousValidUntil = previous?.RevokedAt ?? previous?.ExpiresAt };
     }
 
     /// <summary>"Regenerate": rotate and end the previous secret now.</summary>
