@@ -85,14 +85,14 @@ public sealed partial class ProtocolErrorHandler(
 
         // Refused with its right secret: not a guess, so not counted (it would stay throttled once enabled).
         var disabled = context.Transaction.Properties.ContainsKey(DisabledClients.RefusedProperty);
-        if (PrivateKeyJwt.RefusalOf(context.Transaction, response.Error, response.ErrorUri) is var (assertionClientId, reason))
+        if (PrivateKeyJwt.RefusalOf(context.Transaction, response.Error, response.ErrorUri) is var (assertionClientId, assertionRefusal))
         {
             // Whatever refused the assertion (OpenIddict's invalid_grant for a wrong iss, invalid_request
             // for a missing exp...), the caller hears what a wrong secret hears.
             response.Error = Errors.InvalidClient;
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = InvalidCredentialsUri;
-            LogClientAuthenticationFailed(logger, CallerText.Printable(assertionClientId), reason);
+            LogClientAuthenticationFailed(logger, CallerText.Printable(assertionClientId), assertionRefusal);
         }
         else if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
         {
