@@ -53,6 +53,12 @@ public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserT
         Assert.Null((await TokenAsync(clientId, old)).Error);
         Assert.Null((await TokenAsync(clientId, secret)).Error);
 
+        // Both uses appear once the instance has written them (every second here), with the address.
+        await ReloadUntilAsync(previous, "from 127.0.0.1");
+        await Expect(previous.Locator(".previous-use")).ToContainTextAsync("last used");
+        await Expect(previous.Locator(".previous-use")).ToContainTextAsync("from 127.0.0.1");
+        await Expect(renewed).ToContainTextAsync("from 127.0.0.1");
+
         await previous.GetByRole(AriaRole.Button, new() { Name = "Revoke now" }).ClickAsync();
         var confirm = Page.DeleteDialog();
         await Expect(confirm).ToContainTextAsync("Are you sure you want to revoke the credential");
@@ -67,7 +73,22 @@ public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserT
         var stillWorks = await TokenAsync(clientId, secret);
         Assert.Null(stillWorks.Error);
         Assert.False(string.IsNullOrEmpty(stillWorks.AccessToken));
+        await Page.OpenAuthClientsAsync();
+        await Expect(Page.ClientRow(name)).Not.ToContainTextAsync("never");
         Assert.Empty(Session.PageProblems);
+    }
+
+    /// <summary>Reloads the page until <paramref name="row"/> shows <paramref name="text"/> (15 s at most: the flush runs every second).</summary>
+    private async Task ReloadUntilAsync(ILocator row, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!(await row.TextContentAsync() ?? "").Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250);
+            await Page.ReloadAsync();
+        }
+
+        await Expect(row).ToContainTextAsync(text);
     }
 
     /// <summary>Clicks the copy button in <paramref name="row"/> and reads the clipboard.</summary>

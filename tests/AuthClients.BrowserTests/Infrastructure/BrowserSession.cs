@@ -37,7 +37,12 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public static async Task<BrowserSession> StartAsync(ChromiumFixture chromium)
     {
-        var app = new AuthClientsAppFactory { ListenOnLoopback = true };
+        var app = new AuthClientsAppFactory
+        {
+            ListenOnLoopback = true,
+            // Last-used times reach the page within a second of a token request (30 s by default).
+            Settings = { ["AuthClients:Credentials:LastUsedFlushInterval"] = "00:00:01" },
+        };
         try
         {
             var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
