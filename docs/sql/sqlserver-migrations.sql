@@ -695,10 +695,13 @@ IF NOT EXISTS (
     WHERE [MigrationId] = N'20261130062635_ClientCredentials'
 )
 BEGIN
-    INSERT INTO [AuthClientCredentials] ([Id], [ApplicationId], [Kind], [Label], [SecretVerifier], [ProtectedSecret], [CreatedAt], [CreatedById], [CreatedByName])
-    SELECT a.[Id], a.[Id], 'Secret', 'Secret', a.[ClientSecret], a.[ProtectedSecret], a.[CreatedAt], a.[CreatedById], COALESCE(u.[Email], '')
+    EXEC(N'INSERT INTO [AuthClientCredentials] ([Id], [ApplicationId], [Kind], [Label], [SecretVerifier], [ProtectedSecret], [CreatedAt], [CreatedById], [CreatedByName])
+    SELECT a.[Id], a.[Id], ''Secret'', ''Secret'', a.[ClientSecret], a.[ProtectedSecret],
+        COALESCE((SELECT TOP 1 r.[OccurredAt] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC), a.[CreatedAt]),
+        CASE WHEN (SELECT TOP 1 r.[OccurredAt] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC) IS NULL THEN a.[CreatedById] ELSE (SELECT TOP 1 r.[ActorId] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC) END,
+        COALESCE((SELECT TOP 1 r.[ActorName] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC), u.[Email], '''')
     FROM [OpenIddictApplications] a LEFT JOIN [AspNetUsers] u ON u.[Id] = a.[CreatedById]
-    WHERE a.[ProtectedSecret] IS NOT NULL AND a.[ClientSecret] IS NOT NULL;
+    WHERE a.[ProtectedSecret] IS NOT NULL AND a.[ClientSecret] IS NOT NULL;');
 END;
 
 IF NOT EXISTS (

@@ -31,9 +31,13 @@ public sealed partial class AuthClientApplicationManager(
     IOptions<TokenPerformanceOptions> performance,
     AppDbContext db,
     ClientUsage usage,
+    IHttpContextAccessor http,
     TimeProvider clock)
     : OpenIddictApplicationManager<AuthClientApplication>(cache, logger, options, store)
 {
+    /// <summary>The <c>HttpContext.Items</c> key of why a right secret was refused ("revoked secret {id}").</summary>
+    public const string RefusedCredentialItem = "AuthClients.RefusedCredential";
+
     // Clients this request has read from the database: their secret was checked against the row itself.
     private readonly HashSet<string> _readInThisScope = new(StringComparer.Ordinal);
 
@@ -95,7 +99,12 @@ public sealed partial class AuthClientApplicationManager(
 
         if (refusal != CredentialRefusal.None)
         {
-            LogRefusedCredential(Logger, clientId, match.Id, refusal);
+            // Answered as a wrong secret; ProtocolErrorHandler's warning names the reason for the administrator.
+            if (http.HttpContext is { } request)
+            {
+                request.Items[RefusedCredentialItem] = $"{refusal.ToString().ToLowerInvariant()} secret {match.Id}";
+            }
+
             return false;
         }
 
@@ -254,9 +263,6 @@ public sealed partial class AuthClientApplicationManager(
             LogVerifierUpgradeFailed(Logger, clientId, exception);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} presented its {Refusal} credential {CredentialId}; it was refused as invalid_client.")]
-    private static partial void LogRefusedCredential(ILogger logger, string clientId, string credentialId, CredentialRefusal refusal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The PBKDF2 secret verifier of client {ClientId} could not be upgraded; it keeps working as it is.")]
     private static partial void LogVerifierUpgradeFailed(ILogger logger, string? clientId, Exception exception);

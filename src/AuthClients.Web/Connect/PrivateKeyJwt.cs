@@ -209,12 +209,12 @@ public sealed class PrivateKeyJwt(
         }
 
         var applications = (AuthClientApplicationManager)manager;
-        var signer = await SignerAsync(assertion, await applications.CredentialsOfAsync(application, context.CancellationToken));
+        var signer = await SignerAsync(assertion, await applications.CredentialsOfAsync(application, context.CancellationToken), now);
         if (signer is null && await applications.CredentialsReadAgainAsync(application, context.CancellationToken) is { } fresh)
         {
             // A key added on another instance since this one cached the client: OpenIddict's check,
             // next, reads the same fresh set (GetJsonWebKeySetAsync).
-            signer = await SignerAsync(assertion, fresh);
+            signer = await SignerAsync(assertion, fresh, now);
         }
         if (signer is null)
         {
@@ -260,12 +260,18 @@ public sealed class PrivateKeyJwt(
             ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/')
             : "";
 
-    /// <summary>The public-key credential whose key verifies the signature: the one its <c>kid</c> names first, then the others.</summary>
-    private static async Task<ClientCredentialEntry?> SignerAsync(JsonWebToken assertion, ClientCredentialSet credentials)
+    /// <summary>
+    /// The public-key credential whose key verifies the signature: active keys first (the same key may
+    /// be registered again after it was revoked or expired), the one its <c>kid</c> names first among them.
+    /// </summary>
+    private static async Task<ClientCredentialEntry?> SignerAsync(JsonWebToken assertion, ClientCredentialSet credentials, DateTime now)
     {
         var kid = assertion.Kid;
         var handler = new JsonWebTokenHandler();
-        foreach (var entry in credentials.Entries.Where(e => e.PublicKey is not null).OrderByDescending(e => kid is not null && e.PublicKey!.Kid == kid))
+        var candidates = credentials.Entries.Where(e => e.PublicKey is not null)
+            .OrderBy(e => e.RefusalAt(now) != CredentialRefusal.None)
+            .ThenByDescending(e => kid is not null && e.PublicKey!.Kid == kid);
+        foreach (var entry in candidates)
         {
             var result = await handler.ValidateTokenAsync(assertion.EncodedToken, new TokenValidationParameters
             {

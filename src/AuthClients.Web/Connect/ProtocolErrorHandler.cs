@@ -109,6 +109,7 @@ public sealed partial class ProtocolErrorHandler(
         {
             // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
             var reason = disabled ? "client disabled"
+                : http.HttpContext?.Items[AuthClientApplicationManager.RefusedCredentialItem] is string refused ? refused
                 : IsError(response, InvalidCredentials) ? "wrong secret"
                 : response.ErrorUri ?? "";
             LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), reason);

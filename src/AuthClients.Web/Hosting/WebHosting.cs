@@ -57,6 +57,7 @@ public static class WebHosting
             // The REST API speaks snake_case, like OAuth's own parameters and responses.
             options.JsonSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             options.JsonSerializerOptions.Converters.Add(new Api.StringWithoutNulConverter());
+            options.JsonSerializerOptions.Converters.Add(new Api.UtcDateTimeConverter());
         });
         services.AddAntiforgery(options =>
         {

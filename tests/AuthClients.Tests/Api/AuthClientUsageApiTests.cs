@@ -31,11 +31,14 @@ public sealed class AuthClientUsageApiTests(AuthClientsAppFactory app) : IClassF
         Assert.True(await app.Services.GetRequiredService<ClientUsageFlush>().FlushAsync());
 
         using var after = await GetJsonAsync($"{Route}/{client.ClientId}", token);
+        // With its zone, on every database (SQLite gives times back without one).
+        Assert.EndsWith("Z", after.RootElement.GetProperty("last_used_at").GetString(), StringComparison.Ordinal);
         var lastUsed = after.RootElement.GetProperty("last_used_at").GetDateTime();
         Assert.InRange(lastUsed, DateTime.UtcNow.AddMinutes(-2), DateTime.UtcNow);
         using var list = await GetJsonAsync($"{Route}?search={client.ClientId}", token);
         var entry = Assert.Single(list.RootElement.GetProperty("data").EnumerateArray(), e => e.GetProperty("client_id").GetString() == client.ClientId);
         Assert.Equal(lastUsed, entry.GetProperty("last_used_at").GetDateTime());
+        Assert.EndsWith("Z", entry.GetProperty("created_at").GetString(), StringComparison.Ordinal);
         Assert.True(entry.GetProperty("enabled").GetBoolean());
     }
 

@@ -219,7 +219,7 @@ public sealed class CredentialsSectionTests(AuthClientsAppFactory app) : IClassF
     }
 
     [Fact]
-    public async Task AddPublicKey_PrivateKey_IsRefusedBesideTheField_AndThePastedTextIsKept()
+    public async Task AddPublicKey_PrivateKey_IsRefusedBesideTheField_AndIsNotSentBackInThePage()
     {
         var browser = await app.SignedInAsAdminAsync();
         var client = await app.RegisterClientAsync();
@@ -231,12 +231,28 @@ public sealed class CredentialsSectionTests(AuthClientsAppFactory app) : IClassF
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.ReadDocumentAsync();
         Assert.Equal(PublicKeys.PrivateKeyMessage, page.ErrorNextTo("Form.Key"));
-        Assert.Equal(privateKey, page.FieldValue("Form.Key"));
+        Assert.Equal("", page.FieldValue("Form.Key"));
+        Assert.DoesNotContain(privateKey.Split('\n')[1], page.Source.Text, StringComparison.Ordinal);
         Assert.Equal("Oops", page.FieldValue("Form.Label"));
         Assert.Equal("Edit Auth Client", page.QuerySelector("h1")!.Text());
         Assert.Single(page.CredentialRows());
         Assert.Single(await app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClientCredentials.AsNoTracking()
             .Where(c => c.ApplicationId == client.Id).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task AddPublicKey_ShortKey_IsRefusedBesideTheField_AndThePastedTextIsKept()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var client = await app.RegisterClientAsync();
+        using var rsa = RSA.Create(1024);
+        var shortKey = rsa.ExportSubjectPublicKeyInfoPem();
+
+        var page = await (await browser.AddPublicKeyAsync(client.Id, shortKey, label: "Too short")).ReadDocumentAsync();
+
+        Assert.Equal(PublicKeys.ShortKeyMessage, page.ErrorNextTo("Form.Key"));
+        Assert.Equal(shortKey, page.FieldValue("Form.Key"));
+        Assert.Single(page.CredentialRows());
     }
 
     [Fact]

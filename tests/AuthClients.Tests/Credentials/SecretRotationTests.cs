@@ -61,6 +61,50 @@ public sealed class SecretRotationTests : IDisposable
     }
 
     [Fact]
+    public async Task Rotate_EndNow_AlsoEndsASecretStillInItsGracePeriod()
+    {
+        var client = await _app.RegisterClientAsync();
+        var second = client with { Secret = await RotateAsync(client, new SecretRotation(TimeSpan.FromDays(7))) };
+        await AssertAcceptedAsync(client);
+
+        var third = client with { Secret = await RotateAsync(second, SecretRotation.EndNow) };
+
+        await AssertRefusedEverywhereAsync(client, caller: third);
+        await AssertRefusedEverywhereAsync(second, caller: third);
+        await AssertAcceptedAsync(third);
+        Assert.Equal(1, (await ListAsync(client)).Count(c => c.IsActive));
+    }
+
+    [Fact]
+    public async Task ConcurrentRotations_NeverLeaveMoreThanFiveActiveCredentials()
+    {
+        var client = await _app.RegisterClientAsync();
+        await RotateAsync(client, new SecretRotation(TimeSpan.FromDays(30)));
+        await RotateAsync(client, new SecretRotation(TimeSpan.FromDays(30)));
+
+        // Twelve rotations at once, each counting 3 active before it writes: without a guard all would be saved.
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => _app.WithServicesAsync(services =>
+            services.GetRequiredService<AuthClientCredentials>().RotateSecretAsync(client.Id, new SecretRotation(TimeSpan.FromDays(30)))))));
+
+        Assert.All(results, r => Assert.Contains(r.Result.Status, new[] { ChangeStatus.Saved, ChangeStatus.Conflict, ChangeStatus.Invalid }));
+        Assert.Contains(results, r => r.Result.Status == ChangeStatus.Saved);
+        Assert.InRange((await ListAsync(client)).Count(c => c.IsActive), 4, CredentialOptions.MaxActive);
+        Assert.All(results.Where(r => r.Result.Status != ChangeStatus.Saved), r => Assert.Null(r.Secret));
+    }
+
+    [Fact]
+    public async Task Rotate_WithALabelOverAHundredCharacters_IsRefusedNextToTheField()
+    {
+        var client = await _app.RegisterClientAsync();
+
+        var refused = await _app.WithServicesAsync(services => services.GetRequiredService<AuthClientCredentials>()
+            .RotateSecretAsync(client.Id, new SecretRotation(TimeSpan.Zero, Label: new string('x', 99) + "😀")));
+
+        Assert.Equal(AuthClientCredentials.LabelField, Assert.Single(refused.Result.Errors!).Key);
+        Assert.Single(await ListAsync(client));
+    }
+
+    [Fact]
     public async Task RevokeNow_StopsTheCredentialDuringItsGracePeriod()
     {
         var client = await _app.RegisterClientAsync();
@@ -108,7 +152,9 @@ public sealed class SecretRotationTests : IDisposable
 
         Assert.Equal(wrong.HttpStatusCode, revoked.HttpStatusCode);
         Assert.Equal(await wrong.HttpResponse!.Content.ReadAsStringAsync(), await revoked.HttpResponse!.Content.ReadAsStringAsync());
-        Assert.Contains(_app.LogEntries, e => e.Message.Contains($"Client {client.ClientId} presented its Revoked credential", StringComparison.Ordinal));
+        // At Warning, which the shipped logging settings keep.
+        Assert.Contains(_app.LogEntries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.Contains($"client_id {client.ClientId}: revoked secret ", StringComparison.Ordinal));
         Assert.DoesNotContain(_app.LogLines, line => line.Contains(client.Secret, StringComparison.Ordinal) || line.Contains(rotated.Secret, StringComparison.Ordinal));
     }
 
@@ -128,9 +174,10 @@ public sealed class SecretRotationTests : IDisposable
         Assert.Null(refused.Secret);
         Assert.Equal(CredentialOptions.MaxActive, (await ListAsync(client)).Count(c => c.IsActive));
 
+        // At the limit, "end now" still works: it ends every active secret and leaves only the new one.
         var newest = client with { Secret = await RotateAsync(client, SecretRotation.EndNow) };
         await AssertAcceptedAsync(newest);
-        Assert.Equal(CredentialOptions.MaxActive, (await ListAsync(client)).Count(c => c.IsActive));
+        Assert.Equal(1, (await ListAsync(client)).Count(c => c.IsActive));
     }
 
     [Theory]

@@ -17,6 +17,8 @@ public sealed class CredentialMigrationTests : IDisposable
 {
     private const string MigrationBefore = "GroupConcurrencyStamp";
 
+    private static readonly DateTime RegeneratedAt = new(2026, 11, 1, 9, 30, 0, DateTimeKind.Utc);
+
     private readonly TestDatabase _database = TestDatabase.Create();
 
     [Fact]
@@ -50,6 +52,9 @@ public sealed class CredentialMigrationTests : IDisposable
             services.GetRequiredService<Web.Data.AppDbContext>().AuthClientCredentials.AsNoTracking().SingleAsync(c => c.ApplicationId == client.Id));
         Assert.Equal((CredentialKind.Secret, "Secret", null), (credential.Kind, credential.Label, credential.RevokedAt));
 
+        // Its last regeneration (audited before the upgrade) is when and by whom the secret was made.
+        Assert.Equal(("Regenerating Admin", RegeneratedAt), (credential.CreatedByName, DateTime.SpecifyKind(credential.CreatedAt, DateTimeKind.Utc)));
+
         var browser = await upgraded.SignedInAsAdminAsync();
         var list = await browser.GetStringAsync("/admin/auth-clients?search=before-upgrade");
         Assert.Contains(client.ClientId, list, StringComparison.Ordinal);
@@ -77,6 +82,13 @@ public sealed class CredentialMigrationTests : IDisposable
                     '["ept:token","gt:client_credentials"]', '[]', '[]', '[]')
                 """,
                 id, number, DateTime.UtcNow, number.ToString(System.Globalization.CultureInfo.InvariantCulture), verifier, copy, Guid.NewGuid().ToString());
-            return new RegisteredClient(id, number.ToString(System.Globalization.CultureInfo.InvariantCulture), secret);
+            var clientId = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                INSERT INTO "AuditRecords" ("OccurredAt", "ActorId", "ActorName", "Action", "TargetType", "TargetId")
+                VALUES ({0}, NULL, 'Regenerating Admin', 'auth-client.secret-regenerated', 'auth-client', {1})
+                """,
+                RegeneratedAt, clientId);
+            return new RegisteredClient(id, clientId, secret);
         });
 }

@@ -51,6 +51,11 @@ public sealed class AuthClientCommands(
             return new(refused, null);
         }
 
+        if (!settings.IsPublic && AuthClientCredentials.LabelProblem(settings.SecretLabel) is { } badLabel)
+        {
+            return new(ChangeResult.Invalid(nameof(AuthClientSettings.SecretLabel), badLabel.Errors![0].Value), null);
+        }
+
         var (expiresAt, expiryProblem) = settings.IsPublic ? (null, null) : credentials.SecretExpiry(settings.SecretExpiresAt, clock.GetUtcNow().UtcDateTime);
         if (expiryProblem is not null)
         {

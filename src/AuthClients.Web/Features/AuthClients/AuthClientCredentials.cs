@@ -143,24 +143,31 @@ public sealed class AuthClientCredentials(
             return new(problem, null);
         }
 
+        if (LabelProblem(rotation.Label) is { } badLabel)
+        {
+            return new(badLabel, null);
+        }
+
         var active = await ActiveRowsAsync(id, now, cancellationToken);
-        var previous = active.Where(c => c.Kind == CredentialKind.Secret).OrderByDescending(c => c.CreatedAt).FirstOrDefault();
-        var endsPrevious = previous is not null && rotation.GracePeriod == TimeSpan.Zero;
-        if (active.Count + 1 - (endsPrevious ? 1 : 0) > CredentialOptions.MaxActive)
+        var activeSecrets = active.Where(c => c.Kind == CredentialKind.Secret).OrderByDescending(c => c.CreatedAt).ToList();
+        var previous = activeSecrets.FirstOrDefault();
+
+        // "End now" ends every secret that still works, those in a grace period too: it is what
+        // someone does when a secret leaked, and "the previous secret no longer works" must be true.
+        var ended = rotation.GracePeriod == TimeSpan.Zero ? activeSecrets : new List<AuthClientCredential>();
+        if (active.Count + 1 - ended.Count > CredentialOptions.MaxActive)
         {
             return new(ChangeResult.Invalid("", TooManyMessage), null);
         }
 
-        if (previous is not null)
+        foreach (var secretRow in ended)
         {
-            if (endsPrevious)
-            {
-                Revoke(previous, now);
-            }
-            else if (previous.ExpiresAt is null || previous.ExpiresAt > now + rotation.GracePeriod)
-            {
-                previous.ExpiresAt = now + rotation.GracePeriod;
-            }
+            Revoke(secretRow, now);
+        }
+
+        if (previous is not null && ended.Count == 0 && (previous.ExpiresAt is null || previous.ExpiresAt > now + rotation.GracePeriod))
+        {
+            previous.ExpiresAt = now + rotation.GracePeriod;
         }
 
         var secret = ClientSecrets.Generate();
@@ -173,7 +180,11 @@ public sealed class AuthClientCredentials(
                 ["gracePeriod"] = new(null, rotation.GracePeriod.ToString()),
                 ["previousValidUntil"] = new(null, previous is null ? null : (previous.RevokedAt ?? previous.ExpiresAt)?.ToString("O")),
             });
-        await SaveAsync(client.ClientId, cancellationToken);
+        if (!await SaveAsync(client.Row, cancellationToken))
+        {
+            return new(ChangeResult.Conflict, null);
+        }
+
         return new(ChangeResult.Saved(created.Id), secret) { PreviousValidUntil = previous?.RevokedAt ?? previous?.ExpiresAt };
     }
 
@@ -194,6 +205,11 @@ public sealed class AuthClientCredentials(
         if (parsed is null)
         {
             return ChangeResult.Invalid(KeyField, error!);
+        }
+
+        if (LabelProblem(key.Label) is { } badLabel)
+        {
+            return badLabel;
         }
 
         if (AsUtc(key.ExpiresAt) is { } expires && expires <= now)
@@ -227,8 +243,7 @@ public sealed class AuthClientCredentials(
         };
         db.AuthClientCredentials.Add(credential);
         audit.Record(AuditActions.AuthClientCredentialAdded, AuthClientAudit.TargetType, client.ClientId, Describe(credential));
-        await SaveAsync(client.ClientId, cancellationToken);
-        return ChangeResult.Saved(credential.Id);
+        return await SaveAsync(client.Row, cancellationToken) ? ChangeResult.Saved(credential.Id) : ChangeResult.Conflict;
     }
 
     /// <summary>"Revoke now": the credential is refused from this moment.</summary>
@@ -320,10 +335,32 @@ public sealed class AuthClientCredentials(
         _ => time,
     };
 
-    private async Task<(string Id, string ClientId)?> LoadConfidentialAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The client, tracked, read before its credentials are counted: saving gives it a new version
+    /// (<see cref="SaveAsync(AuthClientApplication, CancellationToken)"/>), so of two changes counted
+    /// at once only the first is saved and the 5-credential limit holds.
+    /// </summary>
+    private async Task<(AuthClientApplication Row, string ClientId)?> LoadConfidentialAsync(string id, CancellationToken cancellationToken)
     {
-        var client = await db.AuthClients.AsNoTracking().Where(a => a.Id == id).Select(a => new { a.ClientId, a.ClientType }).SingleOrDefaultAsync(cancellationToken);
-        return client is null || client.ClientType == OpenIddict.Abstractions.OpenIddictConstants.ClientTypes.Public ? null : (id, client.ClientId!);
+        var client = await db.AuthClients.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return client is null || client.ClientType == OpenIddict.Abstractions.OpenIddictConstants.ClientTypes.Public ? null : (client, client.ClientId!);
+    }
+
+    /// <summary>Saves a change that counted the client's credentials; another change saved since it read them makes it a conflict.</summary>
+    private async Task<bool> SaveAsync(AuthClientApplication client, CancellationToken cancellationToken)
+    {
+        client.ConcurrencyToken = Guid.NewGuid().ToString();
+        try
+        {
+            await SaveAsync(client.ClientId!, cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            cache.Remove(client.ClientId);
+            return false;
+        }
     }
 
     private async Task<List<AuthClientCredential>> ActiveRowsAsync(string id, DateTime now, CancellationToken cancellationToken) =>
@@ -342,7 +379,13 @@ public sealed class AuthClientCredentials(
     }
 
     private static string LabelOr(string? label, string fallback) =>
-        string.IsNullOrWhiteSpace(label) ? fallback : label.Trim() is { Length: > MaxLabelLength } long_ ? long_[..MaxLabelLength] : label.Trim();
+        string.IsNullOrWhiteSpace(label) ? fallback : label.Trim();
+
+    /// <summary>A label is refused rather than cut: cutting could split a character or change what it says.</summary>
+    internal static ChangeResult? LabelProblem(string? label) =>
+        label?.Trim() is { Length: > MaxLabelLength }
+            ? ChangeResult.Invalid(LabelField, $"The label may be at most {MaxLabelLength} characters long.")
+            : null;
 
     private static Dictionary<string, FieldChange> Describe(AuthClientCredential credential) => new()
     {

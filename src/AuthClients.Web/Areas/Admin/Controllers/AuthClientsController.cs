@@ -138,7 +138,10 @@ public sealed class AuthClientsController(AuthClientQueries clients, AuthClientC
         }
 
         var result = ModelState.IsValid ? await secrets.AddPublicKeyAsync(id, form.ToCredential(), HttpContext.RequestAborted) : ChangeResult.NotSaved;
-        return await FormOutcome(result, PublicKeyAddedMessage, ToCredentials(id), () => EditPageAsync(id, key: form));
+
+        // A private key pasted by mistake is not sent back in the page (its text stays out of caches and screenshots).
+        var shown = result.Errors?.Any(e => e.Value == PublicKeys.PrivateKeyMessage) == true ? form.WithoutKey() : form;
+        return await FormOutcome(result, PublicKeyAddedMessage, ToCredentials(id), () => EditPageAsync(id, key: shown));
     }
 
     /// <summary>"Revoke now": the credential is refused from this moment.</summary>

@@ -43,7 +43,10 @@ public sealed record CredentialsViewModel(
             return null;
         }
 
-        return credential.LastUsedAt is { } used && used >= newest.CreatedAt
+        // Uses are kept to the minute: one in the minute the new secret was made may have come after it,
+        // and "still in use" is the safe thing to say.
+        var madeInMinute = new DateTime(newest.CreatedAt.Ticks - (newest.CreatedAt.Ticks % TimeSpan.TicksPerMinute), newest.CreatedAt.Kind);
+        return credential.LastUsedAt is { } used && used >= madeInMinute
             ? $"last used {Ago(used)}{(credential.LastUsedFrom is { } from ? $" from {from}" : "")}"
             : "not used since the new secret was created";
     }
@@ -115,6 +118,9 @@ public sealed class PublicKeyForm
     public DateOnly? ExpiresAt { get; set; }
 
     public PublicKeyCredential ToCredential() => new(Key, Label, StartOf(ExpiresAt));
+
+    /// <summary>The same form with the key field emptied (a private key is never shown back).</summary>
+    public PublicKeyForm WithoutKey() => new() { Label = Label, ExpiresAt = ExpiresAt };
 
     internal static DateTime? StartOf(DateOnly? date) => date?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 }

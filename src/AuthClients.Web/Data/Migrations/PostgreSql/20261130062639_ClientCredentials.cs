@@ -63,10 +63,14 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                         onDelete: ReferentialAction.Cascade);
                 });
 
-            // Each client's one secret becomes its first credential; the copy moves with it.
+            // Each client's one secret becomes its first credential; the copy moves with it. Its date and
+            // author are those of its last regeneration, if any.
             migrationBuilder.Sql("""
                 INSERT INTO "AuthClientCredentials" ("Id", "ApplicationId", "Kind", "Label", "SecretVerifier", "ProtectedSecret", "CreatedAt", "CreatedById", "CreatedByName")
-                SELECT a."Id", a."Id", 'Secret', 'Secret', a."ClientSecret", a."ProtectedSecret", a."CreatedAt", a."CreatedById", COALESCE(u."Email", '')
+                SELECT a."Id", a."Id", 'Secret', 'Secret', a."ClientSecret", a."ProtectedSecret",
+                    COALESCE((SELECT r."OccurredAt" FROM "AuditRecords" r WHERE r."TargetType" = 'auth-client' AND r."TargetId" = a."ClientId" AND r."Action" = 'auth-client.secret-regenerated' ORDER BY r."OccurredAt" DESC LIMIT 1), a."CreatedAt"),
+                    CASE WHEN (SELECT r."OccurredAt" FROM "AuditRecords" r WHERE r."TargetType" = 'auth-client' AND r."TargetId" = a."ClientId" AND r."Action" = 'auth-client.secret-regenerated' ORDER BY r."OccurredAt" DESC LIMIT 1) IS NULL THEN a."CreatedById" ELSE (SELECT r."ActorId" FROM "AuditRecords" r WHERE r."TargetType" = 'auth-client' AND r."TargetId" = a."ClientId" AND r."Action" = 'auth-client.secret-regenerated' ORDER BY r."OccurredAt" DESC LIMIT 1) END,
+                    COALESCE((SELECT r."ActorName" FROM "AuditRecords" r WHERE r."TargetType" = 'auth-client' AND r."TargetId" = a."ClientId" AND r."Action" = 'auth-client.secret-regenerated' ORDER BY r."OccurredAt" DESC LIMIT 1), u."Email", '')
                 FROM "OpenIddictApplications" a LEFT JOIN "AspNetUsers" u ON u."Id" = a."CreatedById"
                 WHERE a."ProtectedSecret" IS NOT NULL AND a."ClientSecret" IS NOT NULL;
                 """);
@@ -118,12 +122,18 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                 type: "text",
                 nullable: true);
 
-            // Back to one secret per client: the newest that has not been revoked.
+            // Back to one secret per client: the newest that has not been revoked (its copy and its verifier,
+            // which authenticates again; clients made since hold a placeholder verifier otherwise).
             migrationBuilder.Sql("""
                 UPDATE "OpenIddictApplications" SET "ProtectedSecret" = (
                     SELECT c."ProtectedSecret" FROM "AuthClientCredentials" c
                     WHERE c."ApplicationId" = "OpenIddictApplications"."Id" AND c."Kind" = 'Secret' AND c."RevokedAt" IS NULL
                     ORDER BY c."CreatedAt" DESC LIMIT 1);
+                UPDATE "OpenIddictApplications" SET "ClientSecret" = COALESCE((
+                    SELECT c."SecretVerifier" FROM "AuthClientCredentials" c
+                    WHERE c."ApplicationId" = "OpenIddictApplications"."Id" AND c."Kind" = 'Secret' AND c."RevokedAt" IS NULL
+                    ORDER BY c."CreatedAt" DESC LIMIT 1), "ClientSecret")
+                WHERE "ClientType" = 'confidential';
                 """);
 
             migrationBuilder.DropTable(

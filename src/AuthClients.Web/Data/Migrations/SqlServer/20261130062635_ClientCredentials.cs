@@ -63,12 +63,17 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                         onDelete: ReferentialAction.Cascade);
                 });
 
-            // Each client's one secret becomes its first credential; the copy moves with it.
+            // Each client's one secret becomes its first credential; the copy moves with it. Its date and
+            // author are those of its last regeneration, if any. In EXEC: the idempotent script compiles each
+            // batch whole, and once the column is gone a plain INSERT naming it would not compile.
             migrationBuilder.Sql("""
-                INSERT INTO [AuthClientCredentials] ([Id], [ApplicationId], [Kind], [Label], [SecretVerifier], [ProtectedSecret], [CreatedAt], [CreatedById], [CreatedByName])
-                SELECT a.[Id], a.[Id], 'Secret', 'Secret', a.[ClientSecret], a.[ProtectedSecret], a.[CreatedAt], a.[CreatedById], COALESCE(u.[Email], '')
+                EXEC(N'INSERT INTO [AuthClientCredentials] ([Id], [ApplicationId], [Kind], [Label], [SecretVerifier], [ProtectedSecret], [CreatedAt], [CreatedById], [CreatedByName])
+                SELECT a.[Id], a.[Id], ''Secret'', ''Secret'', a.[ClientSecret], a.[ProtectedSecret],
+                    COALESCE((SELECT TOP 1 r.[OccurredAt] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC), a.[CreatedAt]),
+                    CASE WHEN (SELECT TOP 1 r.[OccurredAt] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC) IS NULL THEN a.[CreatedById] ELSE (SELECT TOP 1 r.[ActorId] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC) END,
+                    COALESCE((SELECT TOP 1 r.[ActorName] FROM [AuditRecords] r WHERE r.[TargetType] = ''auth-client'' AND r.[TargetId] = a.[ClientId] AND r.[Action] = ''auth-client.secret-regenerated'' ORDER BY r.[OccurredAt] DESC), u.[Email], '''')
                 FROM [OpenIddictApplications] a LEFT JOIN [AspNetUsers] u ON u.[Id] = a.[CreatedById]
-                WHERE a.[ProtectedSecret] IS NOT NULL AND a.[ClientSecret] IS NOT NULL;
+                WHERE a.[ProtectedSecret] IS NOT NULL AND a.[ClientSecret] IS NOT NULL;');
                 """);
 
             migrationBuilder.DropColumn(
@@ -118,12 +123,18 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                 type: "nvarchar(max)",
                 nullable: true);
 
-            // Back to one secret per client: the newest that has not been revoked.
+            // Back to one secret per client: the newest that has not been revoked (its copy and its verifier,
+            // which authenticates again; clients made since hold a placeholder verifier otherwise).
             migrationBuilder.Sql("""
                 UPDATE [OpenIddictApplications] SET [ProtectedSecret] = (
                     SELECT TOP 1 c.[ProtectedSecret] FROM [AuthClientCredentials] c
                     WHERE c.[ApplicationId] = [OpenIddictApplications].[Id] AND c.[Kind] = 'Secret' AND c.[RevokedAt] IS NULL
                     ORDER BY c.[CreatedAt] DESC);
+                UPDATE [OpenIddictApplications] SET [ClientSecret] = COALESCE((
+                    SELECT TOP 1 c.[SecretVerifier] FROM [AuthClientCredentials] c
+                    WHERE c.[ApplicationId] = [OpenIddictApplications].[Id] AND c.[Kind] = 'Secret' AND c.[RevokedAt] IS NULL
+                    ORDER BY c.[CreatedAt] DESC), [ClientSecret])
+                WHERE [ClientType] = 'confidential';
                 """);
 
             migrationBuilder.DropTable(
