@@ -16,7 +16,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     [Fact]
-    public async Task Screenshots_OfListCreateFormAndDeleteDialog_AreSaved()
+    public async Task Screenshots_OfListCreateFormDeleteDialogAndCredentials_AreSaved()
     {
         var folder = ScreenshotFolder();
         await Page.SignInAsync();
@@ -40,7 +40,17 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         await Expect(Page.DeleteDialog()).ToBeFocusedAsync();
         var dialog = await SaveAsync(folder, "auth-client-delete-dialog.png");
 
-        foreach (var picture in new[] { createForm, list, dialog })
+        await Page.Keyboard.PressAsync("Escape");
+        await Page.ClientRow("Billing Service").GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        var rotate = Page.GetByRole(AriaRole.Dialog, new() { Name = "Rotate secret" });
+        await rotate.GetByLabel("Label (optional)").FillAsync("Production 2026-12");
+        await rotate.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
+        await Expect(Page.Locator("table.credentials tbody tr")).ToHaveCountAsync(2);
+        await Page.Locator("#credentials").ScrollIntoViewIfNeededAsync();
+        var credentials = await SaveAsync(folder, "auth-client-credentials.png", Page.Locator("#credentials"));
+
+        foreach (var picture in new[] { createForm, list, dialog, credentials })
         {
             var bytes = await File.ReadAllBytesAsync(picture);
             Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{picture} is not a PNG image.");
@@ -48,10 +58,18 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         }
     }
 
-    private async Task<string> SaveAsync(string folder, string fileName)
+    private async Task<string> SaveAsync(string folder, string fileName, ILocator? part = null)
     {
         var path = Path.Combine(folder, fileName);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+        if (part is null)
+        {
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+        }
+        else
+        {
+            await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+        }
+
         return path;
     }
 
