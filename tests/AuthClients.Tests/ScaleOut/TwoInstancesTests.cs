@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
@@ -147,9 +146,9 @@ public sealed partial class TwoInstancesTests
 
     private static string ClientIdInRow(string html, string name)
     {
-        var match = Regex.Match(html, $@"<td>(\d+)</td>\s*<td[^>]*>{Regex.Escape(name)}</td>");
-        Assert.True(match.Success, $"B does not list the client {name} created on A.");
-        return match.Groups[1].Value;
+        var row = HtmlDocuments.Parse(html).Rows().SingleOrDefault(r => r.Name == name);
+        Assert.True(row is not null, $"B does not list the client {name} created on A.");
+        return row.ClientId;
     }
 
     private static async Task Eventually(Func<Task<bool>> condition, string failure)
