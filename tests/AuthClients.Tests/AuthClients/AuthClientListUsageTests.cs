@@ -142,11 +142,13 @@ public sealed class AuthClientListUsageTests(AuthClientsAppFactory app) : IClass
 
         await browser.GetDocumentAsync($"{AuthClientPages.List}?filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.LastUsed}");
 
+        // Reads only: the last-used flush of this shared app may write to the clients meanwhile, on its own timer.
         var commands = app.LogEntries.Skip(seen).Select(e => e.Message)
             .Where(m => m.StartsWith("Executed DbCommand", StringComparison.Ordinal) && m.Contains("\"OpenIddictApplications\"", StringComparison.Ordinal))
+            .Where(m => m[(m.IndexOf('\n', StringComparison.Ordinal) + 1)..].TrimStart().StartsWith("SELECT", StringComparison.Ordinal))
             .ToList();
         Assert.True(commands.Count == 2, $"{commands.Count} commands:\n" + string.Join("\n\n", commands));
-        Assert.Contains("COUNT(*)", commands[0], StringComparison.Ordinal);
+        Assert.Contains("COUNT(*)", commands[0], StringComparison.OrdinalIgnoreCase); // PostgreSQL writes count(*)
         Assert.Contains("\"AuthClientCredentials\"", commands[1], StringComparison.Ordinal);
     }
 
