@@ -20,9 +20,12 @@ public sealed record ClientCredentialEntry(
     DateTime? ExpiresAt,
     DateTime? RevokedAt)
 {
-    public CredentialRefusal RefusalAt(DateTime now) =>
-        RevokedAt is not null ? CredentialRefusal.Revoked
-        : ExpiresAt is { } expires && expires <= now ? CredentialRefusal.Expired
+    public CredentialRefusal RefusalAt(DateTime now) => RefusalOf(RevokedAt, ExpiresAt, now);
+
+    /// <summary>Why a credential revoked and expiring at these times is refused at <paramref name="now"/> (in memory, as <see cref="AuthClientCredential.ActiveAt"/> in queries).</summary>
+    public static CredentialRefusal RefusalOf(DateTime? revokedAt, DateTime? expiresAt, DateTime now) =>
+        revokedAt is not null ? CredentialRefusal.Revoked
+        : expiresAt is { } expires && expires <= now ? CredentialRefusal.Expired
         : CredentialRefusal.None;
 
     public static ClientCredentialEntry From(AuthClientCredential row) => new(

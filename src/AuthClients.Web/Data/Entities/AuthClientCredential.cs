@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace AuthClients.Web.Data.Entities;
 
 /// <summary>What a credential is: a shared secret, or the public half of a key the client signs assertions with.</summary>
@@ -56,6 +58,10 @@ public sealed class AuthClientCredential
 
     /// <summary>The address the last use came from.</summary>
     public string? LastUsedFrom { get; set; }
+
+    /// <summary>Credentials that authenticate at <paramref name="now"/>: neither revoked nor expired. The one rule, for every query.</summary>
+    public static Expression<Func<AuthClientCredential, bool>> ActiveAt(DateTime now) =>
+        c => c.RevokedAt == null && (c.ExpiresAt == null || c.ExpiresAt > now);
 }
 
 /// <summary>

@@ -104,10 +104,11 @@ public sealed class AuthClientCredentials(
     {
         var now = Now;
         var candidates = await db.AuthClientCredentials.AsNoTracking()
-            .Where(c => c.ApplicationId == id && c.Kind == CredentialKind.Secret && c.ProtectedSecret != null && c.RevokedAt == null)
+            .Where(c => c.ApplicationId == id && c.Kind == CredentialKind.Secret && c.ProtectedSecret != null)
+            .Where(AuthClientCredential.ActiveAt(now))
             .Where(c => credentialId == null || c.Id == credentialId)
             .ToListAsync(cancellationToken);
-        var credential = candidates.Where(c => c.ExpiresAt is null || c.ExpiresAt > now).OrderByDescending(c => c.CreatedAt).FirstOrDefault();
+        var credential = candidates.OrderByDescending(c => c.CreatedAt).FirstOrDefault();
         var clientId = await db.AuthClients.Where(a => a.Id == id).Select(a => a.ClientId).SingleOrDefaultAsync(cancellationToken);
         if (credential is null || clientId is null)
         {
@@ -317,10 +318,12 @@ public sealed class AuthClientCredentials(
     public CredentialView View(AuthClientCredential credential, DateTime now)
     {
         var expires = credential.ExpiresAt;
-        var state = credential.RevokedAt is not null ? CredentialState.Revoked
-            : expires <= now ? CredentialState.Expired
-            : expires <= now + _options.ExpiryWarning ? CredentialState.ExpiringSoon
-            : CredentialState.Active;
+        var state = ClientCredentialEntry.RefusalOf(credential.RevokedAt, expires, now) switch
+        {
+            CredentialRefusal.Revoked => CredentialState.Revoked,
+            CredentialRefusal.Expired => CredentialState.Expired,
+            _ => expires <= now + _options.ExpiryWarning ? CredentialState.ExpiringSoon : CredentialState.Active,
+        };
         return new CredentialView(credential.Id, credential.Kind, credential.Label, credential.CreatedAt, credential.CreatedByName, expires,
             credential.RevokedAt, credential.RevokedByName, credential.LastUsedAt, credential.LastUsedFrom, credential.KeyId, state);
     }
@@ -364,7 +367,7 @@ public sealed class AuthClientCredentials(
     }
 
     private async Task<List<AuthClientCredential>> ActiveRowsAsync(string id, DateTime now, CancellationToken cancellationToken) =>
-        await db.AuthClientCredentials.Where(c => c.ApplicationId == id && c.RevokedAt == null && (c.ExpiresAt == null || c.ExpiresAt > now)).ToListAsync(cancellationToken);
+        await db.AuthClientCredentials.Where(c => c.ApplicationId == id).Where(AuthClientCredential.ActiveAt(now)).ToListAsync(cancellationToken);
 
     private void Revoke(AuthClientCredential credential, DateTime now)
     {

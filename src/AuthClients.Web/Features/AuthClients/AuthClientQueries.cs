@@ -43,6 +43,7 @@ public sealed class AuthClientQueries(
         }
 
         var credentials = db.AuthClientCredentials;
+        var active = AuthClientCredential.ActiveAt(now);
         var rows = await clients.ToPageAsync(
             query.Page,
             query.SafePageSize,
@@ -50,8 +51,7 @@ public sealed class AuthClientQueries(
             a => new
             {
                 a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, a.CreatedAt, a.Permissions, a.IsEnabled, a.LastUsedAt,
-                HasSecret = credentials.Any(c => c.ApplicationId == a.Id && c.Kind == CredentialKind.Secret && c.ProtectedSecret != null
-                    && c.RevokedAt == null && (c.ExpiresAt == null || c.ExpiresAt > now)),
+                HasSecret = credentials.Where(active).Any(c => c.ApplicationId == a.Id && c.Kind == CredentialKind.Secret && c.ProtectedSecret != null),
                 FirstExpiry = credentials.Where(c => c.ApplicationId == a.Id && c.RevokedAt == null && c.ExpiresAt > now).Min(c => c.ExpiresAt),
             },
             cancellationToken,
