@@ -775,3 +775,138 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    DROP INDEX [IX_AuditRecords_TargetType_TargetId] ON [AuditRecords];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE TABLE [BackgroundLeases] (
+        [Name] nvarchar(64) NOT NULL,
+        [Holder] nvarchar(200) NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        [LastRunAt] datetime2 NULL,
+        CONSTRAINT [PK_BackgroundLeases] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE TABLE [ClientFailureCounts] (
+        [ClientId] nvarchar(100) NOT NULL,
+        [Hour] datetime2 NOT NULL,
+        [Reason] nvarchar(64) NOT NULL,
+        [Count] bigint NOT NULL,
+        CONSTRAINT [PK_ClientFailureCounts] PRIMARY KEY ([ClientId], [Hour], [Reason])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE TABLE [ClientFailures] (
+        [Id] bigint NOT NULL IDENTITY,
+        [ClientId] nvarchar(100) NOT NULL,
+        [OccurredAt] datetime2 NOT NULL,
+        [Reason] nvarchar(64) NOT NULL,
+        [GrantType] nvarchar(100) NULL,
+        [IpAddress] nvarchar(64) NULL,
+        CONSTRAINT [PK_ClientFailures] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE TABLE [ClientTokenCounts] (
+        [ClientId] nvarchar(100) NOT NULL,
+        [Hour] datetime2 NOT NULL,
+        [GrantType] nvarchar(100) NOT NULL,
+        [Count] bigint NOT NULL,
+        CONSTRAINT [PK_ClientTokenCounts] PRIMARY KEY ([ClientId], [Hour], [GrantType])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecords_Action_OccurredAt] ON [AuditRecords] ([Action], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecords_ActorId_OccurredAt] ON [AuditRecords] ([ActorId], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecords_TargetType_TargetId_OccurredAt] ON [AuditRecords] ([TargetType], [TargetId], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_ClientFailureCounts_Hour] ON [ClientFailureCounts] ([Hour]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_ClientFailures_ClientId_OccurredAt] ON [ClientFailures] ([ClientId], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_ClientFailures_OccurredAt] ON [ClientFailures] ([OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_ClientTokenCounts_Hour] ON [ClientTokenCounts] ([Hour]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130091148_ActivityAndAuditLog'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130091148_ActivityAndAuditLog', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

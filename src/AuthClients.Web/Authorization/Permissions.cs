@@ -52,11 +52,19 @@ public static class Permissions
         public static readonly Permission Delete = new(DeleteKey, "Delete Groups", Category);
     }
 
+    public static class Audit
+    {
+        public const string Category = "Audit";
+        public const string ViewKey = "view-audit_log";
+        public static readonly Permission View = new(ViewKey, "View Audit Log", Category);
+    }
+
     public static IReadOnlyList<Permission> All { get; } =
     [
         AuthClients.View, AuthClients.Create, AuthClients.Edit, AuthClients.Delete,
         Users.View, Users.Create, Users.Edit, Users.Delete,
         Groups.View, Groups.Create, Groups.Edit, Groups.Delete,
+        Audit.View,
     ];
 
     public static bool IsKnown(string key) => All.Any(p => p.Key == key);

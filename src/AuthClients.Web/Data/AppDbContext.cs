@@ -39,6 +39,14 @@ public abstract class AppDbContext(DbContextOptions options)
 
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
+    public DbSet<ClientTokenCount> ClientTokenCounts => Set<ClientTokenCount>();
+
+    public DbSet<ClientFailureCount> ClientFailureCounts => Set<ClientFailureCount>();
+
+    public DbSet<ClientFailure> ClientFailures => Set<ClientFailure>();
+
+    public DbSet<BackgroundLease> BackgroundLeases => Set<BackgroundLease>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

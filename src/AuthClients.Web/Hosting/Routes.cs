@@ -7,7 +7,9 @@ public static class Routes
     public const string SignOut = "/account/logout";
     public const string AccessDenied = "/error/403";
     public const string Error = "/error";
+    public const string Dashboard = "/admin";
     public const string AuthClients = "/admin/auth-clients";
+    public const string AuditLog = "/admin/audit-log";
     public const string Users = "/admin/users";
     public const string Groups = "/admin/groups";
     public const string Profile = "/profile";

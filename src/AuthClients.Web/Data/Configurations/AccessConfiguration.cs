@@ -66,7 +66,10 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.Property(a => a.Action).HasMaxLength(64);
         builder.Property(a => a.TargetType).HasMaxLength(64);
         builder.Property(a => a.TargetId).HasMaxLength(450);
+        // The Audit Log's filters, each with the time order the page reads in (Features/Audit).
         builder.HasIndex(a => a.OccurredAt);
-        builder.HasIndex(a => new { a.TargetType, a.TargetId });
+        builder.HasIndex(a => new { a.TargetType, a.TargetId, a.OccurredAt });
+        builder.HasIndex(a => new { a.ActorId, a.OccurredAt });
+        builder.HasIndex(a => new { a.Action, a.OccurredAt });
     }
 }

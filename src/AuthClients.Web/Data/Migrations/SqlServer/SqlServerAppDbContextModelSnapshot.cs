@@ -152,7 +152,11 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("TargetType", "TargetId");
+                    b.HasIndex("Action", "OccurredAt");
+
+                    b.HasIndex("ActorId", "OccurredAt");
+
+                    b.HasIndex("TargetType", "TargetId", "OccurredAt");
 
                     b.ToTable("AuditRecords");
                 });
@@ -486,6 +490,89 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.BackgroundLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("BackgroundLeases");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("GrantType")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ClientId", "OccurredAt");
+
+                    b.ToTable("ClientFailures");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientFailureCount", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClientId", "Hour", "Reason");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("ClientFailureCounts");
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientNumber", b =>
                 {
                     b.Property<long>("Number")
@@ -500,6 +587,29 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.HasKey("Number");
 
                     b.ToTable("ClientNumbers");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientTokenCount", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("GrantType")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClientId", "Hour", "GrantType");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("ClientTokenCounts");
                 });
 
             modelBuilder.Entity("AuthClients.Web.Data.Entities.Group", b =>

@@ -144,7 +144,11 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OccurredAt");
 
-                    b.HasIndex("TargetType", "TargetId");
+                    b.HasIndex("Action", "OccurredAt");
+
+                    b.HasIndex("ActorId", "OccurredAt");
+
+                    b.HasIndex("TargetType", "TargetId", "OccurredAt");
 
                     b.ToTable("AuditRecords");
                 });
@@ -475,6 +479,87 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.BackgroundLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("BackgroundLeases");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrantType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IpAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ClientId", "OccurredAt");
+
+                    b.ToTable("ClientFailures");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientFailureCount", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId", "Hour", "Reason");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("ClientFailureCounts");
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientNumber", b =>
                 {
                     b.Property<long>("Number")
@@ -487,6 +572,29 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.HasKey("Number");
 
                     b.ToTable("ClientNumbers");
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.ClientTokenCount", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrantType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId", "Hour", "GrantType");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("ClientTokenCounts");
                 });
 
             modelBuilder.Entity("AuthClients.Web.Data.Entities.Group", b =>
