@@ -25,7 +25,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         string? dir,
         int page = 1,
         [FromQuery(Name = "per_page")] int perPage = ListQuery.DefaultPageSize,
-        [Description("unused: clients not used for 90 days (or never); disabled: disabled clients only.")] string? filter = null)
+        [Description("used-24h: clients used in the last 24 hours; unused: clients not used for 90 days (or never); expiring: clients with an active credential expiring within the warning period (14 days by default); enabled / disabled: enabled or disabled clients only.")] string? filter = null)
     {
         var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter), HttpContext.RequestAborted);
         return new AuthClientList(

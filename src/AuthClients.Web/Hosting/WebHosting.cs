@@ -1,6 +1,7 @@
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Features.Dashboard;
 using AuthClients.Web.Features.Groups;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Connect;
@@ -28,6 +29,7 @@ public static class WebHosting
         services.AddScoped<AuthClientCommands>();
         services.AddScoped<AuthClientCredentials>();
         services.AddScoped<AuthClientSearch>();
+        services.AddScoped<DashboardQueries>();
         services.AddScoped<UserListService>();
         services.AddScoped<ChangeGuard>();
         services.AddScoped<UserWriter>();

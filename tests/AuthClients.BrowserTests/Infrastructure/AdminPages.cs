@@ -24,11 +24,11 @@ public static class AdminPages
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    /// <summary>Top menu Admin (the Users page), then Auth Clients in the left sidebar.</summary>
+    /// <summary>Top menu Admin (the Dashboard), then Auth Clients in the left sidebar.</summary>
     public static async Task OpenAuthClientsAsync(this IPage page)
     {
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Auth Clients" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Auth Clients", Exact = true })).ToBeVisibleAsync();

@@ -49,16 +49,19 @@ public sealed class AdminAreaAccessTests(AuthClientsAppFactory app) : IClassFixt
     }
 
     [Theory]
-    [InlineData(Permissions.AuthClients.ViewKey, Routes.AuthClients)]
-    [InlineData(Permissions.Users.ViewKey, Routes.Users)]
-    public async Task AdminMenu_LeadsToTheFirstPageTheUserMayOpen(string permission, string expected)
+    [InlineData(Permissions.AuthClients.ViewKey, "Auth Clients")]
+    [InlineData(Permissions.Users.ViewKey, "Users")]
+    public async Task AdminMenu_OpensTheDashboard_WithTheSidebarEntriesTheUserMayOpen(string permission, string entry)
     {
         var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: [permission]));
 
-        var response = await browser.GetAsync("/admin");
+        var home = await browser.GetAsync("/");
+        var dashboard = await browser.GetDocumentAsync(Routes.Dashboard);
 
-        Assert.Equal(expected, HttpAssert.RedirectTarget(response));
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(expected)).StatusCode);
+        Assert.Equal(Routes.Dashboard, HttpAssert.RedirectTarget(home));
+        Assert.Equal("Dashboard", dashboard.QuerySelector("main h1")!.TextContent.Trim());
+        var sidebar = dashboard.QuerySelectorAll("nav[aria-label=Admin] a").Select(a => a.TextContent.Trim()).ToList();
+        Assert.Equal(["Dashboard", entry], sidebar);
     }
 
     [Fact]

@@ -136,14 +136,16 @@ public sealed partial class UserListTests(AuthClientsAppFactory app) : IClassFix
     }
 
     [Fact]
-    public async Task AdminMenu_WithOnlyViewGroups_OpensTheGroupsPage()
+    public async Task AdminMenu_WithOnlyViewGroups_OpensTheDashboard_WhichLeadsToGroups()
     {
         var browser = await app.SignedInAsync(await app.CreateUserAsync(permissions: [ViewGroups]));
 
         var response = await browser.GetAsync("/admin");
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(UserGroupPages.Groups, response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var dashboard = await response.Content.ReadAsStringAsync();
+        Assert.Contains($"href=\"{UserGroupPages.Groups}\"", dashboard, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"{UserGroupPages.Users}\"", dashboard, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,7 +156,7 @@ public sealed partial class UserListTests(AuthClientsAppFactory app) : IClassFix
         var signIn = await browser.SignInAsync(await app.CreateUserAsync(permissions: [ViewGroups]), AuthClientsAppFactory.UserPassword);
         var home = await browser.GetAsync(signIn.Headers.Location);
 
-        Assert.Equal(UserGroupPages.Groups, home.Headers.Location!.OriginalString);
+        Assert.Equal("/admin", home.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(home.Headers.Location)).StatusCode);
     }
 

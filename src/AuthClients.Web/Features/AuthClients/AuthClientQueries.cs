@@ -38,7 +38,7 @@ public sealed class AuthClientQueries(
         if (query.FilterKey is { } filter)
         {
             // The search's count is of every match: the filtered ones are counted again.
-            clients = Filtered(clients, filter, now);
+            clients = Filtered(clients, filter, now, credentialOptions.Value.ExpiryWarning);
             total = null;
         }
 
@@ -123,15 +123,30 @@ public sealed class AuthClientQueries(
             _ => clients.OrderBy(a => a.Number, query.SortsDescending),
         };
 
-    private static IQueryable<AuthClientApplication> Filtered(IQueryable<AuthClientApplication> clients, string filter, DateTime now)
+    private IQueryable<AuthClientApplication> Filtered(IQueryable<AuthClientApplication> clients, string filter, DateTime now, TimeSpan expiryWarning)
     {
         var idleSince = now - AuthClientSort.NotUsedFor;
+        var usedSince = now - AuthClientSort.RecentlyUsedWithin;
+        var expiring = ExpiringCredentials(db.AuthClientCredentials, now, expiryWarning);
         return filter switch
         {
             AuthClientSort.NotUsedFilter => clients.Where(a => a.LastUsedAt == null || a.LastUsedAt < idleSince),
+            AuthClientSort.UsedRecentlyFilter => clients.Where(a => a.LastUsedAt >= usedSince),
+            AuthClientSort.ExpiringFilter => clients.Where(a => expiring.Any(c => c.ApplicationId == a.Id)),
+            AuthClientSort.EnabledFilter => clients.Where(a => a.IsEnabled),
             AuthClientSort.DisabledFilter => clients.Where(a => !a.IsEnabled),
             _ => clients,
         };
+    }
+
+    /// <summary>
+    /// Active credentials (<see cref="AuthClientCredential.ActiveAt"/>) that expire within
+    /// <paramref name="expiryWarning"/>: the list's "expiring" filter and the dashboard count the same ones.
+    /// </summary>
+    public static IQueryable<AuthClientCredential> ExpiringCredentials(IQueryable<AuthClientCredential> credentials, DateTime now, TimeSpan expiryWarning)
+    {
+        var until = now + expiryWarning;
+        return credentials.Where(AuthClientCredential.ActiveAt(now)).Where(c => c.ExpiresAt != null && c.ExpiresAt <= until);
     }
 
     private static int CountRedirects(string? json) =>
