@@ -10,7 +10,7 @@ namespace AuthClients.Tests.Api;
 
 /// <summary>
 /// What the API tells about a client's use and its first secret: last used on the resource and the
-/// list, the list's unused and disabled filters, and the first secret's label and expiry on create.
+/// list, the list's filters (used-24h, unused, expiring, enabled, disabled), and the first secret's label and expiry on create.
 /// </summary>
 public sealed class AuthClientUsageApiTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
 {
@@ -62,6 +62,28 @@ public sealed class AuthClientUsageApiTests(AuthClientsAppFactory app) : IClassF
         Assert.Equal([idle.ClientId], await ClientIdsAsync($"{Route}?search={marker}&filter=unused", token));
         Assert.Equal([off.ClientId], await ClientIdsAsync($"{Route}?search={marker}&filter=disabled", token));
         Assert.Equal(3, (await ClientIdsAsync($"{Route}?search={marker}", token)).Count);
+    }
+
+    [Fact]
+    public async Task ListFilters_UsedIn24HoursExpiringAndEnabled_SelectThoseClients()
+    {
+        var token = await app.ClientAccessTokenAsync("auth_clients.read");
+        var marker = Guid.NewGuid().ToString("N");
+        var recent = await app.RegisterClientAsync(name: $"recent-{marker}");
+        var expiring = await app.RegisterClientAsync(name: $"expiring-{marker}");
+        var off = await app.RegisterClientAsync(name: $"off-{marker}");
+        await app.WithServicesAsync(async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            await db.AuthClients.Where(a => a.Id == recent.Id).ExecuteUpdateAsync(a => a.SetProperty(x => x.LastUsedAt, DateTime.UtcNow.AddHours(-2)));
+            await db.AuthClients.Where(a => a.Id == off.Id).ExecuteUpdateAsync(a => a
+                .SetProperty(x => x.LastUsedAt, DateTime.UtcNow.AddHours(-30)).SetProperty(x => x.IsEnabled, false));
+            await db.AuthClientCredentials.Where(c => c.ApplicationId == expiring.Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.ExpiresAt, DateTime.UtcNow.AddDays(5)));
+        });
+
+        Assert.Equal([recent.ClientId], await ClientIdsAsync($"{Route}?search={marker}&filter=used-24h", token));
+        Assert.Equal([expiring.ClientId], await ClientIdsAsync($"{Route}?search={marker}&filter=expiring", token));
+        Assert.Equal([expiring.ClientId, recent.ClientId], await ClientIdsAsync($"{Route}?search={marker}&filter=enabled", token));
     }
 
     [Fact]

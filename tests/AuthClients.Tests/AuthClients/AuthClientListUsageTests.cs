@@ -11,7 +11,7 @@ namespace AuthClients.Tests.AuthClients;
 
 /// <summary>
 /// What the Auth Clients table says about use and credentials: the Last used column and its sort,
-/// the "Not used for 90 days" and "Disabled" filters (kept by every link of the list), the Disabled
+/// its filters ("Used in the last 24 hours", "Not used for 90 days", "Credentials expiring soon", "Enabled", "Disabled") (kept by every link of the list), the Disabled
 /// and "expires in N days" badges, and the one copy button of a client with an active secret.
 /// Last use, expiry and the enabled flag are written straight to the database.
 /// </summary>
@@ -50,6 +50,61 @@ public sealed class AuthClientListUsageTests(AuthClientsAppFactory app) : IClass
         AssertKeepsFilter(page, AuthClientSort.NotUsedFilter);
         var all = page.QuerySelectorAll("nav[aria-label=Filters] a").Single(a => a.Text() == "All").GetAttribute("href")!;
         Assert.Equal(3, (await browser.GetDocumentAsync(all)).Rows().Count);
+    }
+
+    [Fact]
+    public async Task UsedInTheLast24Hours_ShowsOnlyClientsUsedSince_AndEveryLinkKeepsIt()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var (tag, _, _, recent) = await ThreeClientsAsync();
+        var yesterday = $"{tag} yesterday";
+        await app.SeedClientAsync(yesterday);
+        await app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients
+            .Where(a => a.DisplayName == yesterday).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUsedAt, DateTime.UtcNow.AddHours(-25))));
+
+        var page = await browser.GetDocumentAsync($"{Search(tag)}&filter={AuthClientSort.UsedRecentlyFilter}");
+
+        Assert.Equal([recent], Names(page));
+        Assert.Equal("Used in the last 24 hours", page.QuerySelector("nav[aria-label=Filters] a[aria-current]")!.Text());
+        AssertKeepsFilter(page, AuthClientSort.UsedRecentlyFilter);
+    }
+
+    [Fact]
+    public async Task ExpiringFilter_ShowsClientsWithAnActiveCredentialExpiringWithinTheWarning()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var tag = NewTag();
+        var soon = await app.RegisterClientAsync(name: $"{tag} soon");
+        var later = await app.RegisterClientAsync(name: $"{tag} later");
+        var revoked = await app.RegisterClientAsync(name: $"{tag} revoked");
+        var expired = await app.RegisterClientAsync(name: $"{tag} expired");
+        await app.RegisterClientAsync(name: $"{tag} never");
+        var now = DateTime.UtcNow;
+        await SetSecretAsync(soon.Id, expiresAt: now.AddDays(13));
+        await SetSecretAsync(later.Id, expiresAt: now.AddDays(15));
+        await SetSecretAsync(revoked.Id, expiresAt: now.AddDays(2), revokedAt: now.AddMinutes(-1));
+        await SetSecretAsync(expired.Id, expiresAt: now.AddDays(-1));
+
+        var page = await browser.GetDocumentAsync($"{Search(tag)}&filter={AuthClientSort.ExpiringFilter}");
+
+        Assert.Equal([$"{tag} soon"], Names(page));
+        Assert.Equal("expires in 13 days", page.Rows().Single().Badges);
+        Assert.Equal("Credentials expiring soon", page.QuerySelector("nav[aria-label=Filters] a[aria-current]")!.Text());
+        AssertKeepsFilter(page, AuthClientSort.ExpiringFilter);
+    }
+
+    [Fact]
+    public async Task EnabledFilter_LeavesOutDisabledClients()
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        var (tag, never, old, recent) = await ThreeClientsAsync();
+        await app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients
+            .Where(a => a.DisplayName == old).ExecuteUpdateAsync(s => s.SetProperty(a => a.IsEnabled, false)));
+
+        var page = await browser.GetDocumentAsync($"{Search(tag)}&filter={AuthClientSort.EnabledFilter}");
+
+        Assert.Equal([recent, never], Names(page));
+        AssertKeepsFilter(page, AuthClientSort.EnabledFilter);
     }
 
     [Fact]
