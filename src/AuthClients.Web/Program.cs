@@ -8,6 +8,7 @@ try
 
     builder.Services
         .AddAppLogging(builder.Configuration)
+        .AddAppTelemetry(builder.Configuration)
         .AddAppForwardedHeaders(builder.Configuration)
         .AddAppDatabase(builder.Configuration, builder.Environment)
         .AddAppHealthChecks()

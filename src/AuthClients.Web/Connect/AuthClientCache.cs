@@ -1,4 +1,5 @@
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Hosting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -13,12 +14,20 @@ namespace AuthClients.Web.Connect;
 /// </summary>
 public sealed class AuthClientCache : IDisposable
 {
+    /// <summary>The <c>cache</c> tag of this cache's look-ups in <see cref="AuthClientsMetrics"/>: clients.</summary>
+    public const string ClientsMetricName = "client";
+
+    /// <summary>The <c>cache</c> tag of look-ups of clients' credentials.</summary>
+    public const string CredentialsMetricName = "client_credentials";
+
+    private readonly AuthClientsMetrics _metrics;
     private readonly MemoryCache? _entries;
     private readonly TimeSpan _lifetime;
     private long _generation;
 
-    public AuthClientCache(IOptions<TokenPerformanceOptions> options)
+    public AuthClientCache(IOptions<TokenPerformanceOptions> options, AuthClientsMetrics metrics)
     {
+        _metrics = metrics;
         _lifetime = options.Value.EffectiveClientCacheLifetime;
         if (_lifetime > TimeSpan.Zero)
         {
@@ -34,11 +43,24 @@ public sealed class AuthClientCache : IDisposable
 
     /// <summary>A private copy of the cached client, which the caller may change or attach.</summary>
     public AuthClientApplication? Find(string clientId) =>
-        _entries is not null && _entries.TryGetValue(clientId, out AuthClientApplication? cached) ? Copy(cached!) : null;
+        Lookup<AuthClientApplication>(clientId, ClientsMetricName) is { } cached ? Copy(cached) : null;
 
     /// <summary>The client's credentials, shared (they are immutable).</summary>
     public ClientCredentialSet? FindCredentials(string clientId) =>
-        _entries is not null && _entries.TryGetValue(CredentialsKey(clientId), out ClientCredentialSet? cached) ? cached : null;
+        Lookup<ClientCredentialSet>(CredentialsKey(clientId), CredentialsMetricName);
+
+    /// <summary>The cached entry, or null; each look-up counts as a hit or a miss for the operators' hit rate.</summary>
+    private T? Lookup<T>(string key, string metricName) where T : class
+    {
+        if (_entries is null)
+        {
+            return null;
+        }
+
+        var hit = _entries.TryGetValue(key, out T? cached);
+        _metrics.CacheLookup(metricName, hit);
+        return cached;
+    }
 
     /// <summary>Keeps a copy of <paramref name="application"/>, unless a client was written since <paramref name="generation"/>.</summary>
     public void Add(AuthClientApplication application, long generation)

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthClients.Web.Hosting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -16,11 +17,16 @@ namespace AuthClients.Web.Connect;
 /// </summary>
 public sealed class VerifiedTokenCache : IDisposable
 {
+    /// <summary>The <c>cache</c> tag of this cache's look-ups in <see cref="AuthClientsMetrics"/>.</summary>
+    public const string MetricName = "access_token";
+
+    private readonly AuthClientsMetrics _metrics;
     private readonly MemoryCache? _entries;
     private readonly TimeSpan _lifetime;
 
-    public VerifiedTokenCache(IOptions<TokenPerformanceOptions> options)
+    public VerifiedTokenCache(IOptions<TokenPerformanceOptions> options, AuthClientsMetrics metrics)
     {
+        _metrics = metrics;
         _lifetime = options.Value.EffectiveVerifiedTokenCacheLifetime;
         if (_lifetime > TimeSpan.Zero)
         {
@@ -52,7 +58,14 @@ public sealed class VerifiedTokenCache : IDisposable
     private bool TryGet(string token, out ClaimsPrincipal? principal)
     {
         principal = null;
-        if (_entries is null || !_entries.TryGetValue(token, out ClaimsPrincipal? cached))
+        if (_entries is null)
+        {
+            return false;
+        }
+
+        var hit = _entries.TryGetValue(token, out ClaimsPrincipal? cached);
+        _metrics.CacheLookup(MetricName, hit);
+        if (!hit)
         {
             return false;
         }

@@ -93,6 +93,7 @@ public static class WebHosting
         app.UseMalformedRequestGuard();
         app.UseClientAuthenticationThrottle();
         app.UseRouting();
+        app.UseProtocolEndpointRoutes();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
