@@ -145,8 +145,9 @@ public sealed class AuthClientQueries(
     /// </summary>
     public static IQueryable<AuthClientCredential> ExpiringCredentials(IQueryable<AuthClientCredential> credentials, DateTime now, TimeSpan expiryWarning)
     {
+        // The range on ExpiresAt (its index) first: expired credentials pile up, and are not read.
         var until = now + expiryWarning;
-        return credentials.Where(AuthClientCredential.ActiveAt(now)).Where(c => c.ExpiresAt != null && c.ExpiresAt <= until);
+        return credentials.Where(c => c.ExpiresAt > now && c.ExpiresAt <= until).Where(AuthClientCredential.ActiveAt(now));
     }
 
     private static int CountRedirects(string? json) =>

@@ -40,7 +40,8 @@ public sealed class DashboardQueries(AppDbContext db, IOptions<CredentialOptions
         var total = await clients.CountAsync(cancellationToken);
         var disabled = await clients.CountAsync(a => !a.IsEnabled, cancellationToken);
         var usedRecently = await clients.CountAsync(a => a.LastUsedAt >= usedSince, cancellationToken);
-        var notUsed = await clients.CountAsync(a => a.LastUsedAt == null || a.LastUsedAt < idleSince, cancellationToken);
+        // "Never, or not since": the rest of the clients, so both counts are ranges of the LastUsedAt index.
+        var notUsed = total - await clients.CountAsync(a => a.LastUsedAt >= idleSince, cancellationToken);
 
         var warning = credentialOptions.Value.ExpiryWarning;
         var expiring = AuthClientQueries.ExpiringCredentials(db.AuthClientCredentials.AsNoTracking(), now, warning);
