@@ -99,6 +99,21 @@ public sealed class AuditRetentionTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task DatabaseError_IsLoggedOnce_AndTheNextRunTriesAgain()
+    {
+        var retention = RetentionOf(_app);
+        await RenameLeaseTableAsync("BackgroundLeases", "BackgroundLeasesAway");
+
+        Assert.Null(await retention.RunOnceAsync());
+        Assert.Null(await retention.RunOnceAsync());
+        Assert.Single(_app.LogEntries, e => e.Level == LogLevel.Warning && e.Category.EndsWith(nameof(AuditRetention), StringComparison.Ordinal));
+
+        await RenameLeaseTableAsync("BackgroundLeasesAway", "BackgroundLeases");
+        Assert.NotNull(await retention.RunOnceAsync());
+        Assert.Contains(_app.LogEntries, e => e.Message.Contains("after 2 failed runs", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Audit:RetentionDays", "0")]
     [InlineData("Audit:ActivityRetentionDays", "30")]
@@ -123,6 +138,12 @@ public sealed class AuditRetentionTests : IDisposable
         return database is null
             ? new AuthClientsAppFactory { TestServices = services => services.AddSingleton<TimeProvider>(clock) }
             : new AuthClientsAppFactory { Database = database, TestServices = services => services.AddSingleton<TimeProvider>(clock) };
+    }
+
+    private Task<int> RenameLeaseTableAsync(string from, string to)
+    {
+        var rename = $"ALTER TABLE \"{from}\" RENAME TO \"{to}\""; // two constant names, quoted for PostgreSQL
+        return _app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(rename));
     }
 
     private static AuditRetention RetentionOf(AuthClientsAppFactory app) => app.Services.GetRequiredService<AuditRetention>();
