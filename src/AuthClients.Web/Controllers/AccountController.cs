@@ -23,7 +23,7 @@ public sealed class SignInForm
 }
 
 [Route("account")]
-public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users, PasswordCheckService passwords, SignInContinuation continuation) : Controller
+public sealed class AccountController(SignInManager<AppUser> signIn, UserManager<AppUser> users, SignInService signIns, SignInContinuation continuation) : Controller
 {
     /// <summary>
     /// One message for unknown email, wrong password, inactive and locked accounts, so the page
@@ -49,7 +49,7 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
             return View(form);
         }
 
-        if (await passwords.CheckAsync(form.Email, form.Password) is { } user)
+        if (await signIns.CheckAsync(form.Email, form.Password, HttpContext.RequestAborted) is { } user)
         {
             await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
 

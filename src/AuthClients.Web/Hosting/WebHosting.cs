@@ -21,9 +21,13 @@ public static class WebHosting
     {
         services.AddStartupOptions<BootstrapOptions>(configuration, BootstrapOptions.Section);
         services.AddStartupOptions<CredentialOptions>(configuration, CredentialOptions.Section);
+        services.AddStartupOptions<AuditOptions>(configuration, AuditOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<AuditService>();
+        services.AddScoped<DatabaseLease>();
+        services.AddSingleton<AuditRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         services.AddScoped<ClientSecrets>();
         services.AddScoped<AuthClientQueries>();
         services.AddScoped<AuthClientCommands>();
@@ -37,6 +41,8 @@ public static class WebHosting
         services.AddScoped<UserPermissionService>();
         services.AddScoped<ProfileService>();
         services.AddScoped<PasswordCheckService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<AuditLogQueries>();
         services.AddScoped<GroupService>();
         services.AddScoped<GroupMemberService>();
         services.AddScoped<GroupPermissionService>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 using Group = AuthClients.Web.Data.Entities.Group;
 using Microsoft.EntityFrameworkCore;
@@ -102,9 +103,10 @@ public static partial class UserGroupPages
     public static Task<Group?> FindGroupAsync(this AuthClientsAppFactory app, string id) =>
         app.WithServicesAsync(sp => sp.GetRequiredService<AppDbContext>().Groups.AsNoTracking().SingleOrDefaultAsync(g => g.Id == id));
 
+    /// <summary>The audit records of changes made to a user or group; a user's own sign-ins (audited too) are left out.</summary>
     public static Task<List<AuditRecord>> AuditRecordsAsync(this AuthClientsAppFactory app, string targetId) =>
         app.WithServicesAsync(sp => sp.GetRequiredService<AppDbContext>().AuditRecords.AsNoTracking()
-            .Where(a => a.TargetId == targetId).OrderBy(a => a.Id).ToListAsync());
+            .Where(a => a.TargetId == targetId && a.Action != SignInAudit.Succeeded && a.Action != SignInAudit.Failed).OrderBy(a => a.Id).ToListAsync());
 
     /// <summary>Creates a group in the store, with permissions and members, and returns its id.</summary>
     public static async Task<string> CreateGroupAsync(this AuthClientsAppFactory app, string? name = null, string[]? permissions = null, string[]? memberIds = null, string? description = null)

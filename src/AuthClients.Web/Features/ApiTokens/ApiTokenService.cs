@@ -36,7 +36,7 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
 {
     /// <summary>Every token starts with this, so the API can tell it from an OAuth access token without a lookup.</summary>
     public const string Prefix = "acpat_";
-    private const string TargetType = "personal-access-token";
+    private const string TargetType = AuditCatalogue.PersonalAccessTokenTarget;
 
     /// <summary>The client personal access tokens are issued through: the oldest with the grant enabled.</summary>
     public Task<string?> FindIssuingClientIdAsync(CancellationToken cancellationToken = default) =>
@@ -73,7 +73,7 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
             ExpiresAt = now.AddDays(form.ExpiresInDays),
         };
         db.PersonalAccessTokens.Add(entity);
-        audit.Record("personal-access-token.created", TargetType, entity.Id, new Dictionary<string, FieldChange>
+        audit.Record(AuditCatalogue.PersonalAccessTokenCreated, TargetType, entity.Id, new Dictionary<string, FieldChange>
         {
             ["name"] = new(null, entity.Name),
             ["expires_at"] = new(null, entity.ExpiresAt),
@@ -91,7 +91,7 @@ public sealed class ApiTokenService(AppDbContext db, AuditService audit, TimePro
         }
 
         db.PersonalAccessTokens.Remove(token);
-        audit.Record("personal-access-token.revoked", TargetType, token.Id, new Dictionary<string, FieldChange> { ["name"] = new(token.Name, null) });
+        audit.Record(AuditCatalogue.PersonalAccessTokenRevoked, TargetType, token.Id, new Dictionary<string, FieldChange> { ["name"] = new(token.Name, null) });
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }

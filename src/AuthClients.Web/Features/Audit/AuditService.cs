@@ -20,10 +20,17 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
 {
     private static readonly JsonSerializerOptions ChangesJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public void Record(string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null)
+    public void Record(string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null) =>
+        Record(CurrentActor(), action, targetType, targetId, changes);
+
+    /// <summary>
+    /// A record whose actor is not the request's signed-in user: a sign-in, where the person is
+    /// only known once their password is checked (or never, when it fails).
+    /// </summary>
+    public void Record((string? Id, string Name) actor, string action, string targetType, string targetId, IReadOnlyDictionary<string, FieldChange>? changes = null)
     {
         var http = httpContextAccessor.HttpContext;
-        var (actorId, actorName) = CurrentActor();
+        var (actorId, actorName) = actor;
         db.AuditRecords.Add(new AuditRecord
         {
             OccurredAt = clock.GetUtcNow().UtcDateTime,

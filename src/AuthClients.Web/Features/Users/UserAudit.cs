@@ -10,4 +10,7 @@ public static class UserAudit
     public const string PermissionsChanged = "user.permissions-changed";
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-changed";
+
+    /// <summary>The wrong password that locked the account (the sign-in page or the profile's password change).</summary>
+    public const string LockedOut = "user.locked-out";
 }

@@ -24,12 +24,14 @@ public sealed record ListViewModel<T>(ListQuery Query, ListPage<T> Page)
 /// <param name="PageSizes">The per-page choices; a list of a fixed size offers none.</param>
 /// <param name="Hidden">Query values the per-page form carries along (search, sort, direction).</param>
 /// <param name="PageUrl">The list's URL for a page number, everything else unchanged.</param>
+/// <param name="TotalText">The "of Z" when it is not the exact total (the Audit Log's "10,000+").</param>
 public sealed record ListFooterViewModel(
     string Action,
     ListPage Page,
     IReadOnlyList<int> PageSizes,
     IReadOnlyDictionary<string, string?> Hidden,
-    Func<int, string> PageUrl)
+    Func<int, string> PageUrl,
+    string? TotalText = null)
 {
     /// <summary>The footer of a list that shows a fixed number of rows a page: no per-page choice.</summary>
     public static ListFooterViewModel FixedSize(ListPage page, Func<int, string> pageUrl) =>
@@ -37,7 +39,8 @@ public sealed record ListFooterViewModel(
 }
 
 /// <summary>The header cell of a column the list sorts by: a link that sorts by it, or reverses it.</summary>
-public sealed record SortHeaderViewModel(ListQuery Query, string Key, string Title);
+/// <param name="SortUrl">The list's URL for a column and direction, when the list keeps more state than <see cref="ListUrls.ListUrl"/> carries (the Audit Log's filters).</param>
+public sealed record SortHeaderViewModel(ListQuery Query, string Key, string Title, Func<string, string, string>? SortUrl = null);
 
 /// <summary>The line above a list: its title, its search box and, for a viewer who may create, its Create button.</summary>
 /// <param name="Action">The list's URL, where the search goes; the Create button goes to its <c>/create</c>.</param>
