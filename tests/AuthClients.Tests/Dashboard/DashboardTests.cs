@@ -164,6 +164,33 @@ public sealed class DashboardTests : IDisposable
         Assert.Equal($"/admin/audit-log?targetType=auth-client&target={clientId}", latest[3].QuerySelector("a")!.GetAttribute("href"));
     }
 
+    [Fact]
+    public async Task Dashboard_ReadsAggregatesAndTheFewRowsItNames_NeverARowPerClient()
+    {
+        foreach (var n in Enumerable.Range(1, 8))
+        {
+            await ClientAsync($"client {n}", lastUsed: Now.AddHours(-n), expires: Now.AddDays(n));
+        }
+
+        await FailuresAsync(("12345678", -1, FailureReasons.UnknownClient, 2));
+        var browser = await _app.SignedInAsAdminAsync();
+        await browser.GetDocumentAsync(Routes.Dashboard);
+        var seen = _app.LogEntries.Count;
+
+        await browser.GetDocumentAsync(Routes.Dashboard);
+
+        string[] tables = ["\"OpenIddictApplications\"", "\"AuthClientCredentials\"", "\"ClientFailureCounts\"", "\"AuditRecords\""];
+        var reads = _app.LogEntries.Skip(seen).Select(e => e.Message)
+            .Where(m => m.StartsWith("Executed DbCommand", StringComparison.Ordinal) && tables.Any(t => m.Contains(t, StringComparison.Ordinal)))
+            .ToList();
+        Assert.InRange(reads.Count, 1, 12);
+        Assert.All(reads, sql => Assert.True(
+            sql.Contains("COUNT(", StringComparison.OrdinalIgnoreCase) || sql.Contains("SUM(", StringComparison.OrdinalIgnoreCase)
+            || sql.Contains("LIMIT", StringComparison.Ordinal) || sql.Contains(" IN (", StringComparison.Ordinal) || sql.Contains("= ANY (", StringComparison.Ordinal)
+            || sql.Contains("\" = @", StringComparison.Ordinal), // the clients it names, by key
+            "A query that may read a row per client:\n" + sql));
+    }
+
     public static TheoryData<string[], bool, bool> Viewers => new()
     {
         { [Permissions.AuthClients.ViewKey], true, false },

@@ -47,7 +47,12 @@ public sealed class DashboardQueries(AppDbContext db, IOptions<CredentialOptions
         var expiring = AuthClientQueries.ExpiringCredentials(db.AuthClientCredentials.AsNoTracking(), now, warning);
         var expiringCredentials = await expiring.CountAsync(cancellationToken);
         var expiringClients = await expiring.Select(c => c.ApplicationId).Distinct().CountAsync(cancellationToken);
-        var soonest = expiringCredentials == 0 ? [] : await expiring
+        if (expiringCredentials == 0)
+        {
+            return new ClientFigures(total, disabled, usedRecently, notUsed, warning, 0, 0, []);
+        }
+
+        var soonest = await expiring
             .GroupBy(c => c.ApplicationId)
             .Select(g => new { Id = g.Key, ExpiresAt = g.Min(c => c.ExpiresAt)!.Value })
             .OrderBy(g => g.ExpiresAt).ThenBy(g => g.Id)
