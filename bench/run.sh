@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--seconds 30] [--list-clients 100000] [--keep]
 #   bench/run.sh --last-used [--seconds 20] [--rounds 3]   # only: tokens/s with last-used tracking on vs off
+#   bench/run.sh --activity [--seconds 20] [--rounds 3]    # only: tokens/s with last-used and activity counting on vs both off
 #
 # Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: it starts
 # the optimised app and a baseline app (OAuthServer:Performance:Baseline=true: OpenIddict's defaults)

@@ -7,6 +7,7 @@ using static AuthClients.Bench.Figures;
 // bench/run.sh builds and publishes, then runs this driver:
 //   AuthClients.Bench --app <published app folder> --scripts <bench folder> [--seconds 30] [--list-clients 100000] [--out <file.md>]
 //   AuthClients.Bench --app ... --scripts ... --last-used [--seconds 30] [--rounds 3]: only the cost of tracking last use (LastUsedComparison)
+//   AuthClients.Bench --app ... --scripts ... --activity [--seconds 30] [--rounds 3]: only the cost of last use and activity counting together
 // It starts the optimised app and a baseline app (OAuthServer:Performance:Baseline=true) on
 // loopback ports over SQLite files in a temporary folder, loads them with wrk, and prints the table.
 var settings = Settings.Parse(args);
@@ -26,10 +27,10 @@ watchdog.Token.Register(() =>
 
 try
 {
-    if (settings.LastUsed)
+    if (settings.LastUsed || settings.Activity)
     {
         await LastUsedComparison.MeasureAsync(settings.Seconds, settings.Rounds, settings.Scripts, work, report,
-            (database, log, extra) => StartAsync(database, baseline: false, log, extra));
+            (database, log, extra) => StartAsync(database, baseline: false, log, extra), activity: settings.Activity);
         return await FinishAsync();
     }
 
@@ -253,7 +254,7 @@ internal static class BenchAdmin
 
 internal sealed record ServerFigures(string DatabasePath, LoadResult Tokens, LoadResult Me, LoadResult Ceiling, long MaxRss, TimeSpan ColdStart, TimeSpan FirstStart, long TokenRows, string Verifiers);
 
-internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes, bool LastUsed, int Rounds)
+internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes, bool LastUsed, int Rounds, bool Activity)
 {
     public static Settings Parse(string[] args)
     {
@@ -267,7 +268,8 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             args.Contains("--keep"),
             int.Parse(Value("--time-limit-minutes") ?? "20", CultureInfo.InvariantCulture),
             args.Contains("--last-used"),
-            int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture));
+            int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture),
+            args.Contains("--activity"));
     }
 }
 
