@@ -5,6 +5,7 @@
 #   bench/run.sh --last-used [--seconds 20] [--rounds 3]   # only: tokens/s with last-used tracking on vs off
 #   bench/run.sh --audit-log [--postgres "Host=127.0.0.1;Port=55432;Username=postgres"]
 #                                                           # only: Audit Log page p95 at 1,000,000 audit records (SQLite, or PostgreSQL)
+#   bench/run.sh --activity [--seconds 20] [--rounds 3]    # only: tokens/s with last-used and activity counting on vs both off
 #
 # Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: it starts
 # the optimised app and a baseline app (OAuthServer:Performance:Baseline=true: OpenIddict's defaults)

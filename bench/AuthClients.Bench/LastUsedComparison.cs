@@ -10,6 +10,11 @@ namespace AuthClients.Bench;
 /// (<c>AuthClients:Credentials:TrackLastUsed=false</c>). After a warm-up each, they take turns under
 /// the same wrk load for <c>--rounds</c> rounds, in a rotated order each round, so a slower minute of the
 /// machine falls on all of them; each one's median round is compared. Target: on within 10% of off.
+/// <para>
+/// <c>--activity</c>: the same, for counting each client's tokens too (issue 14): last use and activity
+/// counting on, last use on with counting off, and both off (<c>Activity:Enabled=false</c>); each "on"
+/// is compared with both off. Target: within 10%.
+/// </para>
 /// </summary>
 internal static class LastUsedComparison
 {
@@ -22,14 +27,24 @@ internal static class LastUsedComparison
         public LoadResult Median => Rounds.OrderBy(r => r.PerSecond).ElementAt(Rounds.Count / 2);
     }
 
-    public static async Task MeasureAsync(int seconds, int rounds, string scripts, string work, Report report, Start start)
+    private const string TrackLastUsed = "AuthClients:Credentials:TrackLastUsed";
+    private const string CountActivity = "Activity:Enabled";
+
+    public static async Task MeasureAsync(int seconds, int rounds, string scripts, string work, Report report, Start start, bool activity = false)
     {
-        Variant[] variants =
-        [
-            new("on (flush every 30 s, the default)", new Dictionary<string, string?>()),
-            new("on (flush every 1 s)", new Dictionary<string, string?> { ["AuthClients:Credentials:LastUsedFlushInterval"] = "00:00:01" }),
-            new("off", new Dictionary<string, string?> { ["AuthClients:Credentials:TrackLastUsed"] = "false" }),
-        ];
+        Variant[] variants = activity
+            ?
+            [
+                new("last use and activity counting on", new Dictionary<string, string?>()),
+                new("last use on, activity counting off", new Dictionary<string, string?> { [CountActivity] = "false" }),
+                new("both off", new Dictionary<string, string?> { [TrackLastUsed] = "false", [CountActivity] = "false" }),
+            ]
+            :
+            [
+                new("on (flush every 30 s, the default)", new Dictionary<string, string?>()),
+                new("on (flush every 1 s)", new Dictionary<string, string?> { ["AuthClients:Credentials:LastUsedFlushInterval"] = "00:00:01" }),
+                new("off", new Dictionary<string, string?> { [TrackLastUsed] = "false" }),
+            ];
         var apps = new List<(Variant Variant, AppProcess App, string Database, Uri TokenUrl, string ClientFile)>();
         try
         {
@@ -55,6 +70,12 @@ internal static class LastUsedComparison
                 }
             }
 
+            if (activity)
+            {
+                await ReportActivityAsync(variants, rounds, report, apps.Select(a => a.Database).ToList());
+                return;
+            }
+
             // The shipped setting is the target row; the 1 s flush (the shortest allowed) is the worst case, noted.
             var (on, worst, off) = (variants[0].Median, variants[1].Median, variants[^1].Median);
             report.Row($"client_credentials tokens/s, last-used tracking {variants[0].Name} vs off (median of {rounds} rounds)", ">= 90% of off",
@@ -78,6 +99,34 @@ internal static class LastUsedComparison
                 await app.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Both "on" variants against both off, each a target row; the rounds and what each wrote are notes.</summary>
+    private static async Task ReportActivityAsync(Variant[] variants, int rounds, Report report, List<string> databases)
+    {
+        var off = variants[^1].Median;
+        foreach (var variant in variants[..^1])
+        {
+            var on = variant.Median;
+            report.Row($"client_credentials tokens/s, {variant.Name} vs both off (median of {rounds} rounds)", ">= 90% of off",
+                Rate(on), Rate(off), on.PerSecond / off.PerSecond, on.Clean && off.Clean && on.PerSecond >= 0.9 * off.PerSecond);
+        }
+
+        report.Note($"Token latency p50 / p99 (median rounds): {string.Join("; ", variants.Select(v => $"{v.Name} {Ms(v.Median.P50Ms)} / {Ms(v.Median.P99Ms)}"))}.");
+        foreach (var (variant, database) in variants.Zip(databases))
+        {
+            report.Note($"{variant.Name}: rounds {string.Join(", ", variant.Rounds.Select(Rate))} tokens/s (load before -> after: {string.Join("; ", variant.Rounds.Select(r => r.Load))}); " +
+                $"{await ClientsWithLastUseAsync(database)} of the 16 clients with a last use, {await TokensCountedAsync(database):N0} tokens counted in the database while it runs.");
+        }
+    }
+
+    private static async Task<long> TokensCountedAsync(string database)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+        await connection.OpenAsync();
+        using var sum = connection.CreateCommand();
+        sum.CommandText = "SELECT COALESCE(SUM(Count), 0) FROM ClientTokenCounts";
+        return (long)(await sum.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> ClientsWithLastUseAsync(string database)

@@ -35,8 +35,14 @@ public sealed partial class AuthClientApplicationManager(
     TimeProvider clock)
     : OpenIddictApplicationManager<AuthClientApplication>(cache, logger, options, store)
 {
-    /// <summary>The <c>HttpContext.Items</c> key of why a right secret was refused ("revoked secret {id}").</summary>
+    /// <summary>The <c>HttpContext.Items</c> key of why a right secret was refused (a <see cref="RefusedSecret"/>).</summary>
     public const string RefusedCredentialItem = "AuthClients.RefusedCredential";
+
+    /// <summary>A right secret that was refused, and why: as the Warning log line says it, "revoked secret {id}".</summary>
+    public sealed record RefusedSecret(CredentialRefusal Refusal, string CredentialId)
+    {
+        public override string ToString() => $"{Refusal.ToString().ToLowerInvariant()} secret {CredentialId}";
+    }
 
     // Clients this request has read from the database: their secret was checked against the row itself.
     private readonly HashSet<string> _readInThisScope = new(StringComparer.Ordinal);
@@ -102,7 +108,7 @@ public sealed partial class AuthClientApplicationManager(
             // Answered as a wrong secret; ProtocolErrorHandler's warning names the reason for the administrator.
             if (http.HttpContext is { } request)
             {
-                request.Items[RefusedCredentialItem] = $"{refusal.ToString().ToLowerInvariant()} secret {match.Id}";
+                request.Items[RefusedCredentialItem] = new RefusedSecret(refusal, match.Id);
             }
 
             return false;

@@ -80,6 +80,14 @@ public sealed class ClientUsage(IHttpContextAccessor http, TimeProvider clock, I
         }
     }
 
+    /// <summary>The address as the last-used and activity columns hold it (see <see cref="Format"/>); null without one.</summary>
+    public static string? AddressText(IPAddress? address)
+    {
+        Span<char> text = stackalloc char[64];
+        var from = Format(address, text);
+        return address is null ? null : from.ToString();
+    }
+
     /// <summary>The address as the column holds it: IPv4 clients of a dual-stack listener without their <c>::ffff:</c> prefix.</summary>
     private static ReadOnlySpan<char> Format(IPAddress? address, Span<char> buffer)
     {

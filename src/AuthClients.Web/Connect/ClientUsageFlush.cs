@@ -1,4 +1,5 @@
 using AuthClients.Web.Data;
+using AuthClients.Web.Features.Activity;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,16 +7,21 @@ using Microsoft.Extensions.Options;
 namespace AuthClients.Web.Connect;
 
 /// <summary>
-/// Writes the uses <see cref="ClientUsage"/> gathered: every <c>AuthClients:Credentials:LastUsedFlushInterval</c>
-/// and once more when the app stops, in one short transaction, one set-based update per client and
+/// Writes what <see cref="ClientUsage"/> (last use) and <see cref="ClientActivity"/> (tokens and
+/// failures per client) gathered: every <c>AuthClients:Credentials:LastUsedFlushInterval</c> and once
+/// more when the app stops, in one short transaction. Last use is one set-based update per client and
 /// per credential that only ever moves <c>LastUsedAt</c> forward, so when several instances flush,
-/// the latest use wins whatever the order of their flushes. A batch that cannot be written (the
-/// database is down) goes back to memory for the next flush; that is logged once, not per flush.
+/// the latest use wins whatever the order of their flushes; counts are added to their hour's rows
+/// (<see cref="ClientActivityWriter"/>). A batch that cannot be written (the database is down) goes
+/// back to memory for the next flush; that is logged once, not per flush. The timer runs while
+/// either is on.
 /// </summary>
 public sealed partial class ClientUsageFlush(
     ClientUsage usage,
+    ClientActivity activity,
     IServiceScopeFactory scopes,
     IOptions<CredentialOptions> options,
+    IOptions<ActivityOptions> activityOptions,
     TimeProvider clock,
     ILogger<ClientUsageFlush> logger) : BackgroundService, IHostedLifecycleService
 {
@@ -23,9 +29,11 @@ public sealed partial class ClientUsageFlush(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _failedFlushes;
 
+    private bool Enabled => usage.Enabled || activity.Enabled;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!usage.Enabled)
+        if (!Enabled)
         {
             return;
         }
@@ -56,7 +64,7 @@ public sealed partial class ClientUsageFlush(
     /// </summary>
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        if (!usage.Enabled)
+        if (!Enabled)
         {
             return;
         }
@@ -73,29 +81,31 @@ public sealed partial class ClientUsageFlush(
 
         if (!written)
         {
-            LogLostOnStop(logger, usage.PendingCount);
+            LogLostOnStop(logger, usage.PendingCount, activity.PendingCount);
         }
     }
 
-    /// <summary>Writes the uses gathered so far; false (and the batch back in memory) when the database refused.</summary>
+    /// <summary>Writes the uses and the activity gathered so far; false (and the batch back in memory) when the database refused.</summary>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var (clients, credentials) = usage.TakeBatch();
-            if (clients.Count == 0 && credentials.Count == 0)
+            var counted = activity.TakeBatch();
+            if (clients.Count == 0 && credentials.Count == 0 && counted.IsEmpty)
             {
                 return true;
             }
 
             try
             {
-                await WriteAsync(clients, credentials, cancellationToken);
+                await WriteAsync(clients, credentials, counted, cancellationToken);
             }
             catch (Exception exception)
             {
                 usage.Return(clients, credentials);
+                activity.Return(counted);
                 if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
                 {
                     throw;
@@ -103,7 +113,7 @@ public sealed partial class ClientUsageFlush(
 
                 if (_failedFlushes++ == 0)
                 {
-                    LogFlushFailed(logger, clients.Count, credentials.Count, exception);
+                    LogFlushFailed(logger, clients.Count, credentials.Count, counted.Tokens.Count + counted.FailureCounts.Count, counted.Failures.Count, exception);
                 }
 
                 return false;
@@ -123,7 +133,11 @@ public sealed partial class ClientUsageFlush(
         }
     }
 
-    private async Task WriteAsync(IReadOnlyDictionary<string, ClientUsage.Use> clients, IReadOnlyDictionary<string, ClientUsage.Use> credentials, CancellationToken cancellationToken)
+    private async Task WriteAsync(
+        IReadOnlyDictionary<string, ClientUsage.Use> clients,
+        IReadOnlyDictionary<string, ClientUsage.Use> credentials,
+        ClientActivity.Batch counted,
+        CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -149,16 +163,17 @@ public sealed partial class ClientUsageFlush(
                     .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUsedAt, at).SetProperty(c => c.LastUsedFrom, from), ct);
             }
 
+            await ClientActivityWriter.WriteAsync(db, counted, activityOptions.Value.FailuresKept, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the last-used times of {Clients} clients and {Credentials} credentials failed; they are kept in memory and written by a later flush. Further failures are not logged until one succeeds.")]
-    private static partial void LogFlushFailed(ILogger logger, int clients, int credentials, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the last-used times of {Clients} clients and {Credentials} credentials, {Counts} activity counts and {Failures} failed authentications failed; they are kept in memory and written by a later flush. Further failures are not logged until one succeeds.")]
+    private static partial void LogFlushFailed(ILogger logger, int clients, int credentials, int counts, int failures, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Last-used times written again, after {Failures} failed flushes.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Last-used times and activity written again, after {Failures} failed flushes.")]
     private static partial void LogFlushRecovered(ILogger logger, int failures);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The app stopped with {Count} last-used times it could not write; the clients' Last used figures miss them until their next use.")]
-    private static partial void LogLostOnStop(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The app stopped with {Count} last-used times and {Activity} activity counts and failures it could not write; the clients' Last used figures miss them until their next use, their Activity tabs for good.")]
+    private static partial void LogLostOnStop(ILogger logger, int count, int activity);
 }

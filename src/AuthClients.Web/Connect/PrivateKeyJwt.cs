@@ -1,5 +1,6 @@
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Activity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -87,14 +88,18 @@ public sealed class PrivateKeyJwt(
             .Build();
 
     /// <summary>Where a request's assertion stands; kept in the OpenIddict transaction.</summary>
-    private sealed record State(string? ClientId, bool Accepted, string? Refusal = null, Checked? Passed = null);
+    private sealed record State(string? ClientId, bool Accepted, string? Refusal = null, Checked? Passed = null, string FailureReason = FailureReasons.BadAssertion);
 
     private sealed record Checked(string ApplicationId, string CredentialId, string TokenId, DateTime ExpiresAt);
 
-    /// <summary>Why client authentication by assertion failed in this transaction, if it did; null when it succeeded or was not tried.</summary>
-    public static (string? ClientId, string Reason)? RefusalOf(OpenIddictServerTransaction transaction, string? error, string? errorUri) =>
+    /// <summary>
+    /// Why client authentication by assertion failed in this transaction, if it did; null when it
+    /// succeeded or was not tried. <c>Reason</c> is the log line's text, <c>FailureReason</c> one of
+    /// <see cref="FailureReasons"/> (a bad assertion, or an unknown client, a revoked or expired key).
+    /// </summary>
+    public static (string? ClientId, string Reason, string FailureReason)? RefusalOf(OpenIddictServerTransaction transaction, string? error, string? errorUri) =>
         error is null || !transaction.Properties.TryGetValue(StateKey, out var value) || value is not State { Accepted: false } state ? null
-        : (state.ClientId, state.Refusal ?? $"client assertion refused by OpenIddict ({errorUri ?? error})");
+        : (state.ClientId, state.Refusal ?? $"client assertion refused by OpenIddict ({errorUri ?? error})", state.FailureReason);
 
     public async ValueTask HandleAsync(ProcessAuthenticationContext context)
     {
@@ -149,63 +154,63 @@ public sealed class PrivateKeyJwt(
 
         // For the log: the client_id the request names, else the one the assertion claims.
         var clientId = context.Request?.ClientId is { Length: > 0 } requested ? requested : assertion.Issuer;
-        var (refusal, passed) = await CheckAsync(context, assertion);
+        var (refusal, passed, failureReason) = await CheckAsync(context, assertion);
         if (refusal is not null)
         {
-            Refuse(context, clientId, refusal);
+            Refuse(context, clientId, refusal, failureReason);
             return;
         }
 
         context.Transaction.Properties[StateKey] = new State(clientId, Accepted: false, Passed: passed);
     }
 
-    private async Task<(string? Refusal, Checked? Passed)> CheckAsync(ProcessAuthenticationContext context, JsonWebToken assertion)
+    private async Task<(string? Refusal, Checked? Passed, string FailureReason)> CheckAsync(ProcessAuthenticationContext context, JsonWebToken assertion)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (context.ClientAssertionType != ClientAssertionTypes.JwtBearer)
         {
-            return ("unsupported client_assertion_type", null);
+            return ("unsupported client_assertion_type", null, FailureReasons.BadAssertion);
         }
 
         if (assertion.IsEncrypted || !Algorithms.Contains(assertion.Alg))
         {
-            return ($"client assertion signed with algorithm '{CallerText.Printable(assertion.IsEncrypted ? "encrypted" : assertion.Alg)}' (only RS*, PS*, ES256, ES384)", null);
+            return ($"client assertion signed with algorithm '{CallerText.Printable(assertion.IsEncrypted ? "encrypted" : assertion.Alg)}' (only RS*, PS*, ES256, ES384)", null, FailureReasons.BadAssertion);
         }
 
         if (!string.Equals(assertion.Typ, TokenType, StringComparison.OrdinalIgnoreCase))
         {
-            return ($"client assertion of type '{CallerText.Printable(assertion.Typ)}' (it must be {TokenType})", null);
+            return ($"client assertion of type '{CallerText.Printable(assertion.Typ)}' (it must be {TokenType})", null, FailureReasons.BadAssertion);
         }
 
         var (issuer, subject, requested) = (assertion.Issuer, assertion.Subject, context.Request?.ClientId);
         if (string.IsNullOrEmpty(issuer) || issuer != subject || (!string.IsNullOrEmpty(requested) && requested != issuer))
         {
-            return ("client assertion whose iss and sub are not both the client_id", null);
+            return ("client assertion whose iss and sub are not both the client_id", null, FailureReasons.BadAssertion);
         }
 
         if (string.IsNullOrEmpty(assertion.Id) || assertion.Id.Length > MaxTokenIdLength)
         {
-            return ($"client assertion without a jti (or one longer than {MaxTokenIdLength} characters)", null);
+            return ($"client assertion without a jti (or one longer than {MaxTokenIdLength} characters)", null, FailureReasons.BadAssertion);
         }
 
         if (LifetimeProblem(assertion, now) is { } lifetime)
         {
-            return (lifetime, null);
+            return (lifetime, null, FailureReasons.BadAssertion);
         }
 
         if (Normalized((context.Options.Issuer ?? context.BaseUri)?.AbsoluteUri) is not { Length: > 0 } ours || !assertion.Audiences.Any(audience => Normalized(audience) == ours))
         {
-            return ("client assertion for another audience (it must be the issuer)", null);
+            return ("client assertion for another audience (it must be the issuer)", null, FailureReasons.BadAssertion);
         }
 
         if (await manager.FindByClientIdAsync(issuer, context.CancellationToken) is not { } application)
         {
-            return ("unknown client", null);
+            return ("unknown client", null, FailureReasons.UnknownClient);
         }
 
         if (application.ClientType == ClientTypes.Public)
         {
-            return ("public client (it has no credentials)", null);
+            return ("public client (it has no credentials)", null, FailureReasons.BadAssertion);
         }
 
         var applications = (AuthClientApplicationManager)manager;
@@ -218,15 +223,16 @@ public sealed class PrivateKeyJwt(
         }
         if (signer is null)
         {
-            return ("client assertion signed by none of the client's public keys", null);
+            return ("client assertion signed by none of the client's public keys", null, FailureReasons.BadAssertion);
         }
 
         if (signer.RefusalAt(now) is var refusal and not CredentialRefusal.None)
         {
-            return ($"client assertion signed with its {refusal.ToString().ToLowerInvariant()} public key {signer.Id}", null);
+            return ($"client assertion signed with its {refusal.ToString().ToLowerInvariant()} public key {signer.Id}", null,
+                refusal == CredentialRefusal.Expired ? FailureReasons.ExpiredCredential : FailureReasons.RevokedCredential);
         }
 
-        return (null, new Checked(application.Id!, signer.Id, assertion.Id, assertion.ValidTo));
+        return (null, new Checked(application.Id!, signer.Id, assertion.Id, assertion.ValidTo), "");
     }
 
     private static string? LifetimeProblem(JsonWebToken assertion, DateTime now)
@@ -327,9 +333,9 @@ public sealed class PrivateKeyJwt(
         }
     }
 
-    private static void Refuse(ProcessAuthenticationContext context, string? clientId, string reason)
+    private static void Refuse(ProcessAuthenticationContext context, string? clientId, string reason, string failureReason = FailureReasons.BadAssertion)
     {
-        context.Transaction.Properties[StateKey] = new State(clientId, Accepted: false, Refusal: reason);
+        context.Transaction.Properties[StateKey] = new State(clientId, Accepted: false, Refusal: reason, FailureReason: failureReason);
         context.Reject(error: Errors.InvalidClient, description: ProtocolErrorHandler.InvalidCredentialsDescription, uri: ProtocolErrorHandler.InvalidCredentialsUri);
     }
 }

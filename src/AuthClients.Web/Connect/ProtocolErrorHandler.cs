@@ -1,3 +1,4 @@
+using AuthClients.Web.Features.Activity;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -20,11 +21,15 @@ namespace AuthClients.Web.Connect;
 /// the wrong-secret answer, after the work a wrong secret costs (<see cref="ClientSecretHasher.SpendFailedCheck"/>),
 /// so a caller cannot learn which client IDs exist from the body or the timing. A disabled client
 /// (<see cref="DisabledClients"/>) gets that answer too; the log says which it was.</item>
+/// <item>Records each client's activity (<see cref="ClientActivity"/>): a token response that carries
+/// a token, and each refusal with its <see cref="FailureReasons"/> reason, worked out here for the
+/// log line anyway. The caller hears the same whatever the reason.</item>
 /// </list>
 /// </summary>
 public sealed partial class ProtocolErrorHandler(
     ClientSecretHasher secrets,
     ClientAuthenticationThrottle throttle,
+    ClientActivity activity,
     IHttpContextAccessor http,
     ILogger<ProtocolErrorHandler> logger) :
     IOpenIddictServerHandler<ApplyTokenResponseContext>,
@@ -59,23 +64,42 @@ public sealed partial class ProtocolErrorHandler(
         Describe(OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ProtocolErrorHandler>()),
     ];
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context) => Rewrite(context, context.Response, throttled: true);
+    /// <summary>What a refusal's row names instead of a grant type, at the endpoints that have none.</summary>
+    public const string IntrospectionEndpoint = "introspection";
 
-    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context, context.Response, throttled: false);
+    /// <inheritdoc cref="IntrospectionEndpoint"/>
+    public const string RevocationEndpoint = "revocation";
 
-    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context, context.Response, throttled: true);
+    /// <inheritdoc cref="IntrospectionEndpoint"/>
+    public const string AuthorizationEndpoint = "authorization";
 
-    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context, context.Response, throttled: true);
+    public ValueTask HandleAsync(ApplyTokenResponseContext context)
+    {
+        var (request, response) = (context.Transaction.Request, context.Response);
+        if (response.Error is null && (response.AccessToken ?? response.IdToken) is not null)
+        {
+            activity.TokenIssued(request?.ClientId, request?.GrantType);
+        }
 
-    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context, context.Response, throttled: false);
+        return Rewrite(context, response, request?.GrantType, throttled: true);
+    }
 
-    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyAuthorizationResponseContext context) => Rewrite(context, context.Response, AuthorizationEndpoint, throttled: false);
 
-    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Rewrite(context, context.Response, IntrospectionEndpoint, throttled: true);
 
-    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context, context.Response, throttled: false);
+    public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Rewrite(context, context.Response, RevocationEndpoint, throttled: true);
 
-    private ValueTask Rewrite(BaseContext context, OpenIddictResponse response, bool throttled)
+    public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Rewrite(context, context.Response, endpoint: null, throttled: false);
+
+    public ValueTask HandleAsync(ApplyEndSessionResponseContext context) => Rewrite(context, context.Response, endpoint: null, throttled: false);
+
+    public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Rewrite(context, context.Response, endpoint: null, throttled: false);
+
+    public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Rewrite(context, context.Response, endpoint: null, throttled: false);
+
+    /// <param name="endpoint">What a refusal is recorded under (the grant type at the token endpoint); null where clients are not refused.</param>
+    private ValueTask Rewrite(BaseContext context, OpenIddictResponse response, string? endpoint, bool throttled)
     {
         var request = context.Transaction.Request;
         if (http.HttpContext?.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
@@ -85,13 +109,16 @@ public sealed partial class ProtocolErrorHandler(
 
         // Refused with its right secret: not a guess, so not counted (it would stay throttled once enabled).
         var disabled = context.Transaction.Properties.ContainsKey(DisabledClients.RefusedProperty);
-        if (PrivateKeyJwt.RefusalOf(context.Transaction, response.Error, response.ErrorUri) is var (assertionClientId, assertionRefusal))
+        string? failure = null;
+        var clientId = request?.ClientId;
+        if (PrivateKeyJwt.RefusalOf(context.Transaction, response.Error, response.ErrorUri) is var (assertionClientId, assertionRefusal, assertionFailure))
         {
             // Whatever refused the assertion (OpenIddict's invalid_grant for a wrong iss, invalid_request
             // for a missing exp...), the caller hears what a wrong secret hears.
             response.Error = Errors.InvalidClient;
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = InvalidCredentialsUri;
+            (failure, clientId) = (assertionFailure, assertionClientId);
             LogClientAuthenticationFailed(logger, CallerText.Printable(assertionClientId), assertionRefusal);
         }
         else if (response.Error == Errors.InvalidRequest && (IsError(response, ScopeNotAllowed) || IsError(response, OfflineAccessNotAllowed)))
@@ -103,16 +130,29 @@ public sealed partial class ProtocolErrorHandler(
             secrets.SpendFailedCheck(request?.ClientSecret);
             response.ErrorDescription = InvalidCredentialsDescription;
             response.ErrorUri = InvalidCredentialsUri;
+            failure = FailureReasons.UnknownClient;
             LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), "unknown client");
         }
         else if (response.Error == Errors.InvalidClient)
         {
             // OpenIddict's own lines are Information, which the shipped settings leave out (one per request is costly).
-            var reason = disabled ? "client disabled"
-                : http.HttpContext?.Items[AuthClientApplicationManager.RefusedCredentialItem] is string refused ? refused
-                : IsError(response, InvalidCredentials) ? "wrong secret"
-                : response.ErrorUri ?? "";
+            // Any other invalid_client (a secret missing, or sent by a public client) is a wrong secret too.
+            var refused = http.HttpContext?.Items[AuthClientApplicationManager.RefusedCredentialItem] as AuthClientApplicationManager.RefusedSecret;
+            (failure, var reason) = disabled ? (FailureReasons.DisabledClient, "client disabled")
+                : refused is not null ? (refused.Refusal == CredentialRefusal.Expired ? FailureReasons.ExpiredCredential : FailureReasons.RevokedCredential, refused.ToString())
+                : (FailureReasons.WrongSecret, IsError(response, InvalidCredentials) ? "wrong secret" : response.ErrorUri ?? "");
             LogClientAuthenticationFailed(logger, CallerText.Printable(request?.ClientId), reason);
+        }
+
+        failure ??= response.Error switch
+        {
+            Errors.InvalidScope => FailureReasons.UnknownScope,
+            Errors.UnauthorizedClient => FailureReasons.GrantNotAllowed,
+            _ => null,
+        };
+        if (failure is not null && endpoint is not null)
+        {
+            activity.AuthenticationFailed(clientId, failure, endpoint);
         }
 
         if (throttled && !disabled)

@@ -84,6 +84,7 @@ public static class OpenIddictHosting
         services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<ClientSecretHasher>();
         services.AddSingleton<ClientUsage>();
+        services.AddSingleton<ClientActivity>();
         services.AddSingleton<AuthClientsMetrics>();
         services.AddSingleton<ClientUsageFlush>();
         services.AddHostedService(sp => sp.GetRequiredService<ClientUsageFlush>());

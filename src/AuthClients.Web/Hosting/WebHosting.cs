@@ -1,4 +1,5 @@
 using AuthClients.Web.Features.Access;
+using AuthClients.Web.Features.Activity;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Dashboard;
@@ -22,6 +23,7 @@ public static class WebHosting
         services.AddStartupOptions<BootstrapOptions>(configuration, BootstrapOptions.Section);
         services.AddStartupOptions<CredentialOptions>(configuration, CredentialOptions.Section);
         services.AddStartupOptions<AuditOptions>(configuration, AuditOptions.Section);
+        services.AddStartupOptions<ActivityOptions>(configuration, ActivityOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<AuditService>();
@@ -34,6 +36,7 @@ public static class WebHosting
         services.AddScoped<AuthClientCredentials>();
         services.AddScoped<AuthClientSearch>();
         services.AddScoped<DashboardQueries>();
+        services.AddScoped<ClientActivityQueries>();
         services.AddScoped<UserListService>();
         services.AddScoped<ChangeGuard>();
         services.AddScoped<UserWriter>();

@@ -1,0 +1,585 @@
+using System.Data.Common;
+using System.Diagnostics.Metrics;
+using System.Net;
+using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Connect;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Activity;
+using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Hosting;
+using Duende.IdentityModel.Client;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace AuthClients.Tests.Activity;
+
+/// <summary>
+/// Issue 14, per-client activity: tokens per grant type and refusals per reason are counted in
+/// memory and written by the flush (<see cref="ClientUsageFlush"/>), never one write per token; each
+/// refusal keeps its reason, time and address, and the caller still hears exactly what it heard
+/// before. The flush interval is long here: each test flushes when it wants to.
+/// </summary>
+public sealed class ActivityRecordingTests
+{
+    private const string FlushInterval = "AuthClients:Credentials:LastUsedFlushInterval";
+    private const string CommandCategory = "Microsoft.EntityFrameworkCore.Database.Command";
+    private static readonly IPAddress Caller = IPAddress.Parse("192.0.2.10");
+
+    public static TheoryData<string> Reasons => [.. FailureReasons.Descriptions.Keys];
+
+    [Theory]
+    [MemberData(nameof(Reasons))]
+    public async Task Refusal_IsRecordedWithItsReasonTimeAndAddress_AndTheCallerHearsWhatItHeardBefore(string reason)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = App(clock: clock);
+        app.RemoteIpAddress = Caller;
+        var http = app.CreateClient();
+        var witness = await app.RegisterClientAsync();
+        var wrongSecretAnswer = await http.RequestClientTokenAsync(witness with { Secret = "not-the-secret" });
+
+        var (clientId, refused) = await RefuseAsync(app, http, clock, reason);
+        var expected = reason switch
+        {
+            FailureReasons.GrantNotAllowed => (HttpStatusCode.BadRequest, "unauthorized_client"),
+            FailureReasons.UnknownScope => (HttpStatusCode.BadRequest, "invalid_scope"),
+            _ => (HttpStatusCode.Unauthorized, "invalid_client"),
+        };
+        Assert.Equal(expected, (refused.HttpStatusCode, refused.ErrorCode() ?? ""));
+        if (expected.Item2 == "invalid_client")
+        {
+            Assert.Equal(wrongSecretAnswer.Raw, refused.Raw); // the reason is the administrator's, never the caller's
+        }
+
+        Assert.Empty(await FailuresAsync(app, clientId));
+        Assert.True(await FlushAsync(app));
+
+        var failure = Assert.Single(await FailuresAsync(app, clientId));
+        Assert.Equal(reason, failure.Reason);
+        Assert.InRange(failure.OccurredAt, clock.GetUtcNow().UtcDateTime.AddMilliseconds(-1), clock.GetUtcNow().UtcDateTime.AddMilliseconds(1));
+        Assert.Equal("192.0.2.10", failure.IpAddress);
+        Assert.Equal("client_credentials", failure.GrantType);
+        var count = Assert.Single(await FailureCountsAsync(app, clientId));
+        Assert.Equal((reason, ClientActivity.Hour(clock.GetUtcNow().UtcDateTime), 1L), (count.Reason, Utc(count.Hour), count.Count));
+    }
+
+    [Fact]
+    public async Task WrongSecret_AtIntrospectionAndRevocation_IsRecordedUnderTheEndpoint()
+    {
+        await using var app = App();
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync();
+        var wrong = client with { Secret = "not-the-secret" };
+
+        Assert.True((await http.IntrospectAsync(wrong, "some-token")).IsError);
+        Assert.True((await http.RevokeTokenAsync(new TokenRevocationRequest { Address = "/connect/revoke", ClientId = wrong.ClientId, ClientSecret = wrong.Secret, Token = "some-token" })).IsError);
+        Assert.True(await FlushAsync(app));
+
+        var failures = await FailuresAsync(app, client.ClientId);
+        Assert.Equal(["introspection", "revocation"], failures.Select(f => f.GrantType).Order(StringComparer.Ordinal));
+        Assert.All(failures, f => Assert.Equal(FailureReasons.WrongSecret, f.Reason));
+    }
+
+    [Fact]
+    public async Task Tokens_AreCountedPerGrantType()
+    {
+        await using var app = App();
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync(password: true);
+        var email = await app.CreateUserAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.False((await http.RequestClientTokenAsync(client)).IsError);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            var token = await http.RequestPasswordTokenAsync(client, email, AuthClientsAppFactory.UserPassword);
+            Assert.False(token.IsError, token.Raw);
+        }
+
+        // A public client: the authorization code grant, then the refresh token grant.
+        var spa = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true, isPublic: true);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), spa);
+        var tokens = await driver.RedeemAsync(http, await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword));
+        Assert.False(tokens.IsError, tokens.Raw);
+        Assert.False((await http.RequestRefreshTokenAsync(new RefreshTokenRequest { Address = "/connect/token", ClientId = spa.ClientId, RefreshToken = tokens.RefreshToken! })).IsError);
+        Assert.True(await FlushAsync(app));
+
+        Assert.Equal([("client_credentials", 3L), ("password", 2L)], await TokenCountsAsync(app, client.ClientId));
+        Assert.Equal([("authorization_code", 1L), ("refresh_token", 1L)], await TokenCountsAsync(app, spa.ClientId));
+    }
+
+    [Fact]
+    public async Task FiftyTokens_WriteNothing_UntilOneFlushWritesOneRowOfFifty()
+    {
+        await using var app = App();
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync();
+        var writesBefore = ActivityWrites(app);
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.False((await http.RequestClientTokenAsync(client)).IsError);
+        }
+
+        Assert.Equal(0, ActivityWrites(app) - writesBefore);
+        Assert.Empty(await TokenCountsAsync(app, client.ClientId));
+        Assert.True(await FlushAsync(app));
+
+        Assert.Equal([("client_credentials", 50L)], await TokenCountsAsync(app, client.ClientId));
+        var afterFirst = ActivityWrites(app);
+        Assert.InRange(afterFirst - writesBefore, 1, 2); // an update that found no row, and its insert
+
+        Assert.False((await http.RequestClientTokenAsync(client)).IsError);
+        Assert.True(await FlushAsync(app));
+        Assert.Equal([("client_credentials", 51L)], await TokenCountsAsync(app, client.ClientId)); // added to the row
+        Assert.Equal(1, ActivityWrites(app) - afterFirst);
+    }
+
+    [Fact]
+    public async Task LatestFailures_AreKeptUpToFailuresKept_NewestFirst_WhileTheCountsKeepEveryOne()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = App(clock: clock, settings: new() { ["Activity:FailuresKept"] = "3" });
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync();
+        var wrong = client with { Secret = "not-the-secret" };
+        var times = new List<DateTime>();
+
+        for (var i = 0; i < 7; i++)
+        {
+            if (i == 4)
+            {
+                Assert.True(await FlushAsync(app)); // 4 in the first batch (3 kept), 3 in the second
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+            times.Add(clock.GetUtcNow().UtcDateTime);
+            Assert.True((await http.RequestClientTokenAsync(wrong)).IsError);
+        }
+
+        Assert.True(await FlushAsync(app));
+
+        var kept = await FailuresAsync(app, client.ClientId);
+        Assert.Equal(times.TakeLast(3).Reverse().Select(Second), kept.Select(f => Second(f.OccurredAt)));
+        Assert.Equal(7, (await FailureCountsAsync(app, client.ClientId)).Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task DatabaseFailure_DuringAFlush_PutsTheBatchBack_AndNothingIsCountedTwice()
+    {
+        await using var app = App();
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync();
+        Assert.False((await http.RequestClientTokenAsync(client)).IsError);
+        Assert.True((await http.RequestClientTokenAsync(client with { Secret = "not-the-secret" })).IsError);
+
+        // The failures table is gone for a while: the counts written before it roll back with the transaction.
+        await ExecuteSqlAsync(app, """ALTER TABLE "ClientFailures" RENAME TO "ClientFailuresAway" """);
+        Assert.False(await FlushAsync(app));
+        Assert.False((await http.RequestClientTokenAsync(client)).IsError);
+        Assert.False(await FlushAsync(app));
+        Assert.Empty(await TokenCountsAsync(app, client.ClientId));
+        Assert.Single(app.LogEntries, e => e.Category == typeof(ClientUsageFlush).FullName && e.Level == LogLevel.Warning);
+
+        await ExecuteSqlAsync(app, """ALTER TABLE "ClientFailuresAway" RENAME TO "ClientFailures" """);
+        Assert.True(await FlushAsync(app));
+
+        Assert.Equal([("client_credentials", 2L)], await TokenCountsAsync(app, client.ClientId));
+        Assert.Single(await FailuresAsync(app, client.ClientId));
+        Assert.Equal(1, Assert.Single(await FailureCountsAsync(app, client.ClientId)).Count);
+    }
+
+    [Fact]
+    public async Task CountingOff_RecordsNothing_ButLastUseIsStillWritten()
+    {
+        await using var app = App(settings: new() { ["Activity:Enabled"] = "false" });
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync();
+
+        Assert.False((await http.RequestClientTokenAsync(client)).IsError);
+        Assert.True((await http.RequestClientTokenAsync(client with { Secret = "not-the-secret" })).IsError);
+        Assert.Equal(0, app.Services.GetRequiredService<ClientActivity>().PendingCount);
+        Assert.True(await FlushAsync(app));
+
+        Assert.Empty(await TokenCountsAsync(app, client.ClientId));
+        Assert.Empty(await FailuresAsync(app, client.ClientId));
+        Assert.NotNull(await app.WithServicesAsync(s => s.GetRequiredService<AppDbContext>().AuthClients.Where(a => a.Id == client.Id).Select(a => a.LastUsedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task LastUseTrackingOff_TheTimerStillWritesTheCounts()
+    {
+        await using var app = App(settings: new() { ["AuthClients:Credentials:TrackLastUsed"] = "false", [FlushInterval] = "00:00:01" });
+        var client = await app.RegisterClientAsync();
+
+        Assert.False((await app.CreateClient().RequestClientTokenAsync(client)).IsError);
+
+        // Nothing here flushes but the app's own timer: one interval, and slack for a loaded machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await TokenCountsAsync(app, client.ClientId)).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The timer wrote no count within 10 s of a 1 s interval.");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal([("client_credentials", 1L)], await TokenCountsAsync(app, client.ClientId));
+    }
+
+    [Fact]
+    public async Task GracefulStop_WritesWhatWasCounted()
+    {
+        using var database = TestDatabase.Create();
+        RegisteredClient client;
+        await using (var app = App(database))
+        {
+            client = await app.RegisterClientAsync();
+            Assert.False((await app.CreateClient().RequestClientTokenAsync(client)).IsError);
+        }
+
+        await using var db = database.OpenContext();
+        Assert.Equal(1, await db.ClientTokenCounts.Where(c => c.ClientId == client.ClientId).SumAsync(c => c.Count));
+    }
+
+    [Fact]
+    public async Task UnknownClientIds_AreCutTo100PrintableCharacters()
+    {
+        await using var app = App();
+        var sent = "unknown\n" + new string('x', 150);
+
+        var refused = await app.CreateClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = sent,
+            ClientSecret = "whatever",
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+        });
+        Assert.Equal("invalid_client", refused.ErrorCode());
+        Assert.True(await FlushAsync(app));
+
+        var kept = "unknown?" + new string('x', 92);
+        var failure = Assert.Single(await FailuresAsync(app, kept));
+        Assert.Equal(FailureReasons.UnknownClient, failure.Reason);
+    }
+
+    /// <summary>
+    /// Random Client IDs, more than the caps: what waits for a flush stays bounded, the excess is
+    /// dropped (the metrics still count it), and that is logged once per flush, not per failure.
+    /// </summary>
+    [Fact]
+    public async Task ManyRandomClientIds_AreCappedPerFlush_AndTheDropIsLoggedOnce()
+    {
+        await using var app = App();
+        var activity = app.Services.GetRequiredService<ClientActivity>();
+        const int sent = ClientActivity.MaxCountKeys + 2_000;
+
+        for (var i = 0; i < sent; i++)
+        {
+            activity.AuthenticationFailed($"random-{Guid.NewGuid():N}", FailureReasons.UnknownClient, "client_credentials");
+        }
+
+        Assert.Equal(ClientActivity.MaxCountKeys + ClientActivity.MaxFailures, activity.PendingCount);
+        var batch = activity.TakeBatch();
+        Assert.Equal(ClientActivity.MaxCountKeys, batch.FailureCounts.Count);
+        Assert.Equal(ClientActivity.MaxFailures, batch.Failures.Count);
+        var dropped = Assert.Single(app.LogEntries, e => e.Category == typeof(ClientActivity).FullName && e.Level == LogLevel.Warning);
+        Assert.Contains("2000 failure counts and 2000 failed authentications", dropped.Message, StringComparison.Ordinal);
+
+        // The next period starts empty, and a quiet period logs nothing.
+        activity.AuthenticationFailed("random-after", FailureReasons.UnknownClient, "client_credentials");
+        Assert.Single(activity.TakeBatch().Failures);
+        Assert.Single(app.LogEntries, e => e.Category == typeof(ClientActivity).FullName && e.Level == LogLevel.Warning);
+    }
+
+    [Fact]
+    public void TokenIssued_ForAKeyAlreadyCountedThisInterval_AllocatesNothing()
+    {
+        var activity = NewActivity(TimeProvider.System);
+        long allocated;
+        DateTime hour;
+        do
+        {
+            // Again if the hour turned meanwhile: the first token of a new hour is a new key.
+            hour = ClientActivity.Hour(DateTime.UtcNow);
+            activity.TokenIssued("1001", "client_credentials");
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                activity.TokenIssued("1001", "client_credentials");
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        while (ClientActivity.Hour(DateTime.UtcNow) != hour);
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public async Task CountsRecordedWhileFlushesTakeThem_AreNeitherLostNorCountedTwice()
+    {
+        var activity = NewActivity(TimeProvider.System);
+        const int threads = 4, perThread = 200_000;
+        var taken = 0L;
+        var recorders = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                activity.TokenIssued($"client-{i % 3}", "client_credentials");
+            }
+        })).ToArray();
+
+        while (!recorders.All(r => r.IsCompleted))
+        {
+            taken += activity.TakeBatch().Tokens.Values.Sum();
+            await Task.Yield();
+        }
+
+        taken += activity.TakeBatch().Tokens.Values.Sum();
+        Assert.Equal(threads * perThread, taken);
+    }
+
+    [Theory]
+    [InlineData("FailuresKept", "0")]
+    [InlineData("FailuresKept", "1001")]
+    [InlineData("Enabled", "sometimes")]
+    public void BadActivitySetting_StopsTheAppWithAMessageNamingIt(string key, string value)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [$"Activity:{key}"] = value })
+            .Build();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => new ServiceCollection().AddAppFeatures(configuration));
+
+        Assert.Contains($"Activity:{key}", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Two instances on one PostgreSQL database count tokens of the same client in the same hour and
+    /// flush at once: each adds to the one row, whichever inserted it, and the sum is right.
+    /// </summary>
+    [Fact]
+    public async Task TwoInstancesOnPostgreSql_AddToTheSameHourRow()
+    {
+        using var database = TestDatabase.CreatePostgreSql();
+        await using var a = App(database);
+        var client = await a.RegisterClientAsync();
+        await using var b = App(database);
+        var (httpA, httpB) = (a.CreateClient(), b.CreateClient());
+
+        for (var round = 1; round <= 3; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => httpA.RequestClientTokenAsync(client))
+                .Concat(Enumerable.Range(0, 3).Select(_ => httpB.RequestClientTokenAsync(client))));
+            var flushed = await Task.WhenAll(FlushAsync(a), FlushAsync(b));
+            Assert.All(flushed, Assert.True);
+            Assert.Equal([("client_credentials", 7L * round)], await TokenCountsAsync(a, client.ClientId));
+        }
+    }
+
+    /// <summary>
+    /// The race made certain: another instance inserts the hour's row after this one found none to
+    /// add to and before its own insert. The insert fails on the key, and the count is added to that row.
+    /// </summary>
+    [Fact]
+    public async Task RowInsertedByAnotherInstanceMeanwhile_IsAddedTo()
+    {
+        using var database = TestDatabase.CreatePostgreSql();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var hour = ClientActivity.Hour(clock.GetUtcNow().UtcDateTime);
+        var otherInstance = new InsertBeforeFirstInsert(database.ConnectionString, hour);
+        await using var app = App(database, clock, services: s => s.ConfigureDbContext<PostgreSqlAppDbContext>(o => o.AddInterceptors(otherInstance)));
+        var client = await app.RegisterClientAsync();
+        otherInstance.ClientId = client.ClientId;
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.False((await app.CreateClient().RequestClientTokenAsync(client)).IsError);
+        }
+
+        Assert.True(await FlushAsync(app));
+
+        Assert.True(otherInstance.Inserted);
+        Assert.Equal([("client_credentials", 5L + 3L)], await TokenCountsAsync(app, client.ClientId));
+    }
+
+    /// <summary>Issues the refused request <paramref name="reason"/> names; returns the Client ID it was sent with, and the answer.</summary>
+    private static async Task<(string ClientId, TokenResponse Answer)> RefuseAsync(AuthClientsAppFactory app, HttpClient http, FakeTimeProvider clock, string reason)
+    {
+        switch (reason)
+        {
+            case FailureReasons.WrongSecret:
+            {
+                var client = await app.RegisterClientAsync();
+                return (client.ClientId, await http.RequestClientTokenAsync(client with { Secret = "not-the-secret" }));
+            }
+
+            case FailureReasons.ExpiredCredential:
+            {
+                var created = await app.CreateClientAsync(new AuthClientSettings
+                {
+                    Name = $"expiring-{Guid.NewGuid():N}",
+                    Grants = new(ClientCredentials: true),
+                    SecretExpiresAt = clock.GetUtcNow().UtcDateTime.AddDays(1),
+                });
+                clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+                return (created.ClientId, await http.RequestClientTokenAsync(new RegisteredClient(created.Id, created.ClientId, created.Secret!)));
+            }
+
+            case FailureReasons.RevokedCredential:
+            {
+                var client = await app.RegisterClientAsync();
+                await app.RegenerateSecretAsync(client); // ends the first secret now
+                return (client.ClientId, await http.RequestClientTokenAsync(client));
+            }
+
+            case FailureReasons.DisabledClient:
+            {
+                var client = await app.RegisterClientAsync();
+                await app.SetEnabledAsync(client, enabled: false);
+                return (client.ClientId, await http.RequestClientTokenAsync(client));
+            }
+
+            case FailureReasons.GrantNotAllowed:
+            {
+                var client = await app.RegisterClientAsync(clientCredentials: false, password: true);
+                return (client.ClientId, await http.RequestClientTokenAsync(client));
+            }
+
+            case FailureReasons.BadAssertion:
+            {
+                var (client, _) = await app.RegisterKeyOnlyClientAsync(ClientKey.EcP256());
+                using var stranger = ClientKey.EcP256(); // a key the client never registered
+                return (client.ClientId, await http.RequestTokenWithAssertionAsync(client.ClientId, stranger.Assertion(client.ClientId)));
+            }
+
+            case FailureReasons.UnknownScope:
+            {
+                var client = await app.RegisterClientAsync();
+                return (client.ClientId, await http.RequestClientTokenAsync(client, "auth_clients.write"));
+            }
+
+            case FailureReasons.UnknownClient:
+            {
+                var client = await app.RegisterClientAsync();
+                var unknown = $"9{Random.Shared.Next(100_000, 999_999)}";
+                return (unknown, await http.RequestClientTokenAsync(client with { ClientId = unknown }));
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(reason), reason, "A reason this test does not know how to cause.");
+        }
+    }
+
+    /// <summary>A recorder outside any app, with no one listening to its metrics.</summary>
+    private static ClientActivity NewActivity(TimeProvider clock) =>
+        new(new HttpContextAccessor(), clock, Options.Create(new ActivityOptions()),
+            new AuthClientsMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
+            NullLogger<ClientActivity>.Instance);
+
+    private static AuthClientsAppFactory App(
+        TestDatabase? database = null,
+        FakeTimeProvider? clock = null,
+        Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var all = new Dictionary<string, string?> { [FlushInterval] = "00:10:00" };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+
+        void Configure(IServiceCollection s)
+        {
+            if (clock is not null)
+            {
+                s.AddSingleton<TimeProvider>(clock);
+            }
+
+            services?.Invoke(s);
+        }
+
+        return database is null
+            ? new AuthClientsAppFactory { Settings = all, TestServices = Configure }
+            : new AuthClientsAppFactory { Database = database, Settings = all, TestServices = Configure };
+    }
+
+    private static Task<bool> FlushAsync(AuthClientsAppFactory app) => app.Services.GetRequiredService<ClientUsageFlush>().FlushAsync();
+
+    private static Task<List<ClientFailure>> FailuresAsync(AuthClientsAppFactory app, string clientId) =>
+        app.WithServicesAsync(s => s.GetRequiredService<AppDbContext>().ClientFailures.AsNoTracking()
+            .Where(f => f.ClientId == clientId).OrderByDescending(f => f.OccurredAt).ToListAsync());
+
+    private static Task<List<ClientFailureCount>> FailureCountsAsync(AuthClientsAppFactory app, string clientId) =>
+        app.WithServicesAsync(s => s.GetRequiredService<AppDbContext>().ClientFailureCounts.AsNoTracking().Where(c => c.ClientId == clientId).ToListAsync());
+
+    /// <summary>The client's token counts, summed over the hours, per grant type.</summary>
+    private static async Task<List<(string, long)>> TokenCountsAsync(AuthClientsAppFactory app, string clientId) =>
+        [.. (await app.WithServicesAsync(s => s.GetRequiredService<AppDbContext>().ClientTokenCounts.AsNoTracking()
+            .Where(c => c.ClientId == clientId)
+            .GroupBy(c => c.GrantType).Select(g => new { GrantType = g.Key, Count = g.Sum(c => c.Count) })
+            .ToListAsync()))
+            .OrderBy(c => c.GrantType, StringComparer.Ordinal).Select(c => (c.GrantType, c.Count))];
+
+    private static Task<int> ExecuteSqlAsync(AuthClientsAppFactory app, string sql) =>
+        app.WithServicesAsync(s => s.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(sql));
+
+    /// <summary>INSERT and UPDATE statements the app sent to the token counts table, from EF Core's command log.</summary>
+    private static int ActivityWrites(AuthClientsAppFactory app) =>
+        app.LogEntries.Count(e => e.Category == CommandCategory
+            && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal)
+            && (e.Message.Contains("UPDATE ", StringComparison.Ordinal) || e.Message.Contains("INSERT ", StringComparison.Ordinal))
+            && e.Message.Contains("ClientTokenCounts", StringComparison.Ordinal));
+
+    private static DateTime Utc(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc);
+
+    private static DateTime Second(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond));
+}
+
+/// <summary>Plays another instance: inserts the hour's row of <see cref="ClientId"/> just before this app's first insert of a token count.</summary>
+internal sealed class InsertBeforeFirstInsert(string connectionString, DateTime hour) : DbCommandInterceptor
+{
+    public string? ClientId { get; set; }
+
+    public bool Inserted { get; private set; }
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await InsertAsync(command, cancellationToken);
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await InsertAsync(command, cancellationToken);
+        return result;
+    }
+
+    private async Task InsertAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        if (Inserted || ClientId is null || !command.CommandText.Contains("INSERT INTO \"ClientTokenCounts\"", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Inserted = true;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand("""INSERT INTO "ClientTokenCounts" ("ClientId", "Hour", "GrantType", "Count") VALUES (@client, @hour, 'client_credentials', 5)""", connection);
+        insert.Parameters.AddWithValue("client", ClientId);
+        insert.Parameters.AddWithValue("hour", hour);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
