@@ -26,7 +26,7 @@ public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserT
         await Page.CreateClientAsync(name, clientCredentials: true);
         var row = Page.ClientRow(name);
         var clientId = (await row.GetByRole(AriaRole.Cell).First.TextContentAsync())!.Trim();
-        var old = await CopyAsync(row);
+        var old = await Page.CopySecretAsync(row);
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Credentials" })).ToBeVisibleAsync();
@@ -46,12 +46,12 @@ public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserT
         await Expect(renewed).ToContainTextAsync("active");
         await Expect(previous).ToContainTextAsync("expiring soon");
         await Expect(previous).ToContainTextAsync("not used since the new secret was created");
-        var secret = await CopyAsync(renewed);
+        var secret = await Page.CopySecretAsync(renewed);
 
         Assert.NotEqual(old, secret);
         Assert.DoesNotContain(secret, await Page.ContentAsync(), StringComparison.Ordinal);
-        Assert.Null((await TokenAsync(clientId, old)).Error);
-        Assert.Null((await TokenAsync(clientId, secret)).Error);
+        Assert.Null((await Session.RequestClientTokenAsync(clientId, old)).Error);
+        Assert.Null((await Session.RequestClientTokenAsync(clientId, secret)).Error);
 
         // Both uses appear once the instance has written them (every second here), with the address.
         await ReloadUntilAsync(previous, "from 127.0.0.1");
@@ -67,10 +67,10 @@ public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserT
         await Expect(Page.GetByText(AuthClientsController.RevokedMessage)).ToBeVisibleAsync();
         await Expect(credentials.Filter(new() { HasText = "revoked" })).ToHaveCountAsync(1);
         // Duende reports a 401 as an HTTP error (Error is the reason phrase): the OAuth error is in the body.
-        var refused = await TokenAsync(clientId, old);
+        var refused = await Session.RequestClientTokenAsync(clientId, old);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.HttpStatusCode);
         Assert.Equal("invalid_client", JsonDocument.Parse(refused.Raw!).RootElement.GetProperty("error").GetString());
-        var stillWorks = await TokenAsync(clientId, secret);
+        var stillWorks = await Session.RequestClientTokenAsync(clientId, secret);
         Assert.Null(stillWorks.Error);
         Assert.False(string.IsNullOrEmpty(stillWorks.AccessToken));
         await Page.OpenAuthClientsAsync();
@@ -89,27 +89,5 @@ public sealed class CredentialRotationTests(ChromiumFixture chromium) : BrowserT
         }
 
         await Expect(row).ToContainTextAsync(text);
-    }
-
-    /// <summary>Clicks the copy button in <paramref name="row"/> and reads the clipboard.</summary>
-    private async Task<string> CopyAsync(ILocator row)
-    {
-        await row.GetByRole(AriaRole.Button, new() { Name = "Copy Client Secret to Clipboard" }).ClickAsync();
-        await Expect(row.GetByText("Copied")).ToBeVisibleAsync();
-        var copied = await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
-        Assert.False(string.IsNullOrWhiteSpace(copied), "The clipboard is empty after Copy Client Secret to Clipboard.");
-        return copied;
-    }
-
-    /// <summary>What a program holding <paramref name="secret"/> gets from the token endpoint.</summary>
-    private async Task<TokenResponse> TokenAsync(string clientId, string secret)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(Session.App.BaseUrl) };
-        return await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = clientId,
-            ClientSecret = secret,
-        });
     }
 }

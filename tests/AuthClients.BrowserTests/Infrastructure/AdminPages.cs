@@ -69,6 +69,16 @@ public static class AdminPages
     public static ILocator ClientRow(this IPage page, string name) =>
         page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = name, Exact = true }) });
 
+    /// <summary>Clicks the copy button in <paramref name="row"/> and reads the clipboard.</summary>
+    public static async Task<string> CopySecretAsync(this IPage page, ILocator row)
+    {
+        await row.GetByRole(AriaRole.Button, new() { Name = "Copy Client Secret to Clipboard" }).ClickAsync();
+        await Expect(row.GetByText("Copied")).ToBeVisibleAsync();
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.False(string.IsNullOrWhiteSpace(copied), "The clipboard is empty after Copy Client Secret to Clipboard.");
+        return copied;
+    }
+
     public static ILocator DeleteDialog(this IPage page) =>
         page.GetByRole(AriaRole.Dialog, new() { Name = "Caution!" });
 }

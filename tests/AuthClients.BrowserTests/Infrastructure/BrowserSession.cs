@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Duende.IdentityModel.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace AuthClients.BrowserTests.Infrastructure;
@@ -35,13 +37,16 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IReadOnlyCollection<string> PageProblems => _problems;
 
-    public static async Task<BrowserSession> StartAsync(ChromiumFixture chromium)
+    /// <param name="clock">The app's clock when the test moves time itself (a <c>FakeTimeProvider</c>); the
+    /// flush of last-used times and activity then runs only when the test calls it.</param>
+    public static async Task<BrowserSession> StartAsync(ChromiumFixture chromium, TimeProvider? clock = null)
     {
         var app = new AuthClientsAppFactory
         {
             ListenOnLoopback = true,
             // Last-used times reach the page within a second of a token request (30 s by default).
             Settings = { ["AuthClients:Credentials:LastUsedFlushInterval"] = "00:00:01" },
+            TestServices = clock is null ? null : services => services.AddSingleton(clock),
         };
         try
         {
@@ -93,6 +98,18 @@ public sealed class BrowserSession : IAsyncDisposable
         }
 
         return true;
+    }
+
+    /// <summary>What a program holding <paramref name="secret"/> gets from the token endpoint (client credentials, through Duende.IdentityModel).</summary>
+    public async Task<TokenResponse> RequestClientTokenAsync(string clientId, string secret)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(App.BaseUrl) };
+        return await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = clientId,
+            ClientSecret = secret,
+        });
     }
 
     public async ValueTask DisposeAsync()

@@ -12,7 +12,10 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
 
     protected IPage Page => Session.Page;
 
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium);
+    /// <summary>The app's clock, for a test that moves time; the system clock when null.</summary>
+    protected virtual TimeProvider? Clock => null;
+
+    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium, Clock);
 
     /// <summary>Something the test started (another app, say) that ends with the test, before the session.</summary>
     protected T DisposeAfterTest<T>(T started) where T : IAsyncDisposable

@@ -63,22 +63,40 @@ public sealed class AuditLogQueries(AppDbContext db)
             total: Math.Min(counted, CountLimit));
 
         var names = await TargetNamesAsync(rows.Items, criteria.ActorId, cancellationToken);
-        var page = rows.Select(r => new AuditLogItem(
-            r.Id,
-            r.OccurredAt,
-            r.ActorId,
-            r.ActorName,
-            r.ActorId is { } actor && names.TryGetValue((UserAudit.TargetType, actor), out var actorUser) ? actorUser.Link : null,
-            r.IpAddress,
-            r.Action,
-            AuditCatalogue.TextOf(r.Action),
-            r.TargetType,
-            r.TargetId,
-            names.GetValueOrDefault((r.TargetType, r.TargetId)),
-            ChangesOf(r.Changes)));
+        var page = rows.Select(r => ItemOf(r, names));
         var actorName = criteria.ActorId is { } id && names.TryGetValue((UserAudit.TargetType, id), out var filtered) ? filtered : null;
         return new AuditLogPage(page, counted > CountLimit, actorName);
     }
+
+    /// <summary>
+    /// The latest changes, newest first, as the Audit Log shows them (the dashboard's "Recent
+    /// changes"): sign-ins and sign-in failures are events, not changes, and are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditLogItem>> LatestChangesAsync(int count, CancellationToken cancellationToken)
+    {
+        var signIns = AuditCatalogue.FamilyOf(AuditCatalogue.SignIn)!.Actions;
+        var rows = await db.AuditRecords.AsNoTracking()
+            .Where(r => !signIns.Contains(r.Action))
+            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
+            .Take(count)
+            .ToListAsync(cancellationToken);
+        var names = await TargetNamesAsync(rows, filteredActor: null, cancellationToken);
+        return [.. rows.Select(r => ItemOf(r, names))];
+    }
+
+    private static AuditLogItem ItemOf(AuditRecord r, Dictionary<(string Type, string Id), AuditTargetName> names) => new(
+        r.Id,
+        r.OccurredAt,
+        r.ActorId,
+        r.ActorName,
+        r.ActorId is { } actor && names.TryGetValue((UserAudit.TargetType, actor), out var actorUser) ? actorUser.Link : null,
+        r.IpAddress,
+        r.Action,
+        AuditCatalogue.TextOf(r.Action),
+        r.TargetType,
+        r.TargetId,
+        names.GetValueOrDefault((r.TargetType, r.TargetId)),
+        ChangesOf(r.Changes));
 
     /// <summary>The filtered log in the asked order, read row by row as the export writes it: no list in memory.</summary>
     public IAsyncEnumerable<AuditRecord> StreamAsync(AuditLogCriteria criteria, bool descending) =>

@@ -1,4 +1,5 @@
 using AuthClients.Web.Data;
+using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace AuthClients.Web.Features.Dashboard;
 /// an index (a count, a sum, a grouped top five); no client, credential or event is read into
 /// memory beyond the few rows shown by name. Only the parts the viewer may see are read.
 /// </summary>
-public sealed class DashboardQueries(AppDbContext db, IOptions<CredentialOptions> credentialOptions, TimeProvider clock)
+public sealed class DashboardQueries(AppDbContext db, AuditLogQueries auditLog, IOptions<CredentialOptions> credentialOptions, TimeProvider clock)
 {
     /// <summary>How many clients the failures and expiring credentials sections name.</summary>
     public const int TopCount = 5;
@@ -94,10 +95,6 @@ public sealed class DashboardQueries(AppDbContext db, IOptions<CredentialOptions
             : new FailingClient(t.ClientId, null, null, t.Count)).ToList());
     }
 
-    private async Task<IReadOnlyList<RecentChange>> RecentChangesAsync(CancellationToken cancellationToken) =>
-        await db.AuditRecords.AsNoTracking()
-            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
-            .Take(RecentChangesCount)
-            .Select(r => new RecentChange(r.OccurredAt, r.ActorId, r.ActorName, r.Action, r.TargetType, r.TargetId))
-            .ToListAsync(cancellationToken);
+    private Task<IReadOnlyList<AuditLogItem>> RecentChangesAsync(CancellationToken cancellationToken) =>
+        auditLog.LatestChangesAsync(RecentChangesCount, cancellationToken);
 }

@@ -1,10 +1,12 @@
+using AuthClients.Web.Features.Audit;
+
 namespace AuthClients.Web.Features.Dashboard;
 
 /// <summary>The Admin landing page: each part is null when the viewer may not see it.</summary>
 /// <param name="Clients">Needs View Auth Clients.</param>
 /// <param name="Failures">Needs View Auth Clients (they name clients).</param>
 /// <param name="RecentChanges">Needs View Audit Log.</param>
-public sealed record DashboardViewModel(ClientFigures? Clients, FailureFigures? Failures, IReadOnlyList<RecentChange>? RecentChanges)
+public sealed record DashboardViewModel(ClientFigures? Clients, FailureFigures? Failures, IReadOnlyList<AuditLogItem>? RecentChanges)
 {
     /// <summary>Nothing to show: the page says what the viewer can do instead.</summary>
     public bool IsEmpty => Clients is null && Failures is null && RecentChanges is null;
@@ -37,5 +39,3 @@ public sealed record FailureFigures(long Total, IReadOnlyList<FailingClient> Top
 /// <summary>A Client ID that failed; <paramref name="Id"/> and <paramref name="Name"/> are null when no client has it (an unknown or deleted client).</summary>
 public sealed record FailingClient(string ClientId, string? Id, string? Name, long Count);
 
-/// <summary>One audit record as the dashboard lists it.</summary>
-public sealed record RecentChange(DateTime OccurredAt, string? ActorId, string ActorName, string Action, string TargetType, string TargetId);
