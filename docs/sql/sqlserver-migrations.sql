@@ -910,3 +910,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130103231_ClientEnabledIndex'
+)
+BEGIN
+    CREATE INDEX [IX_OpenIddictApplications_IsEnabled] ON [OpenIddictApplications] ([IsEnabled]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130103231_ClientEnabledIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130103231_ClientEnabledIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

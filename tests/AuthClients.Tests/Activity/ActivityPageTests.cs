@@ -55,7 +55,7 @@ public sealed class ActivityPageTests(AuthClientsAppFactory app) : IClassFixture
         Assert.All(latest, r => Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$", r[0]));
 
         var changes = Rows(page, "changes");
-        Assert.Equal(["Copied a secret", "Created the client"], changes.Select(r => r[2]));
+        Assert.Equal(["Secret copied", "Client created"], changes.Select(r => r[2]));
         Assert.All(changes, r => Assert.Equal(AuthClientsAppFactory.AdminEmail, r[1]));
         var auditLog = page.QuerySelectorAll("a").Single(a => a.Text() == "All changes in the audit log");
         Assert.Equal($"/admin/audit-log?targetType=auth-client&target={client.ClientId}", auditLog.GetAttribute("href"));

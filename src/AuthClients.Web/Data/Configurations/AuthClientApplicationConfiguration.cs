@@ -20,6 +20,9 @@ internal sealed class AuthClientApplicationConfiguration : IEntityTypeConfigurat
         builder.HasIndex(a => a.NormalizedName).IsUnique();
         builder.HasIndex(a => a.CreatedAt);
         builder.HasIndex(a => a.LastUsedAt);
+
+        // The dashboard's enabled and disabled counts, and the list's filters of the same names.
+        builder.HasIndex(a => a.IsEnabled);
     }
 }
 

@@ -90,26 +90,17 @@ public sealed class ClientActivityQueries(AppDbContext db, TimeProvider clock)
     private static DateTime Utc(DateTime time) => DateTime.SpecifyKind(time, DateTimeKind.Utc);
 }
 
-/// <summary>An audit record's action and changed fields as a sentence fragment ("Changed name and scopes").</summary>
+/// <summary>
+/// An audit record as the client's Activity tab reads it: the Audit Log's name for the action
+/// (<see cref="AuditCatalogue"/>), and for a save, which fields changed ("Changed name and scopes").
+/// </summary>
 public static class ChangeText
 {
-    private static readonly Dictionary<string, string> Actions = new(StringComparer.Ordinal)
-    {
-        [AuditActions.AuthClientCreated] = "Created the client",
-        [AuditActions.AuthClientDeleted] = "Deleted the client",
-        [AuditActions.AuthClientSecretCopied] = "Copied a secret",
-        [AuditActions.AuthClientSecretIssued] = "Received a new secret through the API",
-        [AuditActions.AuthClientSecretRegenerated] = "Regenerated the secret",
-        [AuditActions.AuthClientSecretRotated] = "Rotated the secret",
-        [AuditActions.AuthClientCredentialAdded] = "Added a credential",
-        [AuditActions.AuthClientCredentialRevoked] = "Revoked a credential",
-    };
-
     public static string Describe(string action, string? changes)
     {
         if (action != AuditActions.AuthClientUpdated)
         {
-            return Actions.TryGetValue(action, out var text) ? text : action;
+            return AuditCatalogue.TextOf(action);
         }
 
         var fields = Fields(changes);

@@ -260,6 +260,8 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("IsEnabled");
+
                     b.HasIndex("LastUsedAt");
 
                     b.HasIndex("NormalizedName")

@@ -261,6 +261,8 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("IsEnabled");
+
                     b.HasIndex("LastUsedAt");
 
                     b.HasIndex("NormalizedName")

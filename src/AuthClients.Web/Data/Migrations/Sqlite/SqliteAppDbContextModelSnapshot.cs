@@ -252,6 +252,8 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("IsEnabled");
+
                     b.HasIndex("LastUsedAt");
 
                     b.HasIndex("NormalizedName")
