@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+
 namespace AuthClients.Web.Connect;
 
 internal static class CallerText
@@ -18,29 +21,43 @@ internal static class CallerText
     }
 
     /// <summary>
-    /// Text a caller chose, fit for a column of <see cref="MaxLength"/> characters: cut to that many,
-    /// control characters replaced. The same instance (no allocation) when it already fits, as a real
-    /// Client ID or grant type does.
+    /// Text a caller chose, fit for a column of <see cref="MaxLength"/> characters: cut to that many
+    /// (never inside a surrogate pair), control characters and unpaired surrogates replaced by
+    /// <c>?</c>. An unpaired surrogate is not only unreadable: PostgreSQL's driver refuses to encode
+    /// it, and one such Client ID would fail every later write of the batch it sits in. The same
+    /// instance (no allocation) when it already fits, as a real Client ID or grant type does.
     /// </summary>
     public static string Cut(string text)
     {
-        var span = text.AsSpan(0, Math.Min(text.Length, MaxLength));
         var fits = text.Length <= MaxLength;
-        foreach (var c in span)
+        foreach (var c in text.AsSpan(0, Math.Min(text.Length, MaxLength)))
         {
-            if (char.IsControl(c))
+            if (char.IsControl(c) || char.IsSurrogate(c))
             {
                 fits = false;
                 break;
             }
         }
 
-        return fits ? text : string.Create(span.Length, text, static (chars, source) =>
+        if (fits)
         {
-            for (var i = 0; i < chars.Length; i++)
+            return text;
+        }
+
+        var cut = new StringBuilder(MaxLength);
+        for (var rest = text.AsSpan(); !rest.IsEmpty;)
+        {
+            var decoded = Rune.DecodeFromUtf16(rest, out var rune, out var used);
+            var printable = decoded == OperationStatus.Done && !Rune.IsControl(rune) ? rest[..used] : "?";
+            if (cut.Length + printable.Length > MaxLength)
             {
-                chars[i] = char.IsControl(source[i]) ? '?' : source[i];
+                break;
             }
-        });
+
+            cut.Append(printable);
+            rest = rest[used..];
+        }
+
+        return cut.ToString();
     }
 }

@@ -149,16 +149,19 @@ public sealed partial class ClientActivity(
         {
             foreach (var returned in batch.Failures.GroupBy(f => f.ClientId, StringComparer.Ordinal))
             {
-                // The returned failures are older than any recorded since: they go first, and the newest stay.
-                if (!_failures.TryGetValue(returned.Key, out var newer) && _failuresHeld >= MaxFailures)
+                // The returned failures are older than any recorded since: they go first, and the newest
+                // stay, within FailuresKept for the client and MaxFailures in all.
+                _failures.TryGetValue(returned.Key, out var newer);
+                var held = newer?.Count ?? 0;
+                var all = returned.Concat(newer ?? []).ToList();
+                var room = Math.Min(_failuresKept, Math.Max(held, MaxFailures - _failuresHeld + held));
+                var merged = new Queue<Failure>(all.TakeLast(room));
+                _failuresDropped += Math.Min(all.Count, _failuresKept) - merged.Count;
+                _failuresHeld += merged.Count - held;
+                if (merged.Count > 0)
                 {
-                    _failuresDropped += returned.Count();
-                    continue;
+                    _failures[returned.Key] = merged;
                 }
-
-                var merged = new Queue<Failure>(returned.Concat(newer ?? []).TakeLast(_failuresKept));
-                _failuresHeld += merged.Count - (newer?.Count ?? 0);
-                _failures[returned.Key] = merged;
             }
         }
     }
@@ -169,27 +172,29 @@ public sealed partial class ClientActivity(
     /// <summary>Adds a failure under the lock: the newest <c>FailuresKept</c> of each client, <see cref="MaxFailures"/> in all.</summary>
     private void Keep(Failure failure)
     {
-        if (!_failures.TryGetValue(failure.ClientId, out var kept))
+        _failures.TryGetValue(failure.ClientId, out var kept);
+        if (kept is not null && kept.Count >= _failuresKept)
         {
-            if (_failuresHeld >= MaxFailures)
-            {
-                _failuresDropped++;
-                return;
-            }
+            // Takes the place of the client's oldest (the flush would delete its row anyway): the total does not grow.
+            kept.Dequeue();
+            kept.Enqueue(failure);
+            return;
+        }
 
+        if (_failuresHeld >= MaxFailures)
+        {
+            _failuresDropped++;
+            return;
+        }
+
+        if (kept is null)
+        {
             kept = new Queue<Failure>();
             _failures[failure.ClientId] = kept;
         }
 
         kept.Enqueue(failure);
-        if (kept.Count > _failuresKept)
-        {
-            kept.Dequeue(); // older than the newest FailuresKept: the flush would delete its row anyway
-        }
-        else
-        {
-            _failuresHeld++;
-        }
+        _failuresHeld++;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Activity counting dropped {Tokens} token counts, {FailureCounts} failure counts and {Failures} failed authentications since the last flush: more than {MaxKeys} distinct clients and hours, or {MaxFailures} failures, came within one flush interval (random Client IDs?). Logged once per flush.")]

@@ -53,7 +53,7 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
         {
             await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
 
-            // "/" sends each user to the first admin page they may open.
+            // "/" leads to the Dashboard, which shows each user what they may see.
             return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
         }
 

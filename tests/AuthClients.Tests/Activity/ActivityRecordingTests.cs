@@ -302,6 +302,56 @@ public sealed class ActivityRecordingTests
     }
 
     [Fact]
+    public async Task ClientsAlreadyHeld_CannotGrowTheFailuresPastTheCap()
+    {
+        await using var app = App();
+        var activity = app.Services.GetRequiredService<ClientActivity>();
+        var clients = ClientActivity.MaxFailures / 10;
+
+        // Each client first once (all fit), then each many more times than FailuresKept.
+        for (var round = 0; round < 150; round++)
+        {
+            for (var i = 0; i < clients; i++)
+            {
+                activity.AuthenticationFailed($"held-{i}", FailureReasons.WrongSecret, "client_credentials");
+            }
+        }
+
+        var batch = activity.TakeBatch();
+        Assert.Equal(ClientActivity.MaxFailures, batch.Failures.Count);
+        Assert.All(batch.Failures.GroupBy(f => f.ClientId), g => Assert.True(g.Count() <= 100, $"{g.Key} holds {g.Count()}"));
+
+        // A batch returned after a failed write stays under the same cap, with what came since.
+        for (var i = 0; i < clients; i++)
+        {
+            activity.AuthenticationFailed($"later-{i}", FailureReasons.WrongSecret, "client_credentials");
+        }
+
+        activity.Return(batch);
+        Assert.Equal(ClientActivity.MaxFailures, activity.TakeBatch().Failures.Count);
+    }
+
+    [Theory]
+    [InlineData(99)]
+    [InlineData(100)]
+    public async Task AClientIdCutInsideAnEmoji_IsStoredWithoutHalfACharacter_AndTheFlushStillWrites(int prefix)
+    {
+        await using var app = App();
+        var clientId = new string('a', prefix) + "\U0001F600" + "tail";
+        using var http = app.CreateClient();
+        var refused = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest { Address = "/connect/token", ClientId = clientId, ClientSecret = "whatever" });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.HttpStatusCode);
+
+        Assert.True(await app.Services.GetRequiredService<ClientUsageFlush>().FlushAsync());
+        var stored = Assert.Single(await app.WithServicesAsync(sp => sp.GetRequiredService<AppDbContext>().ClientFailures.Select(f => f.ClientId).ToListAsync()));
+        Assert.True(stored.Length <= CallerText.MaxLength);
+        Assert.StartsWith(new string('a', prefix), stored, StringComparison.Ordinal);
+
+        // Well-formed UTF-16: a strict encoder (as PostgreSQL's driver is) takes it.
+        _ = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetBytes(stored);
+    }
+
+    [Fact]
     public void TokenIssued_ForAKeyAlreadyCountedThisInterval_AllocatesNothing()
     {
         var activity = NewActivity(TimeProvider.System);

@@ -56,8 +56,10 @@ public sealed partial class AuditRetention(
             PruneResult result;
             try
             {
-                // The lease lasts one interval: renewed on each of the holder's ticks, free for another instance when the holder is gone.
-                if (!await lease.TryTakeAsync(LeaseName, _holder, options.Value.PruneInterval, cancellationToken))
+                // The lease lasts two intervals, renewed on each of the holder's ticks: a run that takes longer
+                // than one interval, or a tick that comes late, does not let a second instance start; when
+                // the holder is gone, another instance takes over within two intervals.
+                if (!await lease.TryTakeAsync(LeaseName, _holder, 2 * options.Value.PruneInterval, cancellationToken))
                 {
                     return null;
                 }

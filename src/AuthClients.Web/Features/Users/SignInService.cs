@@ -12,9 +12,6 @@ public static class SignInAudit
 
     /// <summary>A failed sign-in's actor: nobody proved who they are.</summary>
     public const string AnonymousActor = "anonymous";
-
-    /// <summary>The longest typed email kept for an unknown account (the audit column's length).</summary>
-    public const int MaxTypedEmail = 256;
 }
 
 /// <summary>
@@ -36,12 +33,8 @@ public sealed class SignInService(PasswordCheckService passwords, AuditService a
         else
         {
             var anonymous = ((string?)null, SignInAudit.AnonymousActor);
+            // For an unknown account, nothing typed is kept: people type passwords into the email box.
             var changes = new Dictionary<string, FieldChange> { ["reason"] = new(null, ReasonOf(outcome)) };
-            if (user is null)
-            {
-                changes["email"] = new(null, Cut(email ?? ""));
-            }
-
             audit.Record(anonymous, SignInAudit.Failed, UserAudit.TargetType, targetId, changes);
             if (outcome == PasswordCheckOutcome.LockedOutNow)
             {
@@ -65,6 +58,4 @@ public sealed class SignInService(PasswordCheckService passwords, AuditService a
         PasswordCheckOutcome.NotAllowed => "not-allowed",
         _ => "wrong-password",
     };
-
-    private static string Cut(string typed) => typed.Length <= SignInAudit.MaxTypedEmail ? typed : typed[..SignInAudit.MaxTypedEmail];
 }
