@@ -49,7 +49,8 @@ public sealed class AccountController(SignInManager<AppUser> signIn, UserManager
             return View(form);
         }
 
-        if (await signIns.CheckAsync(form.Email, form.Password, HttpContext.RequestAborted) is { } user)
+        // Not the request's token: a caller who hangs up after the password check still leaves its record.
+        if (await signIns.CheckAsync(form.Email, form.Password, CancellationToken.None) is { } user)
         {
             await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
 

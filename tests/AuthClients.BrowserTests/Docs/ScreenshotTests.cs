@@ -1,11 +1,13 @@
 using AuthClients.BrowserTests.Infrastructure;
+using AuthClients.Web.Connect;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace AuthClients.BrowserTests.Docs;
 
 /// <summary>
-/// Pictures of the Auth Clients page for the docs. They go to the test's output folder, or to
+/// Pictures of the admin pages for the docs. They go to the test's output folder, or to
 /// the folder named by AUTHCLIENTS_SCREENSHOTS_DIR (relative to the repository root), so that a
 /// normal test run never rewrites committed files. To refresh docs/screenshots:
 /// <c>AUTHCLIENTS_SCREENSHOTS_DIR=docs/screenshots dotnet test tests/AuthClients.BrowserTests --filter Screenshots</c>.
@@ -51,6 +53,44 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         var credentials = await SaveAsync(folder, "auth-client-credentials.png", Page.Locator("#credentials"));
 
         foreach (var picture in new[] { createForm, list, dialog, credentials })
+        {
+            var bytes = await File.ReadAllBytesAsync(picture);
+            Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{picture} is not a PNG image.");
+            Assert.True(bytes.Length > 10_000, $"{picture} is suspiciously small ({bytes.Length} bytes): is the page blank?");
+        }
+    }
+
+    [Fact]
+    public async Task Screenshots_OfActivityTabDashboardAndAuditLog_AreSaved()
+    {
+        var folder = ScreenshotFolder();
+        await Page.SignInAsync();
+        await Page.OpenAuthClientsAsync();
+        await Page.CreateClientAsync("Nightly Export");
+        await Page.CreateClientAsync("Partner Gateway");
+        var row = Page.ClientRow("Nightly Export");
+        var clientId = (await row.GetByRole(AriaRole.Cell).First.TextContentAsync())!.Trim();
+        var secret = await Page.CopySecretAsync(row);
+        foreach (var attempt in Enumerable.Range(0, 12))
+        {
+            await Session.RequestClientTokenAsync(clientId, attempt % 4 == 3 ? "an-old-secret" : secret);
+        }
+
+        Assert.True(await Session.App.Services.GetRequiredService<ClientUsageFlush>().FlushAsync());
+        await Page.OpenAuthClientsAsync();
+        await Page.ClientRow("Nightly Export").GetByRole(AriaRole.Button, new() { Name = "Activity" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Img, new() { Name = "Tokens issued per day" })).ToBeVisibleAsync();
+        var activity = await SaveAsync(folder, "auth-client-activity.png");
+
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Recent changes" })).ToBeVisibleAsync();
+        var dashboard = await SaveAsync(folder, "dashboard.png");
+
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Audit Log" }).ClickAsync();
+        await Expect(Page.Locator("table.audit-log tbody tr").First).ToBeVisibleAsync();
+        var auditLog = await SaveAsync(folder, "audit-log.png");
+
+        foreach (var picture in new[] { activity, dashboard, auditLog })
         {
             var bytes = await File.ReadAllBytesAsync(picture);
             Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{picture} is not a PNG image.");

@@ -11,6 +11,6 @@ public static class UserAudit
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-changed";
 
-    /// <summary>The wrong password that locked the account (the sign-in page or the profile's password change).</summary>
+    /// <summary>The wrong password on the sign-in page that locked the account (lockouts from the profile's password change are not recorded yet).</summary>
     public const string LockedOut = "user.locked-out";
 }
