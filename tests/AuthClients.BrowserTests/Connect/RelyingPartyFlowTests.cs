@@ -60,7 +60,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTes
     {
         var relyingParty = await StartRelyingPartyAsync(responseMode: OpenIdConnectResponseMode.Query);
         await Page.SignInAsync();
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
 
         await Page.GotoAsync(relyingParty.BaseUrl + RelyingParty.SignInPath);
         await AllowOnConsentPageAsync(relyingParty);
@@ -123,7 +123,7 @@ public sealed class RelyingPartyFlowTests(ChromiumFixture chromium) : BrowserTes
         if (signedInFirst)
         {
             await Page.SignInAsync();
-            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true })).ToBeVisibleAsync();
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
         }
 
         await Page.GotoAsync(relyingParty.BaseUrl + RelyingParty.SignInPath);
