@@ -56,7 +56,7 @@ public static class TelemetryHosting
         {
             await next(context);
             if (context.GetEndpoint()?.Metadata.GetMetadata<IRouteDiagnosticsMetadata>() is null
-                && ProtocolRoutes.FirstOrDefault(route => context.Request.Path.Equals(route, StringComparison.OrdinalIgnoreCase)) is { } path
+                && ProtocolRouteOf(context.Request.Path) is { } path
                 && context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
             {
                 metrics.Tags.Add(new("http.route", path[1..]));
@@ -70,6 +70,20 @@ public static class TelemetryHosting
         Routes.Token, Routes.Introspect, Routes.Revoke, Routes.Authorize, Routes.UserInfo, Routes.EndSession,
         "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/.well-known/jwks",
     ];
+
+    /// <summary>The protocol route <paramref name="path"/> is, if any: a loop, so a request allocates nothing here.</summary>
+    private static string? ProtocolRouteOf(PathString path)
+    {
+        foreach (var route in ProtocolRoutes)
+        {
+            if (path.Equals(route, StringComparison.OrdinalIgnoreCase))
+            {
+                return route;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Whether an OTLP endpoint is set: in the environment, or any other configuration source.</summary>
     public static bool ExportsMetrics(IConfiguration configuration) =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AuthClients.Web.Data;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
@@ -112,25 +111,9 @@ public static class ChangeText
         return fields.Count == 0 ? "Saved the client (nothing changed)" : "Changed " + Join([.. fields.Select(f => FieldName(f.Name))]);
     }
 
-    /// <summary>The changed fields, in the record's order, with the new value of a yes/no field.</summary>
-    private static List<(string Name, bool To)> Fields(string? changes)
-    {
-        if (string.IsNullOrEmpty(changes))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(changes);
-            return [.. json.RootElement.EnumerateObject().Select(p => (p.Name,
-                p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("to", out var to) && to.ValueKind == JsonValueKind.True))];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
-    }
+    /// <summary>The changed fields, in the record's order, with whether a yes/no field became yes (read as the Audit Log reads them).</summary>
+    private static List<(string Name, bool To)> Fields(string? changes) =>
+        [.. AuditLogQueries.ChangesOf(changes).Where(c => c.Field.Length > 0).Select(c => (c.Field, c.To == "yes"))];
 
     private static string FieldName(string field) => field switch
     {

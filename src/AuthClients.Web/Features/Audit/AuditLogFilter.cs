@@ -2,6 +2,7 @@ using System.Globalization;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Groups;
 using AuthClients.Web.Features.Users;
+using AuthClients.Web.Hosting;
 
 namespace AuthClients.Web.Features.Audit;
 
@@ -50,6 +51,9 @@ public sealed class AuditLogFilter
         From = From,
         To = To,
     };
+
+    /// <summary>The Audit Log with these filters (root-relative): what other pages link to.</summary>
+    public string Link() => Routes.AuditLog + QueryString.Create(ToQuery());
 
     /// <summary>The filters as query-string pairs, empty ones left out.</summary>
     public IEnumerable<KeyValuePair<string, string?>> ToQuery()
