@@ -931,3 +931,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130120351_AuditActorActionIndex'
+)
+BEGIN
+    CREATE INDEX [IX_AuditRecords_ActorId_Action_OccurredAt] ON [AuditRecords] ([ActorId], [Action], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130120351_AuditActorActionIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130120351_AuditActorActionIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Audit;
 using static AuthClients.Tests.Audit.AuditLogPages;
 
 namespace AuthClients.Tests.Audit;
@@ -111,6 +113,47 @@ public sealed class AuditLogFilterTests(AuthClientsAppFactory app) : IClassFixtu
 
         var row = Assert.Single(rows);
         Assert.Equal(("2025-01-02T00:00:00Z", "Secret rotated"), (row.When, row.What));
+    }
+
+    [Theory]
+    [InlineData("asc", 10)]
+    [InlineData("desc", 10)]
+    [InlineData("asc", 15)]
+    [InlineData("desc", 25)]
+    public async Task AKindOfEventOfSeveralActions_PagedThrough_ListsEachMatchOnceInTimeOrder(string dir, int perPage)
+    {
+        // The credentials family is read as one run per action, merged (AuditLogQueries): the pages
+        // must interleave the actions by time, repeat and skip nothing, also where times are equal,
+        // and reach deep into the one action that has most of the events.
+        var (email, userId) = await app.CreateUserWithIdAsync();
+        var tag = Tag();
+        string[] family = ["auth-client.secret-rotated", "auth-client.secret-copied", "auth-client.credential-added", "auth-client.credential-revoked"];
+        var matching = Enumerable.Range(0, 27)
+            .Select(i => Record(family[i % 4 == 0 ? 1 + (i / 4 % 3) : 0], Client, tag, Day.AddMinutes(i < 4 ? 0 : i * 13 % 29), userId, email))
+            .ToList();
+        await app.SeedAsync([
+            .. matching,
+            Record("auth-client.updated", Client, tag, Day.AddMinutes(3), userId, email), // another kind
+            Record("auth-client.secret-rotated", Client, tag, Day.AddMinutes(3), "someone-else", "someone else"), // another actor
+        ]);
+        var admin = await app.SignedInAsAdminAsync();
+        var filters = $"actor={userId}&action=credentials&from=2025-01-01&to=2025-01-31&dir={dir}&perPage={perPage}";
+
+        var pages = new List<IReadOnlyList<AuditLogRow>>();
+        for (var page = 1; page <= (matching.Count + perPage - 1) / perPage; page++)
+        {
+            pages.Add(await admin.ReadRowsAsync($"{Page}?{filters}&page={page}"));
+        }
+
+        var listed = pages.SelectMany(p => p).ToList();
+        var times = listed.Select(r => DateTime.Parse(r.When, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)).ToList();
+        Assert.Equal(dir == "asc" ? times.Order() : times.OrderDescending(), times);
+        Assert.Equal(
+            matching.Select(r => (r.OccurredAt, AuditCatalogue.TextOf(r.Action))).Order(),
+            times.Zip(listed, (at, row) => (at, row.What)).Order());
+        Assert.All(pages.SkipLast(1), p => Assert.Equal(perPage, p.Count));
+        var pastTheEnd = await admin.ReadRowsAsync($"{Page}?{filters}&page=99");
+        Assert.Equal(pages[^1].Select(r => (r.When, r.What)), pastTheEnd.Select(r => (r.When, r.What)));
     }
 
     [Fact]

@@ -70,6 +70,8 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.HasIndex(a => a.OccurredAt);
         builder.HasIndex(a => new { a.TargetType, a.TargetId, a.OccurredAt });
         builder.HasIndex(a => new { a.ActorId, a.OccurredAt });
+        // An actor and a kind of event: one run per action in time order (AuditLogQueries.PageSource).
+        builder.HasIndex(a => new { a.ActorId, a.Action, a.OccurredAt });
         builder.HasIndex(a => new { a.Action, a.OccurredAt });
     }
 }

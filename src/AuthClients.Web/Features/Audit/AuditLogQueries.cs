@@ -52,15 +52,16 @@ public sealed class AuditLogQueries(AppDbContext db)
             return new AuditLogPage(new ListPage<AuditLogItem>([], 0, 1, query.SafePageSize), IsCapped: false, ActorUser: null);
         }
 
-        var matches = Matching(criteria);
-        var counted = await matches.Take(CountLimit + 1).CountAsync(cancellationToken);
-        var rows = await matches.ToPageAsync(
-            query.Page,
+        var counted = await Matching(criteria).Take(CountLimit + 1).CountAsync(cancellationToken);
+        var total = Math.Min(counted, CountLimit);
+        var pageNumber = Math.Clamp(query.Page, 1, ListPage.PageCount(total, query.SafePageSize));
+        var rows = await PageSource(criteria, query.SortsDescending, rowsUpToPageEnd: pageNumber * query.SafePageSize).ToPageAsync(
+            pageNumber,
             query.SafePageSize,
             records => Sorted(records, query.SortsDescending),
             r => r,
             cancellationToken,
-            total: Math.Min(counted, CountLimit));
+            total);
 
         var names = await TargetNamesAsync(rows.Items, criteria.ActorId, cancellationToken);
         var page = rows.Select(r => ItemOf(r, names));
@@ -141,6 +142,21 @@ public sealed class AuditLogQueries(AppDbContext db)
 
         return records;
     }
+
+    /// <summary>
+    /// The rows a page is read from. A kind of event that is a family of actions is read as one
+    /// sorted run per action, each cut at the page's end, and merged: each run walks its own index
+    /// ((actor, action, time), or (action, time)) in time order and stops early. One query with
+    /// "Action IN (...)" cannot be read in time order from those indexes, and PostgreSQL then walks
+    /// the time index of the whole date range, filtering (75 ms at a million records, the whole
+    /// month read for an actor's credential events).
+    /// </summary>
+    private IQueryable<AuditRecord> PageSource(AuditLogCriteria criteria, bool descending, int rowsUpToPageEnd) =>
+        criteria.Actions is { Count: > 1 } actions
+            ? actions
+                .Select(action => Sorted(Matching(criteria with { Actions = [action] }), descending).Take(rowsUpToPageEnd))
+                .Aggregate(Queryable.Concat)
+            : Matching(criteria);
 
     // The Id breaks ties between records of the same instant, so paging never repeats or skips one.
     private static IQueryable<AuditRecord> Sorted(IQueryable<AuditRecord> records, bool descending) =>

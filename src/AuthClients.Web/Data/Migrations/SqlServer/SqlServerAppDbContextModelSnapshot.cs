@@ -156,6 +156,8 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("ActorId", "OccurredAt");
 
+                    b.HasIndex("ActorId", "Action", "OccurredAt");
+
                     b.HasIndex("TargetType", "TargetId", "OccurredAt");
 
                     b.ToTable("AuditRecords");

@@ -148,6 +148,8 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ActorId", "OccurredAt");
 
+                    b.HasIndex("ActorId", "Action", "OccurredAt");
+
                     b.HasIndex("TargetType", "TargetId", "OccurredAt");
 
                     b.ToTable("AuditRecords");
