@@ -84,6 +84,10 @@ public static class AuditCatalogue
     /// <summary>"Client created"; an action not listed here, as written.</summary>
     public static string TextOf(string action) => ByAction.TryGetValue(action, out var info) ? info.Text : action;
 
+    /// <summary>Every action that changes something: all but the sign-in family's events.</summary>
+    public static IReadOnlyList<string> ChangeActions { get; } =
+        [.. Actions.Select(a => a.Action).Except(Families.Single(f => f.Key == SignIn).Actions)];
+
     public static AuditFamily? FamilyOf(string key) => Families.FirstOrDefault(f => f.Key == key);
 
     public static bool IsKnownAction(string action) => ByAction.ContainsKey(action);

@@ -71,14 +71,15 @@ public sealed class AuditLogQueries(AppDbContext db)
 
     /// <summary>
     /// The latest changes, newest first, as the Audit Log shows them (the dashboard's "Recent
-    /// changes"): sign-ins and sign-in failures are events, not changes, and are left out.
+    /// changes"): sign-ins and sign-in failures are events, not changes, and are left out. The
+    /// changes are read as the catalogue's change actions, one run per action (<see cref="PageSource"/>),
+    /// not as "every action but the sign-ins": that would walk back through every sign-in since
+    /// the last change, and a flood of failed sign-ins would make the dashboard slow.
     /// </summary>
     public async Task<IReadOnlyList<AuditLogItem>> LatestChangesAsync(int count, CancellationToken cancellationToken)
     {
-        var signIns = AuditCatalogue.FamilyOf(AuditCatalogue.SignIn)!.Actions;
-        var rows = await db.AuditRecords.AsNoTracking()
-            .Where(r => !signIns.Contains(r.Action))
-            .OrderByDescending(r => r.OccurredAt).ThenByDescending(r => r.Id)
+        var changes = new AuditLogCriteria(null, null, null, AuditCatalogue.ChangeActions, null, null, new Dictionary<string, string>());
+        var rows = await Sorted(PageSource(changes, descending: true, rowsUpToPageEnd: count), descending: true)
             .Take(count)
             .ToListAsync(cancellationToken);
         var names = await TargetNamesAsync(rows, filteredActor: null, cancellationToken);
