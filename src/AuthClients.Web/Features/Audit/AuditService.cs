@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using AuthClients.Web.Authorization;
+using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using OpenIddict.Abstractions;
@@ -36,7 +37,7 @@ public sealed class AuditService(AppDbContext db, IHttpContextAccessor httpConte
             OccurredAt = clock.GetUtcNow().UtcDateTime,
             ActorId = actorId,
             ActorName = actorName,
-            IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
+            IpAddress = ClientUsage.AddressText(http?.Connection.RemoteIpAddress),
             Action = action,
             TargetType = targetType,
             TargetId = targetId,
