@@ -89,3 +89,15 @@ for (const category of document.querySelectorAll('[data-permission-category]')) 
         }
     });
 }
+
+// Lists shown as cards on small screens (.table-cards in site.css): each cell is labelled with its
+// column's header. A header that only holds hidden text (the Actions column) labels nothing.
+for (const table of document.querySelectorAll('table.table-cards')) {
+    const labels = [...table.querySelectorAll(':scope > thead > tr > th')].map((th) =>
+        th.querySelector(':scope > .visually-hidden') ? '' : th.textContent.trim());
+    for (const row of table.querySelectorAll(':scope > tbody > tr')) {
+        [...row.children].forEach((cell, index) => {
+            if (labels[index] && !cell.hasAttribute('colspan')) cell.dataset.label = labels[index];
+        });
+    }
+}
