@@ -71,13 +71,15 @@ public sealed class KeyboardTests(ChromiumFixture chromium) : BrowserTest(chromi
         var delete = row.GetByRole(AriaRole.Button, new() { Name = "Delete" });
         await TabToAsync(delete);
         await Page.Keyboard.PressAsync("Enter");
-        await Expect(Page.DeleteDialog()).ToBeVisibleAsync();
+        await Page.DeleteDialog().WaitUntilShownAsync();
+        await Expect(Page.DeleteDialog()).ToBeFocusedAsync();
         await Page.Keyboard.PressAsync("Escape");
         await Expect(Page.DeleteDialog()).ToBeHiddenAsync();
         await Expect(delete).ToBeFocusedAsync();
 
         await Page.Keyboard.PressAsync("Space");
-        await Expect(Page.DeleteDialog()).ToBeVisibleAsync();
+        await Page.DeleteDialog().WaitUntilShownAsync();
+        await Expect(Page.DeleteDialog()).ToBeFocusedAsync();
         foreach (var key in Enumerable.Repeat("Tab", 6).Concat(Enumerable.Repeat("Shift+Tab", 6)))
         {
             await Page.Keyboard.PressAsync(key);
