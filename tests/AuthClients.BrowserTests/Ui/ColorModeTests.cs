@@ -24,7 +24,10 @@ public sealed class ColorModeTests(ChromiumFixture chromium) : BrowserTest(chrom
         var dark = Page.GetByRole(AriaRole.Button, new() { Name = "Dark", Exact = true });
         await dark.ClickAsync();
         await Expect(html).ToHaveAttributeAsync("data-bs-theme", "dark");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Theme" }).ClickAsync();
         await Expect(dark).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "System", Exact = true })).ToHaveAttributeAsync("aria-pressed", "false");
+        await Page.Keyboard.PressAsync("Escape");
 
         // Remembered on other pages, after signing out, and over the system's light setting.
         await Page.OpenAuthClientsAsync();
