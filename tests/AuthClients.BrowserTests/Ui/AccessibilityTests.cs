@@ -24,7 +24,7 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
         await Page.SignInAsync();
         await Page.OpenAuthClientsAsync();
         await Page.CreateClientAsync("Billing Service");
-        await Page.CreateClientAsync("Customer Portal", clientCredentials: false, redirectUrl: "https://portal.example.com/signin-oidc");
+        await Page.CreateClientAsync("Customer Portal", clientCredentials: false, redirectUrl: "https://portal.example.com/signin-oidc", personalAccessTokens: true);
         await Session.App.CreateUserAsync(permissions: [Permissions.AuthClients.ViewKey]);
         await CreateGroupAsync("Operators");
 
@@ -72,6 +72,12 @@ public sealed class AccessibilityTests(ChromiumFixture chromium) : BrowserTest(c
         await CheckAsync(Routes.AuditLog, "the Audit Log");
         await CheckAsync(Routes.Profile, "the Profile");
         await CheckAsync(Routes.Profile + "/api-tokens", "the API Tokens tab");
+        await Page.GetByLabel("Name").FillAsync("release script");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        await Expect(Page.GetByText("Your new token is shown once")).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Copy token to clipboard" }).ClickAsync();
+        await Expect(Page.GetByText("Copied")).ToBeVisibleAsync();
+        await Page.AssertNoSeriousViolationsAsync("a new API token, shown once and copied");
         Assert.True(Session.PageProblems.Count == 0, string.Join("\n", Session.PageProblems));
         await CheckAsync("/admin/no-such-page", "the Not Found page", expectedStatus: 404);
     }
