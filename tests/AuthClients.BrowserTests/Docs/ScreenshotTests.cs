@@ -21,12 +21,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
     public async Task Screenshots_OfListCreateFormDeleteDialogAndCredentials_AreSaved()
     {
         var folder = ScreenshotFolder();
-        await Page.SignInAsync();
-        await Page.OpenAuthClientsAsync();
-        await Page.CreateClientAsync("Billing Service");
-        await Page.CreateClientAsync("Customer Portal", clientCredentials: false,
-            redirectUrl: "https://portal.example.com/signin-oidc\nhttps://portal.example.com/silent-renew");
-        await Page.CreateClientAsync("Reporting CLI", redirectUrl: "http://127.0.0.1:7890/callback");
+        await SignInWithSampleClientsAsync();
 
         await Page.OpenCreateFormAsync();
         await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Mobile App");
@@ -93,12 +88,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
     {
         var folder = ScreenshotFolder();
         await Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
-        await Page.SignInAsync();
-        await Page.OpenAuthClientsAsync();
-        await Page.CreateClientAsync("Billing Service");
-        await Page.CreateClientAsync("Customer Portal", clientCredentials: false,
-            redirectUrl: "https://portal.example.com/signin-oidc\nhttps://portal.example.com/silent-renew");
-        await Page.CreateClientAsync("Reporting CLI", redirectUrl: "http://127.0.0.1:7890/callback");
+        await SignInWithSampleClientsAsync();
         await Expect(Page.Locator("html")).ToHaveAttributeAsync("data-bs-theme", "dark");
         var pictures = new List<string> { await SaveAsync(folder, "auth-clients-list-dark.png") };
 
@@ -134,6 +124,17 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         pictures.Add(await SaveAsync(folder, "dashboard-375.png", fullPage: true));
 
         await AssertArePicturesAsync(pictures);
+    }
+
+    /// <summary>Signs in and creates the three clients the list pictures show, ending on the list.</summary>
+    private async Task SignInWithSampleClientsAsync()
+    {
+        await Page.SignInAsync();
+        await Page.OpenAuthClientsAsync();
+        await Page.CreateClientAsync("Billing Service");
+        await Page.CreateClientAsync("Customer Portal", clientCredentials: false,
+            redirectUrl: "https://portal.example.com/signin-oidc\nhttps://portal.example.com/silent-renew");
+        await Page.CreateClientAsync("Reporting CLI", redirectUrl: "http://127.0.0.1:7890/callback");
     }
 
     private static async Task AssertArePicturesAsync(IEnumerable<string> pictures)

@@ -55,6 +55,15 @@ public sealed class ResponsiveTests(ChromiumFixture chromium) : BrowserTest(chro
             await Page.AssertNoSeriousViolationsAsync($"{path} at {width} px");
         }
 
+        // The delete dialog fits the window too, its buttons on screen.
+        await Page.GotoAsync(Routes.AuthClients);
+        await Page.Locator("tbody").GetByRole(AriaRole.Button, new() { Name = "Delete" }).First.ClickAsync();
+        await Page.DeleteDialog().WaitUntilShownAsync();
+        await AssertOnScreenAsync(Page.DeleteDialog().GetByRole(AriaRole.Button, new() { Name = "Confirm" }), "the delete dialog's Confirm");
+        await AssertOnScreenAsync(Page.DeleteDialog().GetByRole(AriaRole.Button, new() { Name = "Cancel" }), "the delete dialog's Cancel");
+        await Page.AssertNoSeriousViolationsAsync($"the delete dialog at {width} px");
+        await Page.Keyboard.PressAsync("Escape");
+
         await Page.GotoAsync(Routes.Groups);
         var members = await Page.Locator("tbody").GetByRole(AriaRole.Button, new() { Name = "Edit" }).First.GetAttributeAsync("href");
         await Page.GotoAsync(members!.Replace("/edit", "/members", StringComparison.Ordinal));
