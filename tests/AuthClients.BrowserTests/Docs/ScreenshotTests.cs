@@ -21,12 +21,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
     public async Task Screenshots_OfListCreateFormDeleteDialogAndCredentials_AreSaved()
     {
         var folder = ScreenshotFolder();
-        await Page.SignInAsync();
-        await Page.OpenAuthClientsAsync();
-        await Page.CreateClientAsync("Billing Service");
-        await Page.CreateClientAsync("Customer Portal", clientCredentials: false,
-            redirectUrl: "https://portal.example.com/signin-oidc\nhttps://portal.example.com/silent-renew");
-        await Page.CreateClientAsync("Reporting CLI", redirectUrl: "http://127.0.0.1:7890/callback");
+        await SignInWithSampleClientsAsync();
 
         await Page.OpenCreateFormAsync();
         await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Mobile App");
@@ -52,12 +47,7 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         await Page.Locator("#credentials").ScrollIntoViewIfNeededAsync();
         var credentials = await SaveAsync(folder, "auth-client-credentials.png", Page.Locator("#credentials"));
 
-        foreach (var picture in new[] { createForm, list, dialog, credentials })
-        {
-            var bytes = await File.ReadAllBytesAsync(picture);
-            Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{picture} is not a PNG image.");
-            Assert.True(bytes.Length > 10_000, $"{picture} is suspiciously small ({bytes.Length} bytes): is the page blank?");
-        }
+        await AssertArePicturesAsync(new[] { createForm, list, dialog, credentials });
     }
 
     [Fact]
@@ -90,7 +80,66 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         await Expect(Page.Locator("table.audit-log tbody tr").First).ToBeVisibleAsync();
         var auditLog = await SaveAsync(folder, "audit-log.png");
 
-        foreach (var picture in new[] { activity, dashboard, auditLog })
+        await AssertArePicturesAsync(new[] { activity, dashboard, auditLog });
+    }
+
+    [Fact]
+    public async Task Screenshots_InDarkModeAndOnAPhone_AreSaved()
+    {
+        var folder = ScreenshotFolder();
+        await Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await SignInWithSampleClientsAsync();
+        await Expect(Page.Locator("html")).ToHaveAttributeAsync("data-bs-theme", "dark");
+        var pictures = new List<string> { await SaveAsync(folder, "auth-clients-list-dark.png") };
+
+        await Page.ClientRow("Reporting CLI").GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Page.DeleteDialog().WaitUntilShownAsync();
+        pictures.Add(await SaveAsync(folder, "auth-client-delete-dialog-dark.png"));
+        await Page.Keyboard.PressAsync("Escape");
+        await Expect(Page.DeleteDialog()).ToBeHiddenAsync();
+
+        await Page.ClientRow("Billing Service").GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Edit Auth Client" })).ToBeVisibleAsync();
+        pictures.Add(await SaveAsync(folder, "auth-client-edit-dark.png"));
+
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Recent changes" })).ToBeVisibleAsync();
+        pictures.Add(await SaveAsync(folder, "dashboard-dark.png"));
+
+        // A phone, in the light: the list as cards, then the folded top bar opened.
+        await Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await Page.SetViewportSizeAsync(375, 812);
+        await Page.GotoAsync("/admin/auth-clients");
+        await Expect(Page.ClientRow("Billing Service")).ToBeVisibleAsync();
+        pictures.Add(await SaveAsync(folder, "auth-clients-list-375.png", fullPage: true));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Menu", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Admin menu" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        pictures.Add(await SaveAsync(folder, "menus-375.png"));
+        await Page.GotoAsync("/admin/auth-clients/create");
+        pictures.Add(await SaveAsync(folder, "auth-client-create-375.png", fullPage: true));
+        await Page.GotoAsync("/admin");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Recent changes" })).ToBeVisibleAsync();
+        pictures.Add(await SaveAsync(folder, "dashboard-375.png", fullPage: true));
+
+        await AssertArePicturesAsync(pictures);
+    }
+
+    /// <summary>Signs in and creates the three clients the list pictures show, ending on the list.</summary>
+    private async Task SignInWithSampleClientsAsync()
+    {
+        await Page.SignInAsync();
+        await Page.OpenAuthClientsAsync();
+        await Page.CreateClientAsync("Billing Service");
+        await Page.CreateClientAsync("Customer Portal", clientCredentials: false,
+            redirectUrl: "https://portal.example.com/signin-oidc\nhttps://portal.example.com/silent-renew");
+        await Page.CreateClientAsync("Reporting CLI", redirectUrl: "http://127.0.0.1:7890/callback");
+    }
+
+    private static async Task AssertArePicturesAsync(IEnumerable<string> pictures)
+    {
+        foreach (var picture in pictures)
         {
             var bytes = await File.ReadAllBytesAsync(picture);
             Assert.True(bytes.AsSpan().StartsWith(PngSignature), $"{picture} is not a PNG image.");
@@ -98,12 +147,12 @@ public sealed class ScreenshotTests(ChromiumFixture chromium) : BrowserTest(chro
         }
     }
 
-    private async Task<string> SaveAsync(string folder, string fileName, ILocator? part = null)
+    private async Task<string> SaveAsync(string folder, string fileName, ILocator? part = null, bool fullPage = false)
     {
         var path = Path.Combine(folder, fileName);
         if (part is null)
         {
-            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled, FullPage = fullPage });
         }
         else
         {

@@ -81,4 +81,14 @@ public static class AdminPages
 
     public static ILocator DeleteDialog(this IPage page) =>
         page.GetByRole(AriaRole.Dialog, new() { Name = "Caution!" });
+
+    /// <summary>
+    /// Waits until <paramref name="dialog"/> has finished fading in (Bootstrap's .fade): checked half-way,
+    /// its text is still pale, and colour contrast is judged wrongly.
+    /// </summary>
+    public static async Task WaitUntilShownAsync(this ILocator dialog)
+    {
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).ToHaveCSSAsync("opacity", "1");
+    }
 }

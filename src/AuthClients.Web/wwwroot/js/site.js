@@ -89,3 +89,35 @@ for (const category of document.querySelectorAll('[data-permission-category]')) 
         }
     });
 }
+
+// Lists shown as cards on small screens (.table-cards in site.css): each cell is labelled with its
+// column's header. A header that only holds hidden text (the Actions column) labels nothing.
+for (const table of document.querySelectorAll('table.table-cards')) {
+    const labels = [...table.querySelectorAll(':scope > thead > tr > th')].map((th) =>
+        th.querySelector(':scope > .visually-hidden') ? '' : th.textContent.trim());
+    for (const row of table.querySelectorAll(':scope > tbody > tr')) {
+        [...row.children].forEach((cell, index) => {
+            if (labels[index] && !cell.hasAttribute('colspan')) cell.dataset.label = labels[index];
+        });
+    }
+}
+
+// An open dialog keeps the focus: Tab on its last control goes to its first, Shift+Tab on its first
+// (or on the dialog itself) to its last. Bootstrap's own trap brings the focus back only once it has
+// landed elsewhere in the page; from a dialog at the page's end, Tab would leave for the browser's bar.
+const focusableInDialog = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const dialog = document.querySelector('.modal.show');
+    if (!dialog) return;
+    const controls = [...dialog.querySelectorAll(focusableInDialog)].filter((control) => control.offsetParent !== null);
+    if (controls.length === 0) return;
+    const [first, last] = [controls[0], controls.at(-1)];
+    const wrapTo = event.shiftKey
+        ? (document.activeElement === first || document.activeElement === dialog ? last : null)
+        : (document.activeElement === last ? first : null);
+    if (wrapTo) {
+        event.preventDefault();
+        wrapTo.focus();
+    }
+});
