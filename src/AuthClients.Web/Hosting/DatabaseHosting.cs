@@ -3,6 +3,7 @@ using System.Data.Common;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Hosting;
@@ -70,19 +71,19 @@ public static class DatabaseHosting
                 connectionString = ResolveSqlitePath(connectionString, environment.ContentRootPath);
                 services.AddDbContextPool<SqliteAppDbContext>((sp, o) => o
                     .UseSqlite(connectionString, sqlite => sqlite.ExecutionStrategy(d => new SqliteRetries(d, sp.GetRequiredService<DatabaseOutage>())))
-                    .AddInterceptors(sp.GetRequiredService<DatabaseOutageInterceptor>()));
+                    .UseOutageHandling(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextPool<SqlServerAppDbContext>((sp, o) => o
                     .UseSqlServer(connectionString, sql => sql.ExecutionStrategy(d => new SqlServerRetries(d, sp.GetRequiredService<DatabaseOutage>())))
-                    .AddInterceptors(sp.GetRequiredService<DatabaseOutageInterceptor>()));
+                    .UseOutageHandling(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:
                 services.AddDbContextPool<PostgreSqlAppDbContext>((sp, o) => o
                     .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(d => new PostgreSqlRetries(d, sp.GetRequiredService<DatabaseOutage>())))
-                    .AddInterceptors(sp.GetRequiredService<DatabaseOutageInterceptor>()));
+                    .UseOutageHandling(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgreSqlAppDbContext>());
                 break;
         }
@@ -93,6 +94,21 @@ public static class DatabaseHosting
         services.AddHostedService<DeferredDatabasePreparation>();
         return services;
     }
+
+    /// <summary>
+    /// What every provider shares: <see cref="DatabaseOutageInterceptor"/>, and EF Core's own Error
+    /// lines for a failed command, connection, query or save turned down to Debug. They repeat, once
+    /// per attempt, what is logged once by whoever handles the failure: the exception handler for a
+    /// request (an outage once, by <see cref="DatabaseOutage"/>), each background job for itself.
+    /// </summary>
+    private static DbContextOptionsBuilder UseOutageHandling(this DbContextOptionsBuilder options, IServiceProvider services) => options
+        .AddInterceptors(services.GetRequiredService<DatabaseOutageInterceptor>())
+        .ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>
     /// A connection string the provider cannot read (typically another provider's, with

@@ -41,14 +41,16 @@ public sealed class DatabaseOutageAnswers(DatabaseOutage outage) : IExceptionHan
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         httpContext.Response.Headers.CacheControl = "no-store";
-        if (ApiHosting.IsApiRequest(httpContext))
+        // The pages' handler has already pointed the request at the error page: the feature keeps where it went.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path;
+        if (new PathString(path).StartsWithSegments(ApiHosting.Root))
         {
             await Results.Problem(
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: ProblemTitle,
                 detail: ProtocolDescription).ExecuteAsync(httpContext);
         }
-        else if (IsClientProtocolRequest(httpContext.Request.Path))
+        else if (IsClientProtocolRequest(path))
         {
             await httpContext.Response.WriteAsJsonAsync(
                 new Dictionary<string, string> { [Parameters.Error] = Errors.TemporarilyUnavailable, [Parameters.ErrorDescription] = ProtocolDescription },
@@ -62,8 +64,8 @@ public sealed class DatabaseOutageAnswers(DatabaseOutage outage) : IExceptionHan
         return true;
     }
 
-    private static bool IsClientProtocolRequest(PathString path) =>
-        ProtocolRoots.Any(root => path.StartsWithSegments(root)) && !BrowserProtocolPaths.Any(browser => path.StartsWithSegments(browser));
+    private static bool IsClientProtocolRequest(string path) =>
+        ProtocolRoots.Any(root => new PathString(path).StartsWithSegments(root)) && !BrowserProtocolPaths.Any(browser => new PathString(path).StartsWithSegments(browser));
 
     /// <summary>
     /// The app's error page, rendered here rather than by re-running the request to <see cref="Routes.Error"/>:
