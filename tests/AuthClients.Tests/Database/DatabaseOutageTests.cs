@@ -18,6 +18,7 @@ public sealed class DatabaseOutageTests
 {
     private const string OutageBegan = "The database cannot be reached";
     private const string OutageEnded = "The database can be reached again";
+    private const string TransientRetry = "A transient exception occurred during execution";
 
     [Fact]
     public async Task PostgreSqlRestart_EachEndpointAnswers503InItsFormat_KnownClientsGetTokens_AndNothingFailsAfterwards()
@@ -30,6 +31,9 @@ public sealed class DatabaseOutageTests
         // restart each of its pooled connections is dead, and it was idle through the outage.
         await using var idle = new AuthClientsAppFactory { Database = database, Settings = { ["OAuthServer:Performance:ClientCacheLifetime"] = "00:00:00" } };
 
+        // A third that does not serve tokens during an outage at all.
+        await using var strict = new AuthClientsAppFactory { Database = database, Settings = { ["OAuthServer:Resilience:ServeDuringOutage"] = "00:00:00" } };
+
         var known = await app.RegisterClientAsync(scopes: [OAuthScopes.AuthClientsRead]);
         var neverRead = await idle.RegisterClientAsync();
         var codeClient = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
@@ -41,6 +45,8 @@ public sealed class DatabaseOutageTests
         var apiToken = await TokenAsync(http, known, OAuthScopes.AuthClientsRead);
         var idleHttp = idle.CreateClient();
         await TokenAsync(idleHttp, known);
+        var strictHttp = strict.CreateClient();
+        await TokenAsync(strictHttp, known);
 
         await server.StopAsync();
 
@@ -53,6 +59,7 @@ public sealed class DatabaseOutageTests
         await AssertProtocolUnavailableAsync(await http.RequestClientTokenAsync(neverRead));
         await AssertProtocolUnavailableAsync(await RefreshAsync(http, codeClient, refreshToken!));
         await AssertProtocolUnavailableAsync(await idleHttp.RequestClientTokenAsync(known));
+        await AssertProtocolUnavailableAsync(await strictHttp.RequestClientTokenAsync(known));
         AssertProblemUnavailable(await http.GetMeAsync(apiToken));
         await AssertPageUnavailableAsync(await browser.GetAsync(Routes.AuthClients));
 
@@ -76,6 +83,9 @@ public sealed class DatabaseOutageTests
         Assert.True(!app.LoggedErrors.Any(), string.Join("\n", app.LoggedErrors));
         Assert.True(!idle.LoggedErrors.Any(), string.Join("\n", idle.LoggedErrors));
         Assert.Contains(app.LogEntries, e => e.Message.StartsWith(OutageEnded, StringComparison.Ordinal));
+
+        // The idle instance did meet its dead pooled connections, and the retry hid them.
+        Assert.Contains(idle.LogEntries, e => e.Message.StartsWith(TransientRetry, StringComparison.Ordinal));
     }
 
     private static async Task<string> TokenAsync(HttpClient http, RegisteredClient client, string? scope = null)
