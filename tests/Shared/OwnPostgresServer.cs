@@ -11,7 +11,7 @@ namespace AuthClients.Tests.Shared;
 /// server runs as the postgres user (postgres refuses root), otherwise as the current user.
 /// Disposing it stops the server and deletes the folder.
 /// </summary>
-public sealed class OwnPostgresServer : IAsyncDisposable
+internal sealed class OwnPostgresServer : IAsyncDisposable
 {
     private const string BinariesPattern = "/usr/lib/postgresql";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);

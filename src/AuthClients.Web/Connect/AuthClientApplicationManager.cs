@@ -200,7 +200,18 @@ public sealed partial class AuthClientApplicationManager(
         }
 
         var generation = clients.Generation;
-        var credentials = await ReadCredentialsAsync(application, cancellationToken);
+        ClientCredentialSet credentials;
+        try
+        {
+            credentials = await ReadCredentialsAsync(application, cancellationToken);
+        }
+        catch (Exception fault) when (MayServeFromCopy(fault))
+        {
+            // During the outage the copy already checked is all there is: a wrong secret stays a
+            // wrong secret (invalid_client, counted by the throttle), not a 503 a guesser could ignore.
+            return null;
+        }
+
         clients.AddCredentials(clientId, credentials, generation);
         return credentials;
     }

@@ -50,12 +50,16 @@ public sealed class DatabaseOutageTests
 
         await server.StopAsync();
 
-        // During the outage: the client read a moment ago still gets tokens; everything else says 503.
+        // During the outage: the client read a moment ago still gets tokens (a wrong secret for it is
+        // still a wrong secret); everything else says 503.
         for (var i = 0; i < 3; i++)
         {
             await TokenAsync(http, known);
         }
 
+        var guess = await http.RequestClientTokenAsync(known with { Secret = "a-wrong-guess" });
+        Assert.Equal(HttpStatusCode.Unauthorized, guess.HttpStatusCode);
+        Assert.Equal("invalid_client", guess.ErrorCode());
         await AssertProtocolUnavailableAsync(await http.RequestClientTokenAsync(neverRead));
         await AssertProtocolUnavailableAsync(await RefreshAsync(http, codeClient, refreshToken!));
         await AssertProtocolUnavailableAsync(await idleHttp.RequestClientTokenAsync(known));
