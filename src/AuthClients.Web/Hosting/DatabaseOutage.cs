@@ -87,8 +87,7 @@ public sealed partial class DatabaseOutage(TimeProvider clock, IOptions<Resilien
     }
 
     // The message only: the log line is read by operators, and the stack says nothing about an outage.
-    private static string Describe(Exception fault) =>
-        DatabaseFaults.Innermost(fault) is var cause && cause != fault ? $"{fault.GetType().Name}: {cause.Message}" : $"{fault.GetType().Name}: {fault.Message}";
+    private static string Describe(Exception fault) => $"{fault.GetType().Name}: {DatabaseFaults.Innermost(fault).Message}";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database cannot be reached ({Cause}). Requests that need it are answered 503 with Retry-After: {RetryAfter} until it is back; client-credentials clients read recently get tokens from this instance's copy for up to {ServeDuringOutage}. Logged once per outage.")]
     private static partial void LogOutageBegan(ILogger logger, string cause, int retryAfter, TimeSpan serveDuringOutage);
