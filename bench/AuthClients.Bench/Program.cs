@@ -9,6 +9,7 @@ using static AuthClients.Bench.Figures;
 //   AuthClients.Bench --app ... --scripts ... --last-used [--seconds 30] [--rounds 3]: only the cost of tracking last use (LastUsedComparison)
 //   AuthClients.Bench --app ... --scripts ... --audit-log [--postgres <connection string>]: only the Audit Log page at 1,000,000 records (AuditLogBench)
 //   AuthClients.Bench --app ... --scripts ... --activity [--seconds 30] [--rounds 3]: only the cost of last use and activity counting together
+//   AuthClients.Bench --app ... --scripts ... --outage: only token requests through a 3 s PostgreSQL restart (OutageBench)
 // It starts the optimised app and a baseline app (OAuthServer:Performance:Baseline=true) on
 // loopback ports over SQLite files in a temporary folder, loads them with wrk, and prints the table.
 var settings = Settings.Parse(args);
@@ -32,6 +33,12 @@ try
     {
         await LastUsedComparison.MeasureAsync(settings.Seconds, settings.Rounds, settings.Scripts, work, report,
             (database, log, extra) => StartAsync(database, baseline: false, log, extra), activity: settings.Activity);
+        return await FinishAsync();
+    }
+
+    if (settings.Outage)
+    {
+        await OutageBench.MeasureAsync(settings.Scripts, work, report, (database, log, extra) => StartAsync(database, baseline: false, log, extra));
         return await FinishAsync();
     }
 
@@ -265,7 +272,7 @@ internal static class BenchAdmin
 
 internal sealed record ServerFigures(string DatabasePath, LoadResult Tokens, LoadResult Me, LoadResult Ceiling, long MaxRss, TimeSpan ColdStart, TimeSpan FirstStart, long TokenRows, string Verifiers);
 
-internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes, bool LastUsed, int Rounds, bool Activity = false, bool AuditLog = false, string? Postgres = null)
+internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes, bool LastUsed, int Rounds, bool Activity = false, bool AuditLog = false, string? Postgres = null, bool Outage = false)
 {
     public static Settings Parse(string[] args)
     {
@@ -282,7 +289,8 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture),
             args.Contains("--activity"),
             args.Contains("--audit-log"),
-            Value("--postgres"));
+            Value("--postgres"),
+            args.Contains("--outage"));
     }
 }
 

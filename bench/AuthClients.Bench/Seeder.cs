@@ -17,7 +17,7 @@ internal sealed record BenchClient(string ClientId, string Secret);
 /// </summary>
 internal static class Seeder
 {
-    private const string Permissions = "[\"ept:token\",\"gt:client_credentials\"]";
+    public const string TokenPermissions = "[\"ept:token\",\"gt:client_credentials\"]";
     private static readonly string[] Words = ["Acme", "Billing", "Catalog", "Delivery", "Export", "Fleet", "Gateway", "Harbor", "Invoice", "Journal", "Kiosk", "Ledger", "Mobile", "Notify", "Orders", "Payroll"];
 
     public static async Task<IReadOnlyList<BenchClient>> AddTokenClientsAsync(string databasePath, int count)
@@ -26,8 +26,8 @@ internal static class Seeder
         var rows = new List<Row>();
         for (var i = 0; i < count; i++)
         {
-            var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-            rows.Add(new Row($"Load test client {i + 1} {Guid.NewGuid():N}", null, Pbkdf2Verifier(secret)));
+            var (secret, verifier) = NewSecret();
+            rows.Add(new Row($"Load test client {i + 1} {Guid.NewGuid():N}", null, verifier));
             clients.Add(new BenchClient("", secret));
         }
 
@@ -98,7 +98,7 @@ internal static class Seeder
             p["$secret"].Value = row.Verifier;
             p["$concurrency"].Value = Guid.NewGuid().ToString();
             p["$name"].Value = row.Name;
-            p["$permissions"].Value = Permissions;
+            p["$permissions"].Value = TokenPermissions;
             p["$redirects"].Value = row.RedirectUri is null ? "[]" : $"[\"{row.RedirectUri}\"]";
             // As AuthClientSearch.TextFor writes it; the app's triggers copy it into the trigram index.
             p["$search"].Value = row.RedirectUri is null ? row.Name.ToUpperInvariant() : $"{row.Name}\n{row.RedirectUri}".ToUpperInvariant();
@@ -108,6 +108,13 @@ internal static class Seeder
 
         await transaction.CommitAsync();
         return ids;
+    }
+
+    /// <summary>A new secret and its PBKDF2 verifier.</summary>
+    public static (string Secret, string Verifier) NewSecret()
+    {
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        return (secret, Pbkdf2Verifier(secret));
     }
 
     /// <summary>OpenIddict 7.8's default verifier: 0x01, PRF SHA-256, 10,000 iterations, 16-byte salt, 32-byte subkey.</summary>

@@ -18,13 +18,15 @@ public sealed class TestDatabase : IDisposable
     public const string Sqlite = "Sqlite";
     public const string PostgreSql = "PostgreSql";
 
+    private readonly string? _server;
     private bool _disposed;
 
-    private TestDatabase(string provider, string name, string connectionString)
+    private TestDatabase(string provider, string name, string connectionString, string? server = null)
     {
         Provider = provider;
         Name = name;
         ConnectionString = connectionString;
+        _server = server;
     }
 
     /// <summary>The suite's provider: the value for <c>Database:Provider</c>.</summary>
@@ -52,10 +54,13 @@ public sealed class TestDatabase : IDisposable
         return new TestDatabase(Sqlite, path, $"Data Source={path}");
     }
 
-    /// <summary>A new PostgreSQL database, whatever the suite's provider (tests that need a server use it).</summary>
-    public static TestDatabase CreatePostgreSql()
+    /// <summary>
+    /// A new PostgreSQL database, whatever the suite's provider (tests that need a server use it):
+    /// on the suite's server, or on <paramref name="server"/> (a maintenance connection string, e.g. an <see cref="OwnPostgresServer"/>'s).
+    /// </summary>
+    public static TestDatabase CreatePostgreSql(string? server = null)
     {
-        var server = PostgresServer();
+        server ??= PostgresServer();
         var name = $"authclients_test_{Guid.NewGuid():N}";
         using (var connection = new NpgsqlConnection(server))
         {
@@ -65,7 +70,7 @@ public sealed class TestDatabase : IDisposable
         }
 
         var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
-        return new TestDatabase(PostgreSql, name, builder.ConnectionString);
+        return new TestDatabase(PostgreSql, name, builder.ConnectionString, server);
     }
 
     /// <summary>The maintenance connection string of the test server, or a failure that says how to get one.</summary>
@@ -92,7 +97,7 @@ public sealed class TestDatabase : IDisposable
         ReleaseConnections();
         if (IsPostgreSql)
         {
-            using var connection = new NpgsqlConnection(PostgresServer());
+            using var connection = new NpgsqlConnection(_server ?? PostgresServer());
             connection.Open();
             using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
             command.ExecuteNonQuery();

@@ -1,10 +1,12 @@
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Core;
+using Microsoft.AspNetCore;
 
 namespace AuthClients.Web.Connect;
 
@@ -19,6 +21,9 @@ namespace AuthClients.Web.Connect;
 /// <item>Each successful authentication is recorded in memory (<see cref="ClientUsage"/>), never written per request.</item>
 /// <item>Clients found by Client ID come from <see cref="AuthClientCache"/>; every write through this
 /// manager (the Auth Clients page, the API) removes the client from it at once.</item>
+/// <item>A client-credentials token request that cannot reach the database uses the client as this
+/// instance last read it (<see cref="AuthClientCache.FindRemembered"/>), for the first
+/// <see cref="ResilienceOptions.ServeDuringOutage"/> of an outage.</item>
 /// </list>
 /// </summary>
 public sealed partial class AuthClientApplicationManager(
@@ -32,6 +37,7 @@ public sealed partial class AuthClientApplicationManager(
     AppDbContext db,
     ClientUsage usage,
     IHttpContextAccessor http,
+    DatabaseOutage outage,
     TimeProvider clock)
     : OpenIddictApplicationManager<AuthClientApplication>(cache, logger, options, store)
 {
@@ -71,7 +77,17 @@ public sealed partial class AuthClientApplicationManager(
         }
 
         var generation = clients.Generation;
-        var application = await base.FindByClientIdAsync(identifier, cancellationToken);
+        AuthClientApplication? application;
+        try
+        {
+            application = await base.FindByClientIdAsync(identifier, cancellationToken);
+        }
+        catch (Exception fault) when (MayServeFromCopy(fault) && clients.FindRemembered(identifier) is { } remembered)
+        {
+            _foundInThisScope[identifier] = remembered;
+            return remembered;
+        }
+
         if (application is not null)
         {
             _readInThisScope.Add(identifier);
@@ -146,10 +162,29 @@ public sealed partial class AuthClientApplicationManager(
         }
 
         var generation = clients.Generation;
-        credentials = await ReadCredentialsAsync(application, cancellationToken);
+        try
+        {
+            credentials = await ReadCredentialsAsync(application, cancellationToken);
+        }
+        catch (Exception fault) when (MayServeFromCopy(fault) && clients.FindRememberedCredentials(clientId) is { } remembered)
+        {
+            _credentialsInThisScope[clientId] = remembered;
+            return remembered;
+        }
+
         clients.AddCredentials(clientId, credentials, generation);
         return credentials;
     }
+
+    /// <summary>
+    /// True for a client-credentials token request that could not reach the database, early enough
+    /// in the outage: the only request a remembered copy answers (docs/security.md says what that allows).
+    /// Every other request, and this one once the outage is older, gets 503 (<see cref="DatabaseOutageAnswers"/>).
+    /// </summary>
+    private bool MayServeFromCopy(Exception fault) =>
+        DatabaseFaults.IsUnavailable(fault)
+        && http.HttpContext?.GetOpenIddictServerRequest() is { } request && request.IsClientCredentialsGrantType()
+        && outage.MayServeFromCopy(outage.GaveUp(fault));
 
     /// <summary>
     /// The client's credentials read from the rows, when this request has only seen the cache's copy
@@ -165,7 +200,18 @@ public sealed partial class AuthClientApplicationManager(
         }
 
         var generation = clients.Generation;
-        var credentials = await ReadCredentialsAsync(application, cancellationToken);
+        ClientCredentialSet credentials;
+        try
+        {
+            credentials = await ReadCredentialsAsync(application, cancellationToken);
+        }
+        catch (Exception fault) when (MayServeFromCopy(fault))
+        {
+            // During the outage the copy already checked is all there is: a wrong secret stays a
+            // wrong secret (invalid_client, counted by the throttle), not a 503 a guesser could ignore.
+            return null;
+        }
+
         clients.AddCredentials(clientId, credentials, generation);
         return credentials;
     }

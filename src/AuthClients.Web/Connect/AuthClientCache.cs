@@ -11,6 +11,11 @@ namespace AuthClients.Web.Connect;
 /// removes the client's copy at once; a change made by another instance is seen when the copy
 /// expires (<see cref="TokenPerformanceOptions.ClientCacheLifetime"/>). Unknown Client IDs are not
 /// cached: they cost a database read, as they do without the cache.
+/// <para>
+/// Each copy is also remembered for <see cref="RememberedFor"/>, unless
+/// <see cref="ResilienceOptions.ServeDuringOutage"/> is off: only for a client-credentials token
+/// request that finds the database unreachable (<see cref="AuthClientApplicationManager"/>).
+/// </para>
 /// </summary>
 public sealed class AuthClientCache : IDisposable
 {
@@ -23,16 +28,21 @@ public sealed class AuthClientCache : IDisposable
     private readonly AuthClientsMetrics _metrics;
     private readonly MemoryCache? _entries;
     private readonly TimeSpan _lifetime;
+    private readonly bool _remembers;
     private long _generation;
 
-    public AuthClientCache(IOptions<TokenPerformanceOptions> options, AuthClientsMetrics metrics)
+    /// <summary>How long a client read from the database may serve client-credentials tokens during an outage: "read in the last few minutes".</summary>
+    public static readonly TimeSpan RememberedFor = TimeSpan.FromMinutes(5);
+
+    public AuthClientCache(IOptions<TokenPerformanceOptions> options, IOptions<ResilienceOptions> resilience, AuthClientsMetrics metrics)
     {
         _metrics = metrics;
         _lifetime = options.Value.EffectiveClientCacheLifetime;
+        _remembers = resilience.Value.ServeDuringOutage > TimeSpan.Zero;
         if (_lifetime > TimeSpan.Zero)
         {
-            // Two entries per client: the client and its credentials.
-            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = 2L * options.Value.ClientCacheSize });
+            // Two entries per client (the client and its credentials), twice when they are also remembered.
+            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = (_remembers ? 4L : 2L) * options.Value.ClientCacheSize });
         }
     }
 
@@ -48,6 +58,14 @@ public sealed class AuthClientCache : IDisposable
     /// <summary>The client's credentials, shared (they are immutable).</summary>
     public ClientCredentialSet? FindCredentials(string clientId) =>
         Lookup<ClientCredentialSet>(CredentialsKey(clientId), CredentialsMetricName);
+
+    /// <summary>The copy of the client read in the last <see cref="RememberedFor"/>, however old; only while the database cannot be reached.</summary>
+    public AuthClientApplication? FindRemembered(string clientId) =>
+        _entries?.Get<AuthClientApplication>(RememberedKey(clientId)) is { } remembered ? Copy(remembered) : null;
+
+    /// <summary>The client's credentials as read in the last <see cref="RememberedFor"/>; only while the database cannot be reached.</summary>
+    public ClientCredentialSet? FindRememberedCredentials(string clientId) =>
+        _entries?.Get<ClientCredentialSet>(RememberedKey(CredentialsKey(clientId)));
 
     /// <summary>The cached entry, or null; each look-up counts as a hit or a miss for the operators' hit rate.</summary>
     private T? Lookup<T>(string key, string metricName) where T : class
@@ -88,8 +106,11 @@ public sealed class AuthClientCache : IDisposable
             Interlocked.Increment(ref _generation);
             if (clientId is not null)
             {
-                _entries.Remove(clientId);
-                _entries.Remove(CredentialsKey(clientId));
+                foreach (var key in new[] { clientId, CredentialsKey(clientId) })
+                {
+                    _entries.Remove(key);
+                    _entries.Remove(RememberedKey(key));
+                }
             }
         }
     }
@@ -106,12 +127,18 @@ public sealed class AuthClientCache : IDisposable
             if (generation == Generation)
             {
                 _entries.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
+                if (_remembers)
+                {
+                    _entries.Set(RememberedKey(key), value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberedFor });
+                }
             }
         }
     }
 
     // Client IDs are digits: no client's key can look like another's credentials key.
     private static string CredentialsKey(string clientId) => "credentials:" + clientId;
+
+    private static string RememberedKey(string key) => "remembered:" + key;
 
     public void Dispose() => _entries?.Dispose();
 

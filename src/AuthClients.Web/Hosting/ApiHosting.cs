@@ -17,7 +17,7 @@ public static class ApiHosting
     public const string DocumentPath = "/api/openapi/v1.json";
     public const string DocumentationPath = "api/documentation";
     private const string OAuthScheme = "oauth2";
-    private static readonly PathString Root = "/api";
+    public static readonly PathString Root = "/api";
 
     public static bool IsApiRequest(HttpContext context) => context.Request.Path.StartsWithSegments(Root);
 

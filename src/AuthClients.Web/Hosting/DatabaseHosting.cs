@@ -3,6 +3,7 @@ using System.Data.Common;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Hosting;
@@ -59,19 +60,30 @@ public static class DatabaseHosting
         // and Identity's stores, which take the context; building options and a context per request
         // is a measurable share of a token request's cost (docs/performance.md). The contexts hold no state of
         // their own beyond what EF Core resets when a context goes back to the pool.
+        // Each provider retries transient faults (DatabaseRetries), so every unit of work that opens
+        // its own transaction runs inside db.Database.CreateExecutionStrategy() and is repeated whole.
+        services.AddStartupOptions<ResilienceOptions>(configuration, ResilienceOptions.Section);
+        services.AddSingleton<DatabaseOutage>();
+        services.AddSingleton<DatabaseOutageInterceptor>();
         switch (options.ParsedProvider)
         {
             case DatabaseProvider.Sqlite:
                 connectionString = ResolveSqlitePath(connectionString, environment.ContentRootPath);
-                services.AddDbContextPool<SqliteAppDbContext>(o => o.UseSqlite(connectionString));
+                services.AddDbContextPool<SqliteAppDbContext>((sp, o) => o
+                    .UseSqlite(connectionString, sqlite => sqlite.ExecutionStrategy(d => new SqliteRetries(d, sp.GetRequiredService<DatabaseOutage>())))
+                    .UseOutageHandling(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContextPool<SqlServerAppDbContext>(o => o.UseSqlServer(connectionString));
+                services.AddDbContextPool<SqlServerAppDbContext>((sp, o) => o
+                    .UseSqlServer(connectionString, sql => sql.ExecutionStrategy(d => new SqlServerRetries(d, sp.GetRequiredService<DatabaseOutage>())))
+                    .UseOutageHandling(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextPool<PostgreSqlAppDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddDbContextPool<PostgreSqlAppDbContext>((sp, o) => o
+                    .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(d => new PostgreSqlRetries(d, sp.GetRequiredService<DatabaseOutage>())))
+                    .UseOutageHandling(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgreSqlAppDbContext>());
                 break;
         }
@@ -82,6 +94,21 @@ public static class DatabaseHosting
         services.AddHostedService<DeferredDatabasePreparation>();
         return services;
     }
+
+    /// <summary>
+    /// What every provider shares: <see cref="DatabaseOutageInterceptor"/>, and EF Core's own Error
+    /// lines for a failed command, connection, query or save turned down to Debug. They repeat, once
+    /// per attempt, what is logged once by whoever handles the failure: the exception handler for a
+    /// request (an outage once, by <see cref="DatabaseOutage"/>), each background job for itself.
+    /// </summary>
+    private static DbContextOptionsBuilder UseOutageHandling(this DbContextOptionsBuilder options, IServiceProvider services) => options
+        .AddInterceptors(services.GetRequiredService<DatabaseOutageInterceptor>())
+        .ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>
     /// A connection string the provider cannot read (typically another provider's, with

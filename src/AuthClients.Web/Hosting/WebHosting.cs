@@ -78,6 +78,7 @@ public static class WebHosting
         });
         services.AddRouting(options => options.LowercaseUrls = true);
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseOutageAnswers>();
         return services;
     }
 

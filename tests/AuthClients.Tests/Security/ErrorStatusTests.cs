@@ -39,7 +39,8 @@ public sealed class ErrorStatusTests(AuthClientsAppFactory app) : IClassFixture<
     [InlineData(405, "The request could not be handled")]
     [InlineData(429, "The request could not be handled")]
     [InlineData(500, "Something went wrong")]
-    [InlineData(503, "Something went wrong")]
+    [InlineData(502, "Something went wrong")]
+    [InlineData(503, "The service is briefly unavailable")]
     public async Task ErrorPage_ForAnErrorStatus_AnswersWithIt(int status, string title)
     {
         var response = await app.CreateClient().GetAsync($"/error/{status}");

@@ -66,61 +66,68 @@ public sealed class AuthClientCommands(
         var normalizedName = name.ToUpperInvariant();
         var (uris, logoutUris) = RegisteredUris(settings);
 
-        // On SQLite this begins IMMEDIATE: concurrent creations queue here instead of failing later.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await NameTakenAsync(normalizedName, exceptId: null, cancellationToken))
-        {
-            return new(NameTaken, null);
-        }
-
-        var number = new ClientNumber { AllocatedAt = clock.GetUtcNow().UtcDateTime };
-        db.ClientNumbers.Add(number);
-        await db.SaveChangesAsync(cancellationToken);
-
         var secret = settings.IsPublic ? null : ClientSecrets.Generate();
 
-        var application = new AuthClientApplication
+        // One unit of work, which the execution strategy runs again whole after a transient fault
+        // (a connection lost to a database restart), from an empty change tracker.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
         {
-            Number = number.Number,
-            CreatedAt = number.AllocatedAt,
-            CreatedById = actorId,
-            IsEnabled = settings.Enabled,
-        };
-        SetListColumns(application, name, normalizedName, uris);
-        await manager.PopulateAsync(application, Describe(number.Number.ToString(CultureInfo.InvariantCulture), settings, uris, logoutUris), cancellationToken);
-        audit.Record(AuditActions.AuthClientCreated, AuthClientAudit.TargetType, application.ClientId!, AuthClientAudit.Created(settings, uris, logoutUris));
-
-        try
-        {
-            if (secret is null)
-            {
-                await manager.CreateAsync(application, cancellationToken);
-            }
-            else
-            {
-                // OpenIddict requires a secret of a confidential client: it gets a verifier no secret
-                // matches, and the real one is the client's first credential (what authentication checks).
-                await manager.CreateAsync(application, ClientSecrets.Generate(), cancellationToken);
-                db.AuthClientCredentials.Add(await credentials.NewSecretAsync(application.Id!, secret, settings.SecretLabel, expiresAt, cancellationToken));
-                await db.SaveChangesAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request took the name between the check and the insert: the unique index refused it.
-            await transaction.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
-            if (await NameTakenAsync(normalizedName, exceptId: null, CancellationToken.None))
+
+            // On SQLite this begins IMMEDIATE: concurrent creations queue here instead of failing later.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (await NameTakenAsync(normalizedName, exceptId: null, ct))
             {
                 return new(NameTaken, null);
             }
 
-            throw;
-        }
+            var number = new ClientNumber { AllocatedAt = clock.GetUtcNow().UtcDateTime };
+            db.ClientNumbers.Add(number);
+            await db.SaveChangesAsync(ct);
 
-        return new(ChangeResult.Saved(application.Id!), secret);
+            var application = new AuthClientApplication
+            {
+                Number = number.Number,
+                CreatedAt = number.AllocatedAt,
+                CreatedById = actorId,
+                IsEnabled = settings.Enabled,
+            };
+            SetListColumns(application, name, normalizedName, uris);
+            await manager.PopulateAsync(application, Describe(number.Number.ToString(CultureInfo.InvariantCulture), settings, uris, logoutUris), ct);
+            audit.Record(AuditActions.AuthClientCreated, AuthClientAudit.TargetType, application.ClientId!, AuthClientAudit.Created(settings, uris, logoutUris));
+
+            try
+            {
+                if (secret is null)
+                {
+                    await manager.CreateAsync(application, ct);
+                }
+                else
+                {
+                    // OpenIddict requires a secret of a confidential client: it gets a verifier no secret
+                    // matches, and the real one is the client's first credential (what authentication checks).
+                    await manager.CreateAsync(application, ClientSecrets.Generate(), ct);
+                    db.AuthClientCredentials.Add(await credentials.NewSecretAsync(application.Id!, secret, settings.SecretLabel, expiresAt, ct));
+                    await db.SaveChangesAsync(ct);
+                }
+
+                await transaction.CommitAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request took the name between the check and the insert: the unique index refused it.
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                if (await NameTakenAsync(normalizedName, exceptId: null, CancellationToken.None))
+                {
+                    return new(NameTaken, null);
+                }
+
+                throw;
+            }
+
+            return new AuthClientSecretChange(ChangeResult.Saved(application.Id!), secret);
+        }, cancellationToken);
     }
 
     /// <param name="grantableScopes">The scopes the actor holds the rights of: the others may be neither added nor removed.</param>

@@ -48,46 +48,60 @@ public sealed class UserWriter(AppDbContext db, UserManager<AppUser> users, Chan
         string superAdminField,
         CancellationToken cancellationToken)
     {
-        await using var transaction = await GuardSuperAdminsAsync(user, demotesSuperAdmin, cancellationToken);
-        if (transaction is { Allowed: false })
-        {
-            db.ChangeTracker.Clear();
-            return ChangeResult.Invalid(superAdminField, LastSuperAdminMessage);
-        }
-
         audit.Record(auditAction, UserAudit.TargetType, user.Id, changes);
-        var result = await users.UpdateAsync(user);
-        if (!result.Succeeded)
+        return await InRetriedUnitAsync(async ct =>
         {
-            return FromIdentityErrors(result, passwordField: null);
-        }
+            await using var transaction = await GuardSuperAdminsAsync(user, demotesSuperAdmin, ct);
+            if (transaction is { Allowed: false })
+            {
+                db.ChangeTracker.Clear();
+                return ChangeResult.Invalid(superAdminField, LastSuperAdminMessage);
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        return ChangeResult.Saved(user.Id);
+            var result = await users.UpdateAsync(user);
+            if (!result.Succeeded)
+            {
+                return FromIdentityErrors(result, passwordField: null);
+            }
+
+            await transaction.CommitAsync(ct);
+            return ChangeResult.Saved(user.Id);
+        }, cancellationToken);
     }
 
     /// <summary>Deletes a user (never the last active Super Admin) with its audit record; their permissions and memberships go with them.</summary>
     public async Task<ChangeResult> DeleteAsync(AppUser user, CancellationToken cancellationToken)
     {
-        await using var transaction = await GuardSuperAdminsAsync(user, user is { IsSuperAdmin: true, IsActive: true }, cancellationToken);
-        if (transaction is { Allowed: false })
+        var lastSuperAdmin = user is { IsSuperAdmin: true, IsActive: true };
+        var recorded = false;
+        return await InRetriedUnitAsync(async ct =>
         {
-            return ChangeResult.Invalid("", LastSuperAdminMessage);
-        }
+            await using var transaction = await GuardSuperAdminsAsync(user, lastSuperAdmin, ct);
+            if (transaction is { Allowed: false })
+            {
+                return ChangeResult.Invalid("", LastSuperAdminMessage);
+            }
 
-        audit.Record(UserAudit.Deleted, UserAudit.TargetType, user.Id, new Dictionary<string, FieldChange>
-        {
-            ["name"] = new(user.FullName, null),
-            ["email"] = new(user.Email, null),
-        });
-        var result = await users.DeleteAsync(user);
-        if (!result.Succeeded)
-        {
-            return ChangeResult.NotFound;
-        }
+            if (!recorded)
+            {
+                // Added once: after a failed attempt the record is still in the change tracker.
+                recorded = true;
+                audit.Record(UserAudit.Deleted, UserAudit.TargetType, user.Id, new Dictionary<string, FieldChange>
+                {
+                    ["name"] = new(user.FullName, null),
+                    ["email"] = new(user.Email, null),
+                });
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        return ChangeResult.Saved(user.Id);
+            var result = await users.DeleteAsync(user);
+            if (!result.Succeeded)
+            {
+                return ChangeResult.NotFound;
+            }
+
+            await transaction.CommitAsync(ct);
+            return ChangeResult.Saved(user.Id);
+        }, cancellationToken);
     }
 
     /// <summary>A refused Identity write as the form shows it: a conflict, or messages next to the email or password field.</summary>
@@ -120,6 +134,14 @@ public sealed class UserWriter(AppDbContext db, UserManager<AppUser> users, Chan
 
         return ChangeResult.Invalid(errors);
     }
+
+    /// <summary>
+    /// Runs a save as one unit the execution strategy repeats whole after a transient fault (a
+    /// connection lost to a database restart). The user's changes and the audit record stay in the
+    /// change tracker across attempts: a failed save leaves them pending, so the next attempt writes them.
+    /// </summary>
+    private Task<ChangeResult> InRetriedUnitAsync(Func<CancellationToken, Task<ChangeResult>> unit, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(unit, cancellationToken);
 
     private async Task<SuperAdminGuard> GuardSuperAdminsAsync(AppUser user, bool demotes, CancellationToken cancellationToken)
     {
