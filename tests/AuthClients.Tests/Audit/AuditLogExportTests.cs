@@ -1,6 +1,11 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using static AuthClients.Tests.Audit.AuditLogPages;
 
 namespace AuthClients.Tests.Audit;
@@ -58,5 +63,128 @@ public sealed class AuditLogExportTests(AuthClientsAppFactory app) : IClassFixtu
         Assert.Equal(count, rows.Count);
         Assert.Equal("2025-03-04T05:06:07.000Z", rows[0]["occurred_at_utc"]);
         Assert.Equal(Day.AddSeconds(count - 1).ToString("yyyy-MM-dd'T'HH:mm:ss'.000Z'", CultureInfo.InvariantCulture), rows[^1]["occurred_at_utc"]);
+    }
+
+    [Fact]
+    public async Task Export_ReadsTheDatabaseAsItWrites_NotEveryRowBeforeTheFirst()
+    {
+        // A retrying execution strategy makes EF Core read a whole result into memory before handing
+        // out its first row. Seen from the database: fewer than all rows have been read when the
+        // first rows of the download have arrived.
+        const int count = 20_000;
+        var readers = new RowsReadCounter();
+        await using var own = new AuthClientsAppFactory
+        {
+            TestServices = services =>
+            {
+                services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(readers));
+                services.ConfigureDbContext<PostgreSqlAppDbContext>(o => o.AddInterceptors(readers));
+            },
+        };
+        var tag = $"csv-{Guid.NewGuid():N}";
+        await own.SeedAsync(Enumerable.Range(0, count).Select(i => Record("auth-client.updated", "auth-client", tag, Day.AddSeconds(i))));
+        var admin = await own.SignedInAsAdminAsync();
+
+        using var response = await admin.GetAsync($"{Export}?targetType=auth-client&target={tag}", HttpCompletionOption.ResponseHeadersRead);
+        using var body = new StreamReader(await response.Content.ReadAsStreamAsync());
+        for (var line = 0; line < 1_000; line++)
+        {
+            Assert.NotNull(await body.ReadLineAsync());
+        }
+
+        Assert.True(readers.RowsRead < count, $"{readers.RowsRead} rows were read from the database before the first 1,000 lines of the download arrived.");
+        var rest = 0;
+        while (await body.ReadLineAsync() is not null)
+        {
+            rest++;
+        }
+
+        Assert.Equal(count + 1, 1_000 + rest); // the header and every record
+        Assert.True(readers.RowsRead >= count, "The count saw fewer rows than the export wrote: it would not notice them all read first.");
+    }
+
+    /// <summary>Counts every row the Audit Log's queries read from the database (EF Core's buffer reads through it too).</summary>
+    private sealed class RowsReadCounter : DbCommandInterceptor
+    {
+        private int _rowsRead;
+
+        public int RowsRead => Volatile.Read(ref _rowsRead);
+
+        public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<DbDataReader>(IsAuditQuery(command) ? new CountingReader(result, this) : result);
+
+        // Queries only: the seed's inserts read back their new ids through a reader as well.
+        private static bool IsAuditQuery(DbCommand command) =>
+            command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+            && command.CommandText.Contains("AuditRecords", StringComparison.Ordinal);
+
+        private sealed class CountingReader(DbDataReader inner, RowsReadCounter counter) : DbDataReader
+        {
+            public override bool Read() => Counted(inner.Read());
+
+            public override async Task<bool> ReadAsync(CancellationToken cancellationToken) => Counted(await inner.ReadAsync(cancellationToken));
+
+            private bool Counted(bool read)
+            {
+                if (read)
+                {
+                    Interlocked.Increment(ref counter._rowsRead);
+                }
+
+                return read;
+            }
+
+            public override object this[int ordinal] => inner[ordinal];
+            public override object this[string name] => inner[name];
+            public override int Depth => inner.Depth;
+            public override int FieldCount => inner.FieldCount;
+            public override bool HasRows => inner.HasRows;
+            public override bool IsClosed => inner.IsClosed;
+            public override int RecordsAffected => inner.RecordsAffected;
+            public override bool GetBoolean(int ordinal) => inner.GetBoolean(ordinal);
+            public override byte GetByte(int ordinal) => inner.GetByte(ordinal);
+            public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => inner.GetBytes(ordinal, dataOffset, buffer, bufferOffset, length);
+            public override char GetChar(int ordinal) => inner.GetChar(ordinal);
+            public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length) => inner.GetChars(ordinal, dataOffset, buffer, bufferOffset, length);
+            public override string GetDataTypeName(int ordinal) => inner.GetDataTypeName(ordinal);
+            public override DateTime GetDateTime(int ordinal) => inner.GetDateTime(ordinal);
+            public override decimal GetDecimal(int ordinal) => inner.GetDecimal(ordinal);
+            public override double GetDouble(int ordinal) => inner.GetDouble(ordinal);
+            public override System.Collections.IEnumerator GetEnumerator() => ((System.Collections.IEnumerable)inner).GetEnumerator();
+            public override Type GetFieldType(int ordinal) => inner.GetFieldType(ordinal);
+            public override T GetFieldValue<T>(int ordinal) => inner.GetFieldValue<T>(ordinal);
+            public override float GetFloat(int ordinal) => inner.GetFloat(ordinal);
+            public override Guid GetGuid(int ordinal) => inner.GetGuid(ordinal);
+            public override short GetInt16(int ordinal) => inner.GetInt16(ordinal);
+            public override int GetInt32(int ordinal) => inner.GetInt32(ordinal);
+            public override long GetInt64(int ordinal) => inner.GetInt64(ordinal);
+            public override string GetName(int ordinal) => inner.GetName(ordinal);
+            public override int GetOrdinal(string name) => inner.GetOrdinal(name);
+            public override string GetString(int ordinal) => inner.GetString(ordinal);
+            public override object GetValue(int ordinal) => inner.GetValue(ordinal);
+            public override int GetValues(object[] values) => inner.GetValues(values);
+            public override bool IsDBNull(int ordinal) => inner.IsDBNull(ordinal);
+            public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken) => inner.IsDBNullAsync(ordinal, cancellationToken);
+            public override bool NextResult() => inner.NextResult();
+            public override Task<bool> NextResultAsync(CancellationToken cancellationToken) => inner.NextResultAsync(cancellationToken);
+            public override void Close() => inner.Close();
+            public override Task CloseAsync() => inner.CloseAsync();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+
+            public override async ValueTask DisposeAsync()
+            {
+                await inner.DisposeAsync();
+                await base.DisposeAsync();
+            }
+        }
     }
 }

@@ -100,9 +100,15 @@ public sealed class AuditLogQueries(AppDbContext db)
         names.GetValueOrDefault((r.TargetType, r.TargetId)),
         ChangesOf(r.Changes));
 
-    /// <summary>The filtered log in the asked order, read row by row as the export writes it: no list in memory.</summary>
-    public IAsyncEnumerable<AuditRecord> StreamAsync(AuditLogCriteria criteria, bool descending) =>
-        Sorted(Matching(criteria), descending).AsAsyncEnumerable();
+    /// <summary>
+    /// Hands <paramref name="write"/> the filtered log in the asked order, read row by row as it
+    /// writes: no list in memory. Under a retrying execution strategy (DatabaseRetries) EF Core reads
+    /// a query's every row into memory before the first, so that it could run the query again. Rows
+    /// already sent cannot be taken back anyway, so the export runs as one attempt
+    /// (<see cref="SingleAttempt"/>), where EF Core streams; a fault part way ends the download.
+    /// </summary>
+    public Task StreamAsync(AuditLogCriteria criteria, bool descending, Func<IAsyncEnumerable<AuditRecord>, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        new SingleAttempt(db).ExecuteAsync(ct => write(Sorted(Matching(criteria), descending).AsAsyncEnumerable(), ct), cancellationToken);
 
     private IQueryable<AuditRecord> Matching(AuditLogCriteria c)
     {

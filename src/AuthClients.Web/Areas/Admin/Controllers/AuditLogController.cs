@@ -32,6 +32,6 @@ public sealed class AuditLogController(AuditLogQueries auditLog, TimeProvider cl
         }
 
         var descending = new ListQuery(AuditLogSort.Columns, null, sort, dir).SortsDescending;
-        return new AuditCsvResult(auditLog.StreamAsync(criteria, descending), AuditCsv.FileName(clock.GetUtcNow()));
+        return new AuditCsvResult(auditLog, criteria, descending, AuditCsv.FileName(clock.GetUtcNow()));
     }
 }

@@ -11,7 +11,7 @@ namespace AuthClients.Web.Areas.Admin.Models;
 /// The Audit Log as a CSV download, written to the response as the database returns the rows:
 /// constant memory whatever the size (a few hundred rows are buffered between flushes).
 /// </summary>
-public sealed class AuditCsvResult(IAsyncEnumerable<AuditRecord> records, string fileName) : IActionResult
+public sealed class AuditCsvResult(AuditLogQueries auditLog, AuditLogCriteria criteria, bool descending, string fileName) : IActionResult
 {
     private const int RowsPerFlush = 500;
     private static readonly UTF8Encoding Utf8WithoutMark = new(encoderShouldEmitUTF8Identifier: false);
@@ -24,7 +24,12 @@ public sealed class AuditCsvResult(IAsyncEnumerable<AuditRecord> records, string
         response.ContentType = "text/csv; charset=utf-8";
         response.Headers[HeaderNames.ContentDisposition] = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName, FileName = fileName }.ToString();
 
-        await using var writer = new StreamWriter(response.Body, Utf8WithoutMark, bufferSize: 16 * 1024, leaveOpen: true);
+        await auditLog.StreamAsync(criteria, descending, (records, ct) => WriteAsync(response.Body, records, ct), cancellationToken);
+    }
+
+    private static async Task WriteAsync(Stream body, IAsyncEnumerable<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(body, Utf8WithoutMark, bufferSize: 16 * 1024, leaveOpen: true);
         var line = new StringBuilder();
         AuditCsv.AppendLine(line, AuditCsv.Header);
         var rows = 0;
