@@ -10,6 +10,17 @@ public static class IdentityHosting
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Identity's third schema: passkeys (AspNetUserPasskeys). Identity's DbContext reads it from the
+    /// app's services when it builds the model.
+    /// </summary>
+    public static readonly Version SchemaVersion = IdentitySchemaVersions.Version3;
+
+    /// <summary>Just the options that shape Identity's tables, for `dotnet ef`, which builds the context without the app (Data/DesignTimeFactories.cs).</summary>
+    internal static IServiceProvider SchemaServices { get; } = new ServiceCollection()
+        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = SchemaVersion)
+        .BuildServiceProvider();
+
     public static IServiceCollection AddAppIdentity(this IServiceCollection services)
     {
         services.AddIdentity<AppUser, IdentityRole>(options =>
@@ -24,6 +35,8 @@ public static class IdentityHosting
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
                 options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
                 options.Lockout.AllowedForNewUsers = true;
+                // Passkeys need Identity's third schema.
+                options.Stores.SchemaVersion = SchemaVersion;
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders()
