@@ -80,7 +80,12 @@ public sealed class SignInSecurityController(
         var (codes, result) = ModelState.IsValid ? await security.EnableAuthenticatorAsync(user, form.Code!) : (null, ChangeResult.NotSaved);
         if (result.Status != ChangeStatus.Saved)
         {
-            ModelState.AddErrors(result);
+            // This form's fields have no "Form." prefix (it is the page's second form).
+            foreach (var (field, message) in result.Errors ?? [])
+            {
+                ModelState.AddModelError(field, message);
+            }
+
             return View(nameof(Index), await ViewAsync(user, null, form.Code));
         }
 

@@ -29,7 +29,7 @@ public sealed record SignInSecurityViewModel(
 /// code, then ten single-use recovery codes shown once) and renewing those codes. Every change is
 /// audited; keys and codes never are.
 /// </summary>
-public sealed class SignInSecurityService(UserManager<AppUser> users, PasskeyService passkeys, AuditService audit)
+public sealed class SignInSecurityService(UserManager<AppUser> users, IUserStore<AppUser> store, PasskeyService passkeys, AuditService audit)
 {
     public const int RecoveryCodeCount = 10;
     public const string Issuer = "AuthClients";
@@ -88,8 +88,11 @@ public sealed class SignInSecurityService(UserManager<AppUser> users, PasskeySer
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
         {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user) ?? "";
+            // Straight to the store: a key not confirmed yet changes nothing about signing in, so it must not
+            // end the user's sessions, as UserManager.ResetAuthenticatorKeyAsync would (it changes the security stamp).
+            key = users.GenerateNewAuthenticatorKey();
+            await ((IUserAuthenticatorKeyStore<AppUser>)store).SetAuthenticatorKeyAsync(user, key, CancellationToken.None);
+            await users.UpdateAsync(user);
         }
 
         var account = user.Email ?? user.UserName ?? user.Id;
