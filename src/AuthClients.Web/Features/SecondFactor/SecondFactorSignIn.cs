@@ -34,8 +34,23 @@ public sealed class SecondFactorSignIn(
     private HttpContext Context => http.HttpContext ?? throw new InvalidOperationException("No request.");
 
     /// <summary>Whether a user whose password was just accepted must still give a one-time code in this browser.</summary>
-    public async Task<bool> NeedsCodeAsync(AppUser user) =>
-        user.TwoFactorEnabled && !await remembered.IsRememberedAsync(Context, user);
+    public async Task<bool> NeedsCodeAfterPasswordAsync(AppUser user)
+    {
+        if (!user.TwoFactorEnabled)
+        {
+            return false;
+        }
+
+        if (!await remembered.IsRememberedAsync(Context, user))
+        {
+            return true;
+        }
+
+        // The password completes the sign-in of a remembered browser; Identity's password check leaves
+        // the failure count alone for a user with two factors, expecting the code to reset it.
+        await users.ResetAccessFailedCountAsync(user);
+        return false;
+    }
 
     /// <summary>Remembers, for a few minutes and in this browser only, that this user's password was right.</summary>
     public Task StartAsync(AppUser user)

@@ -37,7 +37,7 @@ public sealed class SignInService(PasswordCheckService passwords, SecondFactorSi
         if (outcome == PasswordCheckOutcome.Succeeded)
         {
             // Not signed in yet when a code is still to come: the second step records that.
-            needsCode = await secondFactor.NeedsCodeAsync(user!);
+            needsCode = await secondFactor.NeedsCodeAfterPasswordAsync(user!);
             audit.Record((user!.Id, user.UserName ?? user.Email ?? user.Id), needsCode ? SecondFactorAudit.PasswordAccepted : SignInAudit.Succeeded, UserAudit.TargetType, targetId);
         }
         else
