@@ -21,6 +21,23 @@ public static class IdentityHosting
         .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = SchemaVersion)
         .BuildServiceProvider();
 
+    /// <summary>
+    /// A passkey ceremony counts only when the browser ran it on this app's own page: its origin is
+    /// the configured issuer's (OAuthServer:Issuer, fixed outside Development), or else the origin
+    /// the request came to; never from a frame of another site. Identity's default compares it
+    /// with the request's Origin header, which browsers send as "null" on a form post from a page
+    /// with Referrer-Policy: no-referrer, as every page here has.
+    /// </summary>
+    private static ValueTask<bool> IsOwnOrigin(PasskeyOriginValidationContext context)
+    {
+        var request = context.HttpContext.Request;
+        var issuer = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OAuthServerOptions>>().Value.Issuer;
+        var own = issuer is null
+            ? $"{request.Scheme}://{request.Host.ToUriComponent()}"
+            : issuer.GetLeftPart(UriPartial.Authority);
+        return ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, own, StringComparison.OrdinalIgnoreCase));
+    }
+
     public static IServiceCollection AddAppIdentity(this IServiceCollection services)
     {
         services.AddIdentity<AppUser, IdentityRole>(options =>
@@ -42,6 +59,7 @@ public static class IdentityHosting
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<SignInTimeClaims>();
         services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = SignInTimeClaims.KeepSignInTime);
+        services.Configure<IdentityPasskeyOptions>(options => options.ValidateOrigin = IsOwnOrigin);
 
         services.ConfigureApplicationCookie(options =>
         {

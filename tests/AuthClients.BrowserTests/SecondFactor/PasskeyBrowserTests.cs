@@ -1,3 +1,4 @@
+using AuthClients.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

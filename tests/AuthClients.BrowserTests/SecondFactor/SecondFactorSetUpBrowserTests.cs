@@ -1,3 +1,4 @@
+using AuthClients.BrowserTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -63,7 +64,7 @@ public sealed class SecondFactorSetUpBrowserTests(ChromiumFixture chromium) : Br
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in with a recovery code" })).ToBeVisibleAsync();
         await Page.AssertNoSeriousViolationsAsync("the recovery code page");
         await Page.GetByLabel("Recovery code").FillAsync(code);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
         Assert.Empty(Session.PageProblems);

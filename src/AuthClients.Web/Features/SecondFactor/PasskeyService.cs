@@ -17,7 +17,13 @@ namespace AuthClients.Web.Features.SecondFactor;
 /// Identity's short-lived cookie. Identity keeps no last-used time, so it is kept beside the
 /// passkey in the user's Identity tokens, keyed by a hash of the credential id.
 /// </summary>
-public sealed class PasskeyService(SignInManager<AppUser> signIn, UserManager<AppUser> users, AuditService audit, AppDbContext db, TimeProvider clock)
+public sealed partial class PasskeyService(
+    SignInManager<AppUser> signIn,
+    UserManager<AppUser> users,
+    AuditService audit,
+    AppDbContext db,
+    TimeProvider clock,
+    ILogger<PasskeyService> logger)
 {
     /// <summary>The "amr" value of a session started with a passkey (RFC 8176: proof of a hardware-held key).</summary>
     public const string PasskeyMethod = "hwk";
@@ -60,6 +66,7 @@ public sealed class PasskeyService(SignInManager<AppUser> signIn, UserManager<Ap
         var attestation = await signIn.PerformPasskeyAttestationAsync(credentialJson);
         if (!attestation.Succeeded || attestation.UserEntity.Id != user.Id)
         {
+            LogRefused(logger, "attestation", attestation.Failure?.Message ?? "made for another user");
             return ChangeResult.Invalid("", NotAcceptedMessage);
         }
 
@@ -108,6 +115,11 @@ public sealed class PasskeyService(SignInManager<AppUser> signIn, UserManager<Ap
     {
         var assertion = await signIn.PerformPasskeyAssertionAsync(credentialJson);
         var (user, passkey) = assertion.Succeeded ? (assertion.User, assertion.Passkey) : (null, null);
+        if (!assertion.Succeeded)
+        {
+            LogRefused(logger, "assertion", assertion.Failure?.Message ?? "");
+        }
+
         var anonymous = ((string?)null, SignInAudit.AnonymousActor);
         if (user is null || passkey is null || !user.IsActive || await users.IsLockedOutAsync(user))
         {
@@ -130,6 +142,10 @@ public sealed class PasskeyService(SignInManager<AppUser> signIn, UserManager<Ap
     }
 
     public async Task<bool> HasAnyAsync(AppUser user) => (await users.GetPasskeysAsync(user)).Count > 0;
+
+    // Identity's reason (a wrong origin, challenge or signature): it names no key and no secret.
+    [LoggerMessage(Level = LogLevel.Information, Message = "A passkey {Ceremony} was refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string ceremony, string reason);
 
     private static byte[]? Decode(string id)
     {
