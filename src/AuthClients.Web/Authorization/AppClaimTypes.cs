@@ -9,6 +9,12 @@ public static class AppClaimTypes
     /// <summary>Present (value <c>true</c>) when the user is a Super Admin.</summary>
     public const string SuperAdmin = "super_admin";
 
+    /// <summary>
+    /// Present (value <c>true</c>) while the second-factor policy covers the user and they have
+    /// neither a passkey nor an authenticator app: they may only set one up (SecondFactorSetupGate).
+    /// </summary>
+    public const string SecondFactorSetupRequired = "second_factor_setup_required";
+
     /// <summary>In access tokens: <c>client</c> (client credentials) or <c>user</c> (a person, through a client).</summary>
     public const string SubjectKind = "sub_kind";
 }

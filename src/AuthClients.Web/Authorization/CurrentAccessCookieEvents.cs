@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AuthClients.Web.Features.SecondFactor;
 using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -11,9 +12,14 @@ namespace AuthClients.Web.Authorization;
 /// On every cookie-authenticated request: ends the session of a deleted or deactivated user, or
 /// one whose security stamp changed since it signed in (it signed out), and replaces the
 /// permission and Super Admin claims with the current ones from the database. The cookie itself
-/// carries no rights, so a change applies on the next request.
+/// carries no rights, so a change applies on the next request. The same goes for the second-factor
+/// policy: a user it covers who has no second factor is marked to set one up first.
 /// </summary>
-internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptions<IdentityOptions> identityOptions, IOptions<OAuthServerOptions> server)
+internal sealed class CurrentAccessCookieEvents(
+    UserAccessService access,
+    IOptions<IdentityOptions> identityOptions,
+    IOptions<OAuthServerOptions> server,
+    IOptions<SecondFactorOptions> secondFactor)
     : CookieAuthenticationEvents
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
@@ -36,9 +42,13 @@ internal sealed class CurrentAccessCookieEvents(UserAccessService access, IOptio
         }
 
         var identity = new ClaimsIdentity(
-            context.Principal!.Claims.Where(c => c.Type is not (AppClaimTypes.Permission or AppClaimTypes.SuperAdmin)),
+            context.Principal!.Claims.Where(c => c.Type is not (AppClaimTypes.Permission or AppClaimTypes.SuperAdmin or AppClaimTypes.SecondFactorSetupRequired)),
             context.Principal.Identity!.AuthenticationType);
         current.AddClaimsTo(identity);
+        if (!current.HasSecondFactor && secondFactor.Value.Covers(current.IsSuperAdmin, current.Permissions))
+        {
+            identity.AddClaim(new Claim(AppClaimTypes.SecondFactorSetupRequired, "true"));
+        }
 
         context.ReplacePrincipal(new ClaimsPrincipal(identity));
     }

@@ -69,6 +69,10 @@ public static class Permissions
 
     public static bool IsKnown(string key) => All.Any(p => p.Key == key);
 
+    /// <summary>Whether a permission changes something (Create, Edit or Delete), as opposed to only viewing.</summary>
+    public static bool IsWrite(string key) =>
+        key.StartsWith("create-", StringComparison.Ordinal) || key.StartsWith("edit-", StringComparison.Ordinal) || key.StartsWith("delete-", StringComparison.Ordinal);
+
     /// <summary>
     /// The permissions a policy demands: using any action of a category also needs its View
     /// permission ("View is needed to use any of the others"): one cannot edit what one cannot open.

@@ -14,6 +14,9 @@ public sealed record UserAccess(bool IsActive, bool IsSuperAdmin, IReadOnlySet<s
 
     public string? UserName { get; init; }
 
+    /// <summary>An authenticator app or at least one passkey.</summary>
+    public bool HasSecondFactor { get; init; }
+
     /// <summary>The claims the permission policies read: one per permission, and the Super Admin flag.</summary>
     public void AddClaimsTo(ClaimsIdentity identity)
     {
@@ -43,7 +46,14 @@ public sealed class UserAccessService(AppDbContext db)
     {
         var user = await db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new { u.IsActive, u.IsSuperAdmin, u.SecurityStamp, u.UserName })
+            .Select(u => new
+            {
+                u.IsActive,
+                u.IsSuperAdmin,
+                u.SecurityStamp,
+                u.UserName,
+                HasSecondFactor = u.TwoFactorEnabled || db.UserPasskeys.Any(p => p.UserId == u.Id),
+            })
             .SingleOrDefaultAsync(cancellationToken);
         if (user is null)
         {
@@ -56,6 +66,7 @@ public sealed class UserAccessService(AppDbContext db)
             SecurityStamp = user.SecurityStamp,
             UserId = userId,
             UserName = user.UserName,
+            HasSecondFactor = user.HasSecondFactor,
         };
     }
 

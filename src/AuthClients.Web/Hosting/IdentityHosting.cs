@@ -10,6 +10,34 @@ public static class IdentityHosting
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Identity's third schema: passkeys (AspNetUserPasskeys). Identity's DbContext reads it from the
+    /// app's services when it builds the model.
+    /// </summary>
+    public static readonly Version SchemaVersion = IdentitySchemaVersions.Version3;
+
+    /// <summary>Just the options that shape Identity's tables, for `dotnet ef`, which builds the context without the app (Data/DesignTimeFactories.cs).</summary>
+    internal static IServiceProvider SchemaServices { get; } = new ServiceCollection()
+        .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = SchemaVersion)
+        .BuildServiceProvider();
+
+    /// <summary>
+    /// A passkey ceremony counts only when the browser ran it on this app's own page: its origin is
+    /// the configured issuer's (OAuthServer:Issuer, fixed outside Development), or else the origin
+    /// the request came to; never from a frame of another site. Identity's default compares it
+    /// with the request's Origin header, which browsers send as "null" on a form post from a page
+    /// with Referrer-Policy: no-referrer, as every page here has.
+    /// </summary>
+    private static ValueTask<bool> IsOwnOrigin(PasskeyOriginValidationContext context)
+    {
+        var request = context.HttpContext.Request;
+        var issuer = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OAuthServerOptions>>().Value.Issuer;
+        var own = issuer is null
+            ? $"{request.Scheme}://{request.Host.ToUriComponent()}"
+            : issuer.GetLeftPart(UriPartial.Authority);
+        return ValueTask.FromResult(!context.CrossOrigin && string.Equals(context.Origin, own, StringComparison.OrdinalIgnoreCase));
+    }
+
     public static IServiceCollection AddAppIdentity(this IServiceCollection services)
     {
         services.AddIdentity<AppUser, IdentityRole>(options =>
@@ -24,11 +52,14 @@ public static class IdentityHosting
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
                 options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
                 options.Lockout.AllowedForNewUsers = true;
+                // Passkeys need Identity's third schema.
+                options.Stores.SchemaVersion = SchemaVersion;
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<SignInTimeClaims>();
         services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = SignInTimeClaims.KeepSignInTime);
+        services.Configure<IdentityPasskeyOptions>(options => options.ValidateOrigin = IsOwnOrigin);
 
         services.ConfigureApplicationCookie(options =>
         {

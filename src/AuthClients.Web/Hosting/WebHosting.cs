@@ -4,6 +4,7 @@ using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Dashboard;
 using AuthClients.Web.Features.Groups;
+using AuthClients.Web.Features.SecondFactor;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Connect;
 using Microsoft.AspNetCore.Mvc;
@@ -24,6 +25,7 @@ public static class WebHosting
         services.AddStartupOptions<CredentialOptions>(configuration, CredentialOptions.Section);
         services.AddStartupOptions<AuditOptions>(configuration, AuditOptions.Section);
         services.AddStartupOptions<ActivityOptions>(configuration, ActivityOptions.Section);
+        services.AddStartupOptions<SecondFactorOptions>(configuration, SecondFactorOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<AuditService>();
@@ -45,6 +47,11 @@ public static class WebHosting
         services.AddScoped<ProfileService>();
         services.AddScoped<PasswordCheckService>();
         services.AddScoped<SignInService>();
+        services.AddScoped<RememberedBrowsers>();
+        services.AddScoped<SecondFactorSignIn>();
+        services.AddScoped<SignInSecurityService>();
+        services.AddScoped<PasskeyService>();
+        services.AddScoped<SecondFactorResetService>();
         services.AddScoped<AuditLogQueries>();
         services.AddScoped<GroupService>();
         services.AddScoped<GroupMemberService>();
@@ -105,6 +112,7 @@ public static class WebHosting
         app.UseRouting();
         app.UseProtocolEndpointRoutes();
         app.UseAuthentication();
+        app.UseSecondFactorSetupGate();
         app.UseAuthorization();
         app.MapControllers();
         app.MapApiDescription();

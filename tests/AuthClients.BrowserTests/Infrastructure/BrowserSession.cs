@@ -39,7 +39,13 @@ public sealed class BrowserSession : IAsyncDisposable
 
     /// <param name="clock">The app's clock when the test moves time itself (a <c>FakeTimeProvider</c>); the
     /// flush of last-used times and activity then runs only when the test calls it.</param>
-    public static async Task<BrowserSession> StartAsync(ChromiumFixture chromium, TimeProvider? clock = null)
+    /// <param name="settings">Further settings of the app.</param>
+    /// <param name="viaLocalhost">Browse to the app as http://localhost:port (the passkey tests need a domain, not an IP address).</param>
+    public static async Task<BrowserSession> StartAsync(
+        ChromiumFixture chromium,
+        TimeProvider? clock = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        bool viaLocalhost = false)
     {
         var app = new AuthClientsAppFactory
         {
@@ -48,11 +54,16 @@ public sealed class BrowserSession : IAsyncDisposable
             Settings = { ["AuthClients:Credentials:LastUsedFlushInterval"] = "00:00:01" },
             TestServices = clock is null ? null : services => services.AddSingleton(clock),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            app.Settings[key] = value;
+        }
+
         try
         {
             var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
             {
-                BaseURL = app.BaseUrl,
+                BaseURL = viaLocalhost ? app.BaseUrl.Replace("://127.0.0.1:", "://localhost:", StringComparison.Ordinal) : app.BaseUrl,
                 Permissions = ["clipboard-read", "clipboard-write"],
                 ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
                 Locale = "en-US",

@@ -15,7 +15,16 @@ public abstract class BrowserTest(ChromiumFixture chromium) : IAsyncLifetime
     /// <summary>The app's clock, for a test that moves time; the system clock when null.</summary>
     protected virtual TimeProvider? Clock => null;
 
-    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium, Clock);
+    /// <summary>Settings of the app under test, such as <c>Security:RequireSecondFactor</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// Browse to http://localhost:port instead of http://127.0.0.1:port: WebAuthn (passkeys) needs a
+    /// secure context and a domain as its relying party ID, which an IP address is not.
+    /// </summary>
+    protected virtual bool ReachAppAsLocalhost => false;
+
+    public async Task InitializeAsync() => _session = await BrowserSession.StartAsync(chromium, Clock, Settings, ReachAppAsLocalhost);
 
     /// <summary>Something the test started (another app, say) that ends with the test, before the session.</summary>
     protected T DisposeAfterTest<T>(T started) where T : IAsyncDisposable

@@ -1,5 +1,6 @@
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Features.Groups;
+using AuthClients.Web.Features.SecondFactor;
 using AuthClients.Web.Features.Users;
 
 namespace AuthClients.Web.Features.Audit;
@@ -50,6 +51,11 @@ public static class AuditCatalogue
         new(UserAudit.PasswordReset, "Password reset", UsersFamily),
         new(UserAudit.PasswordChanged, "Password changed", UsersFamily),
         new(UserAudit.LockedOut, "Locked out", UsersFamily),
+        new(SecondFactorAudit.AuthenticatorEnabled, "Authenticator app set up", UsersFamily),
+        new(SecondFactorAudit.RecoveryCodesRenewed, "Recovery codes renewed", UsersFamily),
+        new(SecondFactorAudit.PasskeyAdded, "Passkey added", UsersFamily),
+        new(SecondFactorAudit.PasskeyRemoved, "Passkey removed", UsersFamily),
+        new(SecondFactorAudit.Reset, "Second factor and passkeys reset", UsersFamily),
         new(GroupAudit.Created, "Group created", GroupsFamily),
         new(GroupAudit.Updated, "Group updated", GroupsFamily),
         new(GroupAudit.Deleted, "Group deleted", GroupsFamily),
@@ -60,6 +66,7 @@ public static class AuditCatalogue
         new(PersonalAccessTokenRevoked, "Personal access token revoked", PersonalAccessTokens),
         new(SignInAudit.Succeeded, "Signed in", SignIn),
         new(SignInAudit.Failed, "Sign-in failed", SignIn),
+        new(SecondFactorAudit.PasswordAccepted, "Password accepted, code asked", SignIn),
     ];
 
     private static readonly string[] CredentialActions =
@@ -76,7 +83,7 @@ public static class AuditCatalogue
         Family(GroupsFamily, "Groups"),
         new(PermissionsFamily, "Permissions and group membership", [UserAudit.PermissionsChanged, GroupAudit.PermissionsChanged, GroupAudit.MemberAdded, GroupAudit.MemberRemoved]),
         Family(PersonalAccessTokens, "Personal access tokens"),
-        new(SignIn, "Sign-in (success, failure, lockout)", [SignInAudit.Succeeded, SignInAudit.Failed, UserAudit.LockedOut]),
+        new(SignIn, "Sign-in (success, failure, lockout)", [SignInAudit.Succeeded, SignInAudit.Failed, SecondFactorAudit.PasswordAccepted, UserAudit.LockedOut]),
     ];
 
     private static readonly Dictionary<string, AuditActionInfo> ByAction = Actions.ToDictionary(a => a.Action, StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Audit;
+using AuthClients.Web.Features.SecondFactor;
 
 namespace AuthClients.Web.Features.Users;
 
@@ -14,21 +15,30 @@ public static class SignInAudit
     public const string AnonymousActor = "anonymous";
 }
 
+/// <summary>A right password: the account, and whether a one-time code must follow before it is signed in.</summary>
+public sealed record PasswordAccepted(AppUser User, bool NeedsCode);
+
 /// <summary>
 /// The sign-in page's password check, audited: each attempt leaves one record (two for the failure
 /// that locks the account), written the same way whatever the outcome, so the audit write adds the
 /// same work to every answer and the page's single failure message and timing stay as they were.
 /// </summary>
-public sealed class SignInService(PasswordCheckService passwords, AuditService audit, AppDbContext db)
+public sealed class SignInService(PasswordCheckService passwords, SecondFactorSignIn secondFactor, AuditService audit, AppDbContext db)
 {
-    /// <returns>The account, when it may sign in now; otherwise null.</returns>
-    public async Task<AppUser?> CheckAsync(string? email, string? password, CancellationToken cancellationToken = default)
+    /// <returns>
+    /// The account, when its password is right and it may sign in, and whether it must still give a
+    /// one-time code (an authenticator is set up and this browser is not remembered); otherwise null.
+    /// </returns>
+    public async Task<PasswordAccepted?> CheckAsync(string? email, string? password, CancellationToken cancellationToken = default)
     {
         var (user, outcome) = await passwords.CheckWithOutcomeAsync(email, password);
         var targetId = user?.Id ?? "";
+        var needsCode = false;
         if (outcome == PasswordCheckOutcome.Succeeded)
         {
-            audit.Record((user!.Id, user.UserName ?? user.Email ?? user.Id), SignInAudit.Succeeded, UserAudit.TargetType, targetId);
+            // Not signed in yet when a code is still to come: the second step records that.
+            needsCode = await secondFactor.NeedsCodeAfterPasswordAsync(user!);
+            audit.Record((user!.Id, user.UserName ?? user.Email ?? user.Id), needsCode ? SecondFactorAudit.PasswordAccepted : SignInAudit.Succeeded, UserAudit.TargetType, targetId);
         }
         else
         {
@@ -46,7 +56,7 @@ public sealed class SignInService(PasswordCheckService passwords, AuditService a
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return outcome == PasswordCheckOutcome.Succeeded ? user : null;
+        return outcome == PasswordCheckOutcome.Succeeded ? new PasswordAccepted(user!, needsCode) : null;
     }
 
     private static string ReasonOf(PasswordCheckOutcome outcome) => outcome switch

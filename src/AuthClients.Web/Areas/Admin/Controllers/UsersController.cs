@@ -2,6 +2,7 @@ using AuthClients.Web.Areas.Admin.Models;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Features.Access;
 using AuthClients.Web.Features.Lists;
+using AuthClients.Web.Features.SecondFactor;
 using AuthClients.Web.Features.Users;
 using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -13,12 +14,13 @@ namespace AuthClients.Web.Areas.Admin.Controllers;
 [Area("Admin")]
 [Route("admin/users")]
 [Authorize(Policy = Permissions.Users.ViewKey)]
-public sealed class UsersController(UserListService list, UserService users) : AdminController
+public sealed class UsersController(UserListService list, UserService users, SecondFactorResetService secondFactors) : AdminController
 {
     public const string CreatedMessage = "The user was created.";
     public const string SavedMessage = "The user was saved.";
     public const string DeletedMessage = "The user was deleted.";
     public const string PasswordResetMessage = "The password was reset.";
+    public const string SecondFactorResetMessage = "The authenticator app, recovery codes and passkeys of this user were removed. They can sign in with their password and set up new ones.";
 
     protected override string ListPath => Routes.Users;
 
@@ -60,16 +62,25 @@ public sealed class UsersController(UserListService list, UserService users) : A
 
     [HttpGet("{id}/password")]
     [Authorize(Policy = Permissions.Users.EditKey)]
-    public async Task<IActionResult> Password(string id) =>
-        ShowPage(await users.FindAsync(id, CurrentActor, HttpContext.RequestAborted), header => View(new ResetPasswordViewModel(header, new ResetPasswordForm())));
+    public async Task<IActionResult> Password(string id)
+    {
+        var status = await secondFactors.StatusAsync(id);
+        return ShowPage(await users.FindAsync(id, CurrentActor, HttpContext.RequestAborted), header => View(new ResetPasswordViewModel(header, new ResetPasswordForm(), status)));
+    }
 
     [HttpPost("{id}/password")]
     [Authorize(Policy = Permissions.Users.EditKey)]
     public async Task<IActionResult> Password(string id, [Bind(Prefix = "Form")] ResetPasswordForm form)
     {
         var result = ModelState.IsValid ? await users.ResetPasswordAsync(id, form, CurrentActor, HttpContext.RequestAborted) : ChangeResult.NotSaved;
-        return await FormOutcome(result, PasswordResetMessage, RedirectToAction(nameof(Password), new { id }), () => FormAgainAsync(id, header => View(new ResetPasswordViewModel(header, new ResetPasswordForm()))));
+        var status = await secondFactors.StatusAsync(id);
+        return await FormOutcome(result, PasswordResetMessage, RedirectToAction(nameof(Password), new { id }), () => FormAgainAsync(id, header => View(new ResetPasswordViewModel(header, new ResetPasswordForm(), status))));
     }
+
+    [HttpPost("{id}/second-factor/reset")]
+    [Authorize(Policy = Permissions.Users.EditKey)]
+    public async Task<IActionResult> ResetSecondFactor(string id) =>
+        ButtonOutcome(await secondFactors.ResetAsync(id, CurrentActor, HttpContext.RequestAborted), SecondFactorResetMessage, RedirectToAction(nameof(Password), new { id }));
 
     [HttpPost("{id}/delete")]
     [Authorize(Policy = Permissions.Users.DeleteKey)]

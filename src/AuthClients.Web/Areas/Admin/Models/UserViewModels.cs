@@ -9,7 +9,7 @@ public sealed record CreateUserViewModel(CreateUserForm Form);
 public sealed record EditUserViewModel(UserHeader User, EditUserForm Form);
 
 /// <summary>The Password tab of a user: an administrator sets a new password.</summary>
-public sealed record ResetPasswordViewModel(UserHeader User, ResetPasswordForm Form);
+public sealed record ResetPasswordViewModel(UserHeader User, ResetPasswordForm Form, AuthClients.Web.Features.SecondFactor.SecondFactorStatus SecondFactor);
 
 /// <summary>The tabs above every page about one user.</summary>
 public sealed record UserTabsViewModel(UserHeader User, string Active)

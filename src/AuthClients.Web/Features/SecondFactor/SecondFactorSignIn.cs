@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Audit;
+using AuthClients.Web.Features.Users;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+
+namespace AuthClients.Web.Features.SecondFactor;
+
+/// <summary>What a one-time or recovery code gave on the sign-in page's second step.</summary>
+public enum CodeCheckOutcome { Succeeded, Wrong, LockedOut }
+
+/// <summary>
+/// The sign-in page's second step, for a user with an authenticator app: between the password and
+/// the session, Identity's short-lived two-factor cookie remembers who typed the right password.
+/// A wrong one-time code or recovery code counts towards the account's lockout like a wrong
+/// password (Identity's own recovery-code sign-in does not count them), and a locked-out account
+/// is refused even the right code. Each attempt is audited like a password attempt.
+/// </summary>
+public sealed class SecondFactorSignIn(
+    SignInManager<AppUser> signIn,
+    UserManager<AppUser> users,
+    RememberedBrowsers remembered,
+    AuditService audit,
+    AppDbContext db,
+    IHttpContextAccessor http)
+{
+    /// <summary>The "amr" value of a session that passed both steps (RFC 8176).</summary>
+    public const string MultiFactorMethod = "mfa";
+
+    public static readonly string WrongCodeMessage = "The code is not valid. " + PasswordCheckService.LockoutNotice;
+
+    private HttpContext Context => http.HttpContext ?? throw new InvalidOperationException("No request.");
+
+    /// <summary>Whether a user whose password was just accepted must still give a one-time code in this browser.</summary>
+    public async Task<bool> NeedsCodeAfterPasswordAsync(AppUser user)
+    {
+        if (!user.TwoFactorEnabled)
+        {
+            return false;
+        }
+
+        if (!await remembered.IsRememberedAsync(Context, user))
+        {
+            return true;
+        }
+
+        // The password completes the sign-in of a remembered browser; Identity's password check leaves
+        // the failure count alone for a user with two factors, expecting the code to reset it.
+        await users.ResetAccessFailedCountAsync(user);
+        return false;
+    }
+
+    /// <summary>Remembers, for a few minutes and in this browser only, that this user's password was right.</summary>
+    public Task StartAsync(AppUser user)
+    {
+        var identity = new ClaimsIdentity(IdentityConstants.TwoFactorUserIdScheme);
+        identity.AddClaim(new Claim(ClaimTypes.Name, user.Id));
+        return Context.SignInAsync(IdentityConstants.TwoFactorUserIdScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>The user waiting for their second step in this browser, or null.</summary>
+    public async Task<AppUser?> PendingUserAsync() =>
+        await signIn.GetTwoFactorAuthenticationUserAsync() is { IsActive: true, TwoFactorEnabled: true } user ? user : null;
+
+    public Task<CodeCheckOutcome> CheckAuthenticatorCodeAsync(AppUser user, string code, bool rememberBrowser) =>
+        CheckAsync(user, "authenticator", rememberBrowser, async () =>
+            await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code)));
+
+    public Task<CodeCheckOutcome> CheckRecoveryCodeAsync(AppUser user, string code) =>
+        CheckAsync(user, "recovery-code", rememberBrowser: false, async () =>
+            (await users.RedeemTwoFactorRecoveryCodeAsync(user, Normalize(code))).Succeeded);
+
+    private async Task<CodeCheckOutcome> CheckAsync(AppUser user, string method, bool rememberBrowser, Func<Task<bool>> verify)
+    {
+        var target = user.Id;
+        var anonymous = ((string?)null, SignInAudit.AnonymousActor);
+        if (await users.IsLockedOutAsync(user))
+        {
+            audit.Record(anonymous, SignInAudit.Failed, UserAudit.TargetType, target, Reason($"{method}: locked-out"));
+            await db.SaveChangesAsync(CancellationToken.None);
+            return CodeCheckOutcome.LockedOut;
+        }
+
+        if (!await verify())
+        {
+            await users.AccessFailedAsync(user);
+            var lockedNow = await users.IsLockedOutAsync(user);
+            audit.Record(anonymous, SignInAudit.Failed, UserAudit.TargetType, target, Reason($"{method}: wrong code{(lockedNow ? " (account locked)" : "")}"));
+            if (lockedNow)
+            {
+                audit.Record(anonymous, UserAudit.LockedOut, UserAudit.TargetType, target, new Dictionary<string, FieldChange>
+                {
+                    ["locked_out_until"] = new(null, user.LockoutEnd?.UtcDateTime),
+                });
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
+            return lockedNow ? CodeCheckOutcome.LockedOut : CodeCheckOutcome.Wrong;
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        audit.Record((user.Id, user.UserName ?? user.Id), SignInAudit.Succeeded, UserAudit.TargetType, target, new Dictionary<string, FieldChange>
+        {
+            ["second_factor"] = new(null, method),
+        });
+        await db.SaveChangesAsync(CancellationToken.None);
+        await Context.SignOutAsync(IdentityConstants.TwoFactorUserIdScheme);
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: MultiFactorMethod);
+        if (rememberBrowser && remembered.IsOffered)
+        {
+            await remembered.RememberAsync(Context, user);
+        }
+
+        return CodeCheckOutcome.Succeeded;
+    }
+
+    private static Dictionary<string, FieldChange> Reason(string reason) => new() { ["reason"] = new(null, reason) };
+
+    // Apps show codes as "123 456"; recovery codes are typed with or without their dash.
+    private static string Normalize(string code) => code.Replace(" ", "", StringComparison.Ordinal).Trim();
+}
