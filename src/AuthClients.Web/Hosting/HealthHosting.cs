@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using AuthClients.Web.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -18,6 +19,7 @@ public static class HealthHosting
     public const string LivePath = "/health/live";
     public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
+    private const string HealthCheckServiceCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
 
     /// <summary>A probe must answer before the load balancer gives up on it, whatever the database does.</summary>
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
@@ -35,6 +37,10 @@ public static class HealthHosting
             }
         });
         services.AddSingleton<IStartupFilter, HealthEndpointsFirst>();
+        // The health service logs an Error for every probe that finds a check unhealthy: during an
+        // outage, a load balancer's probe every few seconds. The prober reads the answer; the outage
+        // itself is logged once (DatabaseOutage).
+        services.Configure<LoggerFilterOptions>(options => options.AddFilter(HealthCheckServiceCategory, LogLevel.Critical));
         return services;
     }
 
@@ -81,7 +87,18 @@ internal sealed class MigrationsHealthCheck(AppDbContext db, DatabaseReadiness r
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var pending = (await db.Database.PendingMigrationsAsync(cancellationToken)).Count;
+        int pending;
+        try
+        {
+            pending = (await db.Database.PendingMigrationsAsync(cancellationToken)).Count;
+        }
+        catch (Exception fault) when (DatabaseFaults.IsUnavailable(fault) || fault is DbException)
+        {
+            // An answer, not an exception: the health service would log a stack trace for every probe
+            // of the outage, which DatabaseOutage logs once.
+            return HealthCheckResult.Unhealthy("The database cannot be reached.");
+        }
+
         if (pending > 0)
         {
             return HealthCheckResult.Unhealthy($"{pending} migration(s) pending: apply them with the migrate command or the SQL script.");

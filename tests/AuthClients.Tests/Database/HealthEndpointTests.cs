@@ -86,6 +86,16 @@ public sealed class HealthEndpointTests(AuthClientsAppFactory app) : IClassFixtu
         var database = body.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database");
         Assert.Equal("Unhealthy", database.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+        var migrations = body.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "migrations");
+        Assert.Equal("Unhealthy", migrations.GetProperty("status").GetString());
+
+        // A load balancer probes every few seconds: no probe logs a stack trace.
+        for (var probe = 0; probe < 3; probe++)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await browser.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        }
+
+        Assert.DoesNotContain(cut.LogEntries, e => e.Category.Contains("HealthChecks", StringComparison.Ordinal) && e.Exception is not null);
     }
 
     private static async Task<string?> StatusAsync(HttpResponseMessage response)
