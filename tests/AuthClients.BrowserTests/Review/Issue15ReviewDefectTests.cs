@@ -1,8 +1,6 @@
 using AuthClients.BrowserTests.Infrastructure;
-using AuthClients.Web.Connect;
 using AuthClients.Web.Features.AuthClients;
 using AuthClients.Web.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -15,18 +13,6 @@ namespace AuthClients.BrowserTests.Review;
 [Collection(BrowserCollection.Name)]
 public sealed class Issue15ReviewDefectTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
-    // WCAG contrast of a (possibly translucent) colour over an opaque background, both as computed CSS colours.
-    private const string ContrastScript = """
-        ([fg, bg]) => {
-          const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
-          const f = parse(fg), b = parse(bg);
-          const mix = { r: f.r * f.a + b.r * (1 - f.a), g: f.g * f.a + b.g * (1 - f.a), b: f.b * f.a + b.b * (1 - f.a) };
-          const lum = c => { const ch = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b); };
-          const [l1, l2] = [lum(mix), lum(b)].sort((x, y) => y - x);
-          return Math.round(((l1 + 0.05) / (l2 + 0.05)) * 100) / 100;
-        }
-        """;
-
     // The colour a canvas or CSS colour string resolves to, as rgb()/rgba() (Chart.js keeps '#666').
     private const string ResolveColourScript = "c => { const s = document.createElement('span'); s.style.color = c; document.body.append(s); const v = getComputedStyle(s).color; s.remove(); return v; }";
 
@@ -36,13 +22,7 @@ public sealed class Issue15ReviewDefectTests(ChromiumFixture chromium) : Browser
     public async Task ActivityChart_AxisAndLegendText_IsReadableInTheColourMode(ColorScheme scheme)
     {
         await Page.EmulateMediaAsync(new() { ColorScheme = scheme });
-        var created = await Session.App.CreateClientAsync(new AuthClientSettings { Name = "Nightly Export", Grants = new(ClientCredentials: true) });
-        await Session.RequestClientTokenAsync(created.ClientId, created.Secret!);
-        Assert.True(await Session.App.Services.GetRequiredService<ClientUsageFlush>().FlushAsync());
-        await Page.SignInAsync();
-        await Page.GotoAsync($"{Routes.AuthClients}/{created.Id}/activity");
-        var chart = Page.GetByRole(AriaRole.Img, new() { Name = "Tokens issued per day" });
-        await Expect(chart).ToBeVisibleAsync();
+        var chart = await Session.OpenActivityChartOfAUsedClientAsync();
 
         var background = await Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
         var texts = new Dictionary<string, string>
@@ -55,7 +35,7 @@ public sealed class Issue15ReviewDefectTests(ChromiumFixture chromium) : Browser
         foreach (var (what, colour) in texts)
         {
             var rgb = await Page.EvaluateAsync<string>(ResolveColourScript, colour);
-            var ratio = await Page.EvaluateAsync<double>(ContrastScript, new[] { rgb, background });
+            var ratio = await Page.ContrastAsync(rgb, background);
             if (ratio < 4.5) failures.Add($"{what}: {colour} on {background} is {ratio}:1");
         }
 
@@ -93,7 +73,7 @@ public sealed class Issue15ReviewDefectTests(ChromiumFixture chromium) : Browser
                   return [ring, bg ?? 'rgb(255, 255, 255)']; }
                 """);
             var (ring, background) = (indicator[0], indicator[1]);
-            var ratio = await Page.EvaluateAsync<double>(ContrastScript, new[] { ring, background });
+            var ratio = await Page.ContrastAsync(ring, background);
             if (ratio < 3) failures.Add($"{what}: {ring} on {background} is {ratio}:1");
         }
 

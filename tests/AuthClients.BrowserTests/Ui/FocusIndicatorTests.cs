@@ -18,26 +18,17 @@ public sealed class FocusIndicatorTests(ChromiumFixture chromium) : BrowserTest(
     // More Tab presses than the longest page has stops; the walk ends earlier when the focus comes round again.
     private const int MaxTabs = 150;
 
-    // For the focused element: null when its indicator is drawn and contrasts at least 3:1, else why not.
-    // The outline is drawn outside the element (outline-offset), so it is judged against the nearest opaque
-    // background of its parent; an element without an outline must have a box-shadow ring, judged against its own.
-    private const string FocusProblemScript = """
+    // The focused element's name, its indicator's colour (null when none is drawn) and the background it is
+    // drawn on. The outline lies outside the element (outline-offset), so its background is the nearest opaque
+    // one of the parent; an element without an outline must have a box-shadow ring, drawn over its own.
+    private const string FocusIndicatorScript = """
         () => {
-          const e = document.activeElement;
-          const parse = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
-          const lum = c => { const ch = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b); };
+          const e = document.activeElement, s = getComputedStyle(e);
           const background = from => { let p = from, bg; while (p && (bg = getComputedStyle(p).backgroundColor) === 'rgba(0, 0, 0, 0)') p = p.parentElement; return p ? bg : 'rgb(255, 255, 255)'; };
-          const s = getComputedStyle(e);
           const outlined = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
           const ring = outlined ? s.outlineColor : (s.boxShadow.match(/rgba?\([^)]*\)/) || [null])[0];
           const name = `${e.tagName.toLowerCase()} "${(e.getAttribute('aria-label') || e.textContent || e.name || '').trim().slice(0, 40)}"`;
-          if (!ring) return `${name}: no focus indicator`;
-          const bg = background(outlined && parseFloat(s.outlineOffset) > 0 ? e.parentElement : e);
-          const f = parse(ring), b = parse(bg);
-          const mix = { r: f.r * f.a + b.r * (1 - f.a), g: f.g * f.a + b.g * (1 - f.a), b: f.b * f.a + b.b * (1 - f.a) };
-          const [l1, l2] = [lum(mix), lum(b)].sort((x, y) => y - x);
-          const ratio = (l1 + 0.05) / (l2 + 0.05);
-          return ratio >= 3 ? null : `${name}: ${ring} on ${bg} is ${ratio.toFixed(2)}:1`;
+          return [name, ring, background(outlined && parseFloat(s.outlineOffset) > 0 ? e.parentElement : e)];
         }
         """;
 
@@ -79,7 +70,10 @@ public sealed class FocusIndicatorTests(ChromiumFixture chromium) : BrowserTest(
                 await Page.Keyboard.PressAsync("Tab");
                 if (!await Page.EvaluateAsync<bool>(FocusMovedOnScript)) break;
                 stops++;
-                if (await Page.EvaluateAsync<string?>(FocusProblemScript) is { } problem) failures.Add($"{path}: {problem}");
+                var indicator = await Page.EvaluateAsync<string?[]>(FocusIndicatorScript);
+                var (name, ring, background) = (indicator[0], indicator[1], indicator[2]!);
+                if (ring is null) failures.Add($"{path}: {name}: no focus indicator");
+                else if (await Page.ContrastAsync(ring, background) is var ratio and < 3) failures.Add($"{path}: {name}: {ring} on {background} is {ratio}:1");
             }
 
             Assert.True(stops >= 3, $"Tab reached only {stops} controls on {path}: the walk did not run.");
