@@ -1,3 +1,7 @@
+using AuthClients.Web.Connect;
+using AuthClients.Web.Features.AuthClients;
+using AuthClients.Web.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -90,5 +94,21 @@ public static class AdminPages
     {
         await Expect(dialog).ToBeVisibleAsync();
         await Expect(dialog).ToHaveCSSAsync("opacity", "1");
+    }
+
+    /// <summary>
+    /// Signs in and opens the Activity tab of a client that has had a token (counted and written), and
+    /// returns its "Tokens issued per day" chart once drawn.
+    /// </summary>
+    public static async Task<ILocator> OpenActivityChartOfAUsedClientAsync(this BrowserSession session)
+    {
+        var created = await session.App.CreateClientAsync(new AuthClientSettings { Name = "Nightly Export", Grants = new(ClientCredentials: true) });
+        await session.RequestClientTokenAsync(created.ClientId, created.Secret!);
+        Assert.True(await session.App.Services.GetRequiredService<ClientUsageFlush>().FlushAsync());
+        await session.Page.SignInAsync();
+        await session.Page.GotoAsync($"{Routes.AuthClients}/{created.Id}/activity");
+        var chart = session.Page.GetByRole(AriaRole.Img, new() { Name = "Tokens issued per day" });
+        await Expect(chart).ToBeVisibleAsync();
+        return chart;
     }
 }

@@ -44,4 +44,31 @@ public sealed class ColorModeTests(ChromiumFixture chromium) : BrowserTest(chrom
         await Expect(html).ToHaveAttributeAsync("data-bs-theme", "light");
         Assert.True(Session.PageProblems.Count == 0, string.Join("\n", Session.PageProblems));
     }
+
+    [Fact]
+    public async Task ActivityChart_RedrawsItsText_InTheModeChosenInTheThemeMenu()
+    {
+        await Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        var chart = await Session.OpenActivityChartOfAUsedClientAsync();
+
+        // Chosen while the page is open: the chart is not drawn again by a page load.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Theme" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Dark", Exact = true }).ClickAsync();
+        await Expect(Page.Locator("html")).ToHaveAttributeAsync("data-bs-theme", "dark");
+
+        var background = await Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+        foreach (var (what, script) in new[]
+        {
+            ("x-axis ticks", "c => c.chart.scales.x.options.ticks.color"),
+            ("y-axis ticks", "c => c.chart.scales.y.options.ticks.color"),
+            ("legend", "c => c.chart.legend.options.labels.color"),
+        })
+        {
+            var colour = await chart.EvaluateAsync<string>(script);
+            var ratio = await Page.ContrastAsync(colour, background);
+            Assert.True(ratio >= 4.5, $"After choosing Dark, the chart's {what} are {colour} on {background}: {ratio}:1.");
+        }
+
+        Assert.True(Session.PageProblems.Count == 0, string.Join("\n", Session.PageProblems));
+    }
 }

@@ -5,6 +5,23 @@
 
 const Chart = window.Chart;
 
+// Chart.js draws its text on the canvas in its own grey (#666), which no CSS reaches: 2.7:1 on the
+// dark background. The axes and legend take the page's text and border colours instead, read again
+// whenever the colour mode changes (theme.js sets data-bs-theme on <html>).
+const paint = (options) => {
+    const body = getComputedStyle(document.body);
+    const [text, line] = [body.color, body.getPropertyValue('--bs-border-color').trim()];
+    for (const scale of Object.values(options.scales)) {
+        scale.ticks.color = text;
+        (scale.grid ??= {}).color = line;
+        (scale.border ??= {}).color = line;
+    }
+    (options.plugins.legend.labels ??= {}).color = text;
+    return options;
+};
+
+const charts = [];
+
 for (const table of document.querySelectorAll('table[data-chart]')) {
     const canvas = document.getElementById(table.dataset.chart);
     if (!Chart || !canvas) continue;
@@ -20,7 +37,7 @@ for (const table of document.querySelectorAll('table[data-chart]')) {
     canvas.chart = new Chart(canvas, {
         type: 'bar',
         data: { labels, datasets },
-        options: {
+        options: paint({
             responsive: true,
             maintainAspectRatio: false,
             animation: false,
@@ -30,6 +47,14 @@ for (const table of document.querySelectorAll('table[data-chart]')) {
                 y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } },
             },
             plugins: { legend: { position: 'bottom' } },
-        },
+        }),
     });
+    charts.push(canvas.chart);
 }
+
+new MutationObserver(() => {
+    for (const chart of charts) {
+        paint(chart.options);
+        chart.update();
+    }
+}).observe(document.documentElement, { attributes: true, attributeFilter: ['data-bs-theme'] });

@@ -102,6 +102,14 @@ for (const table of document.querySelectorAll('table.table-cards')) {
     }
 }
 
+// Links drawn and named as buttons (role="button": Create, Edit, Activity) answer Space as a button
+// does, not only Enter as a link does; without this, Space scrolls the page instead.
+document.addEventListener('keydown', (event) => {
+    if (event.key !== ' ' || event.repeat || !event.target.matches?.('a[role="button"][href]')) return;
+    event.preventDefault();
+    event.target.click();
+});
+
 // An open dialog keeps the focus: Tab on its last control goes to its first, Shift+Tab on its first
 // (or on the dialog itself) to its last. Bootstrap's own trap brings the focus back only once it has
 // landed elsewhere in the page; from a dialog at the page's end, Tab would leave for the browser's bar.
