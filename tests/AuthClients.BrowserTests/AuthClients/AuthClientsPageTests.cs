@@ -25,6 +25,8 @@ public sealed class AuthClientsPageTests(ChromiumFixture chromium) : BrowserTest
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Expect(Page.GetByText("The auth client was created.")).ToBeVisibleAsync();
+        // In the live region once the page has loaded (it was not when the page was drawn): announced.
+        await Expect(Page.Locator("[role=status][aria-live]")).ToContainTextAsync("The auth client was created.");
         var row = Page.ClientRow(name);
         await Expect(row.GetByRole(AriaRole.Cell).First).ToHaveTextAsync("1");
 

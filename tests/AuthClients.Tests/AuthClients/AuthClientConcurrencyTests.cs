@@ -185,6 +185,6 @@ public sealed class AuthClientConcurrencyTests(AuthClientsAppFactory app) : ICla
         Assert.Equal(AuthClientPages.List, response.Headers.Location!.OriginalString);
         IHtmlDocument list = await browser.FollowRedirectAsync(response);
         Assert.Equal(Gone, list.StatusMessage());
-        Assert.Contains("alert-warning", list.QuerySelector("[role=status] .alert")!.ClassList);
+        Assert.Contains("alert-warning", list.QuerySelector("[data-status-message]")!.ClassList);
     }
 }

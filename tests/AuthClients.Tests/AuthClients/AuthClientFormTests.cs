@@ -35,6 +35,8 @@ public sealed class AuthClientFormTests(AuthClientsAppFactory app) : IClassFixtu
         Assert.Equal(AuthClientPages.List, response.Headers.Location!.OriginalString);
         var list = await browser.FollowRedirectAsync(response);
         Assert.Equal("The auth client was created.", list.StatusMessage());
+        // Drawn outside the live region, which is empty: the page's script moves it in, so it is announced.
+        Assert.Equal("", list.QuerySelector("[role=status][aria-live]")!.InnerHtml);
         Assert.Contains(list.Rows(), r => r.Name == name);
         Assert.Null((await browser.GetDocumentAsync(AuthClientPages.List)).StatusMessage());
     }

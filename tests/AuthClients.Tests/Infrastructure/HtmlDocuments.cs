@@ -35,7 +35,7 @@ public static class HtmlDocuments
 
     /// <summary>The one-time status message shown after a POST-Redirect-GET, or null.</summary>
     public static string? StatusMessage(this IDocument document) =>
-        document.QuerySelector("[role=status] .alert")?.Text();
+        document.QuerySelector("[data-status-message]")?.Text();
 
     /// <summary>The validation summary's text (errors that belong to no single field), or null.</summary>
     public static string? FormError(this IDocument document) =>

@@ -129,3 +129,12 @@ document.addEventListener('keydown', (event) => {
         wrapTo.focus();
     }
 });
+
+// A status message brought by a redirect is drawn outside the (empty) live region: moved into it
+// once the page has settled, so screen readers announce it (_StatusMessage.cshtml).
+const announceStatus = () => {
+    const message = document.querySelector('[data-status-message]');
+    const region = document.querySelector('[data-status-region]');
+    if (message && region) region.append(message);
+};
+setTimeout(announceStatus, 100);
