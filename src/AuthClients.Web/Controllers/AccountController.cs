@@ -98,14 +98,18 @@ public sealed class AccountController(
         // Not the request's token: a caller who hangs up after the password check still leaves its record.
         if (await signIns.CheckAsync(form.Email, form.Password, CancellationToken.None) is { } accepted)
         {
-            if (accepted.NeedsCode)
+            switch (accepted.Next)
             {
-                await secondFactor.StartAsync(accepted.User);
-                return RedirectToAction(nameof(TwoFactor), new { returnUrl = LocalOrNull(form.ReturnUrl) });
+                case AfterPassword.Code:
+                    await secondFactor.StartAsync(accepted.User);
+                    return RedirectToAction(nameof(TwoFactor), new { returnUrl = LocalOrNull(form.ReturnUrl) });
+                case AfterPassword.Passkey:
+                    ModelState.AddModelError("", SecondFactorSignIn.PasskeyRequiredMessage);
+                    return View(form);
+                default:
+                    await signIn.SignInAsync(accepted.User, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
+                    return Continue(form.ReturnUrl);
             }
-
-            await signIn.SignInAsync(accepted.User, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
-            return Continue(form.ReturnUrl);
         }
 
         ModelState.AddModelError("", FailedMessage);
