@@ -98,14 +98,18 @@ public sealed class AccountController(
         // Not the request's token: a caller who hangs up after the password check still leaves its record.
         if (await signIns.CheckAsync(form.Email, form.Password, CancellationToken.None) is { } accepted)
         {
-            if (accepted.NeedsCode)
+            switch (accepted.Next)
             {
-                await secondFactor.StartAsync(accepted.User);
-                return RedirectToAction(nameof(TwoFactor), new { returnUrl = LocalOrNull(form.ReturnUrl) });
+                case AfterPassword.Code:
+                    await secondFactor.StartAsync(accepted.User);
+                    return RedirectToAction(nameof(TwoFactor), new { returnUrl = LocalOrNull(form.ReturnUrl) });
+                case AfterPassword.Passkey:
+                    ModelState.AddModelError("", SecondFactorSignIn.PasskeyRequiredMessage);
+                    return View(form);
+                default:
+                    await signIn.SignInAsync(accepted.User, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
+                    return Continue(form.ReturnUrl);
             }
-
-            await signIn.SignInAsync(accepted.User, isPersistent: false, authenticationMethod: PasswordAuthenticationMethod);
-            return Continue(form.ReturnUrl);
         }
 
         ModelState.AddModelError("", FailedMessage);
@@ -143,28 +147,8 @@ public sealed class AccountController(
 
     [AllowAnonymous]
     [HttpPost(TwoFactorPath)]
-    public async Task<IActionResult> TwoFactor(AuthenticatorCodeForm form)
-    {
-        await continuation.AllowClientRedirectAsync(HttpContext, form.ReturnUrl);
-        if (await secondFactor.PendingUserAsync() is not { } user)
-        {
-            return Redirect(Routes.SignIn);
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return View(CodePage(form));
-        }
-
-        var outcome = await secondFactor.CheckAuthenticatorCodeAsync(user, form.Code!, form.RememberBrowser);
-        if (outcome == CodeCheckOutcome.Succeeded)
-        {
-            return Continue(form.ReturnUrl);
-        }
-
-        ModelState.AddModelError(nameof(form.Code), SecondFactorSignIn.WrongCodeMessage);
-        return View(CodePage(form));
-    }
+    public Task<IActionResult> TwoFactor(AuthenticatorCodeForm form) =>
+        CodeStepAsync(form.ReturnUrl, () => View(CodePage(form)), user => secondFactor.CheckAuthenticatorCodeAsync(user, form.Code!, form.RememberBrowser));
 
     [AllowAnonymous]
     [HttpGet(RecoveryCodePath)]
@@ -178,27 +162,8 @@ public sealed class AccountController(
 
     [AllowAnonymous]
     [HttpPost(RecoveryCodePath)]
-    public async Task<IActionResult> RecoveryCode(RecoveryCodeForm form)
-    {
-        await continuation.AllowClientRedirectAsync(HttpContext, form.ReturnUrl);
-        if (await secondFactor.PendingUserAsync() is not { } user)
-        {
-            return Redirect(Routes.SignIn);
-        }
-
-        if (!ModelState.IsValid)
-        {
-            return View(form);
-        }
-
-        if (await secondFactor.CheckRecoveryCodeAsync(user, form.Code!) == CodeCheckOutcome.Succeeded)
-        {
-            return Continue(form.ReturnUrl);
-        }
-
-        ModelState.AddModelError(nameof(form.Code), SecondFactorSignIn.WrongCodeMessage);
-        return View(form);
-    }
+    public Task<IActionResult> RecoveryCode(RecoveryCodeForm form) =>
+        CodeStepAsync(form.ReturnUrl, () => View(form), user => secondFactor.CheckRecoveryCodeAsync(user, form.Code!));
 
     [HttpPost("logout")]
     public async Task<IActionResult> Logout()
@@ -212,6 +177,33 @@ public sealed class AccountController(
 
         await signIn.SignOutAsync();
         return Redirect(Routes.SignIn);
+    }
+
+    /// <summary>
+    /// The second step's post, whichever the code: only for the user who typed the right password in
+    /// this browser; an invalid form or a wrong code shows <paramref name="page"/> again with its message.
+    /// </summary>
+    private async Task<IActionResult> CodeStepAsync(string? returnUrl, Func<IActionResult> page, Func<AppUser, Task<CodeCheckOutcome>> check)
+    {
+        await continuation.AllowClientRedirectAsync(HttpContext, returnUrl);
+        if (await secondFactor.PendingUserAsync() is not { } user)
+        {
+            return Redirect(Routes.SignIn);
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return page();
+        }
+
+        if (await check(user) == CodeCheckOutcome.Succeeded)
+        {
+            return Continue(returnUrl);
+        }
+
+        // Both forms name their field Code.
+        ModelState.AddModelError(nameof(AuthenticatorCodeForm.Code), SecondFactorSignIn.WrongCodeMessage);
+        return page();
     }
 
     private AuthenticatorCodeViewModel CodePage(AuthenticatorCodeForm form) =>

@@ -8,11 +8,16 @@ namespace AuthClients.BrowserTests.SecondFactor;
 /// The forced set-up: with Security:RequireSecondFactor = SuperAdmins, a Super Admin without a
 /// second factor lands on the Sign-in security tab after signing in, cannot open the admin pages,
 /// sets up an authenticator app from the shown key (the code computed as an app would), sees the
-/// recovery codes once, and from then on signs in with password and code. axe-core on each page.
+/// recovery codes once, and from then on signs in with password and code. One who sets up only a
+/// passkey (a virtual authenticator) must sign in with it: the password alone is refused. axe-core
+/// on each page.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class SecondFactorSetUpBrowserTests(ChromiumFixture chromium) : BrowserTest(chromium)
 {
+    // Passkeys need a host name WebAuthn accepts.
+    protected override bool ReachAppAsLocalhost => true;
+
     protected override IReadOnlyDictionary<string, string?> Settings { get; } =
         new Dictionary<string, string?> { ["Security:RequireSecondFactor"] = "SuperAdmins", ["Security:RememberBrowserDays"] = "7" };
 
@@ -65,6 +70,30 @@ public sealed class SecondFactorSetUpBrowserTests(ChromiumFixture chromium) : Br
         await Page.AssertNoSeriousViolationsAsync("the recovery code page");
         await Page.GetByLabel("Recovery code").FillAsync(code);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
+        Assert.Empty(Session.PageProblems);
+    }
+
+    [Fact]
+    public async Task CoveredUserWithOnlyAPasskey_IsRefusedThePasswordAlone_AndSignsInWithThePasskey()
+    {
+        await Page.AddVirtualAuthenticatorAsync();
+        await Page.SignInAsync();
+        await Expect(Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "must have a second factor" })).ToBeVisibleAsync();
+        await Page.GetByLabel("Passkey name").FillAsync("Work laptop");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
+        await Expect(Page.GetByText("The passkey was added.")).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Page.SignInHereAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "use \"Sign in with a passkey\" below" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(await Page.Context.CookiesAsync(), c => c.Name == "AuthClients.Session");
+        await Page.AssertNoSeriousViolationsAsync("the sign-in page refusing the password alone");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
 
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
         Assert.Empty(Session.PageProblems);

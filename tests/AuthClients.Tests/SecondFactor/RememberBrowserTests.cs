@@ -14,11 +14,9 @@ public sealed class RememberBrowserTests
     [Fact]
     public async Task Remembered_ThisBrowserSkipsTheCode_AfterSigningOut_OtherBrowsersDoNot()
     {
-        await using var app = new AuthClientsAppFactory { Settings = { ["Security:RememberBrowserDays"] = "30" } };
+        await using var app = RememberingFor30Days();
         var email = await app.CreateUserAsync();
-        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
-        var browser = app.CreateBrowser();
-        await browser.PasswordStepAsync(email);
+        var (key, browser) = await AtTheCodeStepAsync(app, email);
         Assert.Contains("Remember this browser for 30 days", await browser.GetStringAsync(TwoFactor), StringComparison.Ordinal);
         Assert.Equal("/", (await browser.CodeStepAsync(CodeFor(key), rememberBrowser: true)).Headers.Location?.OriginalString);
 
@@ -35,11 +33,9 @@ public sealed class RememberBrowserTests
     [Fact]
     public async Task NotTicked_TheCodeIsAskedAgain()
     {
-        await using var app = new AuthClientsAppFactory { Settings = { ["Security:RememberBrowserDays"] = "30" } };
+        await using var app = RememberingFor30Days();
         var email = await app.CreateUserAsync();
-        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
-        var browser = app.CreateBrowser();
-        await browser.PasswordStepAsync(email);
+        var (key, browser) = await AtTheCodeStepAsync(app, email);
         await browser.CodeStepAsync(CodeFor(key), rememberBrowser: false);
 
         Assert.Equal(TwoFactor, (await browser.PasswordStepAsync(email)).Headers.Location?.OriginalString);
@@ -48,11 +44,9 @@ public sealed class RememberBrowserTests
     [Fact]
     public async Task AnAdministratorsReset_ForgetsRememberedBrowsers()
     {
-        await using var app = new AuthClientsAppFactory { Settings = { ["Security:RememberBrowserDays"] = "30" } };
+        await using var app = RememberingFor30Days();
         var (email, id) = await app.CreateUserWithIdAsync();
-        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
-        var browser = app.CreateBrowser();
-        await browser.PasswordStepAsync(email);
+        var (key, browser) = await AtTheCodeStepAsync(app, email);
         await browser.CodeStepAsync(CodeFor(key), rememberBrowser: true);
 
         var admin = await app.SignedInAsAdminAsync();
@@ -69,13 +63,22 @@ public sealed class RememberBrowserTests
     {
         await using var app = new AuthClientsAppFactory();
         var email = await app.CreateUserAsync();
-        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
-        var browser = app.CreateBrowser();
-        await browser.PasswordStepAsync(email);
+        var (key, browser) = await AtTheCodeStepAsync(app, email);
         Assert.DoesNotContain("RememberBrowser", await browser.GetStringAsync(TwoFactor), StringComparison.Ordinal);
 
         Assert.Equal("/", (await browser.CodeStepAsync(CodeFor(key), rememberBrowser: true)).Headers.Location?.OriginalString);
 
         Assert.Equal(TwoFactor, (await browser.PasswordStepAsync(email)).Headers.Location?.OriginalString);
+    }
+
+    private static AuthClientsAppFactory RememberingFor30Days() => new() { Settings = { ["Security:RememberBrowserDays"] = "30" } };
+
+    /// <summary>Sets up the user's authenticator; returns its key and a new browser that has just typed the right password.</summary>
+    private static async Task<(string Key, HttpClient Browser)> AtTheCodeStepAsync(AuthClientsAppFactory app, string email)
+    {
+        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
+        var browser = app.CreateBrowser();
+        await browser.PasswordStepAsync(email);
+        return (key, browser);
     }
 }

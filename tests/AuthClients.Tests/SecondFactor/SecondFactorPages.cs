@@ -1,7 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using AuthClients.Tests.Infrastructure;
+using System.Security.Cryptography;
 using AngleSharp.Html.Parser;
+using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 
 namespace AuthClients.Tests.SecondFactor;
@@ -79,6 +85,37 @@ public static partial class SecondFactorPages
 
     public static Task<HttpResponseMessage> RecoveryStepAsync(this HttpClient browser, string code) =>
         browser.PostFormAsync(RecoveryCode, RecoveryCode, [new("Code", code)]);
+
+    /// <summary>
+    /// Stores a passkey for the user as the profile would after a browser made one. Its key cannot
+    /// sign anything: these tests are about what the password step does for a user who has one (the
+    /// ceremonies themselves run in Chromium, tests/AuthClients.BrowserTests).
+    /// </summary>
+    public static Task AddStoredPasskeyAsync(this AuthClientsAppFactory app, string email) =>
+        app.WithServicesAsync(async services =>
+        {
+            var users = services.GetRequiredService<UserManager<AppUser>>();
+            var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"No user {email}.");
+            var passkey = new UserPasskeyInfo(
+                RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(77), DateTimeOffset.UtcNow, signCount: 0,
+                transports: ["internal"], isUserVerified: true, isBackupEligible: false, isBackedUp: false,
+                attestationObject: [], clientDataJson: [])
+            { Name = "Laptop" };
+            Assert.True((await users.AddOrUpdatePasskeyAsync(user, passkey)).Succeeded);
+        });
+
+    /// <summary>Every audit record about the user, their sign-ins included, oldest first.</summary>
+    public static Task<List<AuditRecord>> AllAuditRecordsAsync(this AuthClientsAppFactory app, string email) =>
+        app.WithServicesAsync(async services =>
+        {
+            var id = await app.UserIdAsync(email);
+            return await services.GetRequiredService<AppDbContext>().AuditRecords.AsNoTracking()
+                .Where(a => a.TargetId == id).OrderBy(a => a.Id).ToListAsync();
+        });
+
+    /// <summary>Whether the answer started a session: it sets the session cookie.</summary>
+    public static bool StartsASession(HttpResponseMessage response) =>
+        HttpAssert.SetCookies(response).Any(c => c.StartsWith("AuthClients.Session=", StringComparison.Ordinal));
 
     /// <summary>Whether this browser has a session: the profile opens instead of sending it to the sign-in page.</summary>
     public static async Task<bool> IsSignedInAsync(this HttpClient browser)

@@ -1,7 +1,10 @@
 using System.Net;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Authorization;
+using AuthClients.Web.Controllers;
 using AuthClients.Web.Features.SecondFactor;
+using AuthClients.Web.Features.Users;
+using AuthClients.Web.Hosting;
 using static AuthClients.Tests.SecondFactor.SecondFactorPages;
 
 namespace AuthClients.Tests.SecondFactor;
@@ -66,6 +69,91 @@ public sealed class SecondFactorPolicyTests
             Assert.NotEqual(HttpStatusCode.Forbidden, post.StatusCode);
             Assert.DoesNotContain("must have a second factor", await browser.GetStringAsync(SecurityTab), StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// A passkey signs in on its own; the password step cannot ask for it, so it refuses a covered
+    /// user whose only second factor is a passkey, even with the right password.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Password_OfAUserWhoseOnlySecondFactorIsAPasskey_IsRefused_OnlyWhenThePolicyCoversTheUser(SecondFactorRequirement requirement, Kind kind, bool covered)
+    {
+        await using var app = App(requirement);
+        var email = await CreateAsync(app, kind);
+        await app.AddStoredPasskeyAsync(email);
+        var browser = app.CreateBrowser();
+
+        var password = await browser.PasswordStepAsync(email);
+
+        var admin = await browser.GetAsync("/admin");
+        var audit = await app.AllAuditRecordsAsync(email);
+        if (covered)
+        {
+            Assert.Equal(HttpStatusCode.OK, password.StatusCode);
+            Assert.Contains(SecondFactorSignIn.PasskeyRequiredMessage, WebUtility.HtmlDecode(await password.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+            Assert.False(StartsASession(password));
+            Assert.Equal(HttpStatusCode.Redirect, admin.StatusCode);
+            Assert.Contains(Routes.SignIn, admin.Headers.Location?.OriginalString, StringComparison.Ordinal);
+            Assert.Single(audit, r => r.Action == SecondFactorAudit.PasskeyRequired);
+            Assert.DoesNotContain(audit, r => r.Action == SignInAudit.Succeeded);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Redirect, password.StatusCode);
+            Assert.True(StartsASession(password));
+            Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+            Assert.Single(audit, r => r.Action == SignInAudit.Succeeded);
+            Assert.DoesNotContain(audit, r => r.Action == SecondFactorAudit.PasskeyRequired);
+        }
+    }
+
+    /// <summary>A wrong password gets the one message for every failure, counts toward lockout, and a locked account stays locked.</summary>
+    [Theory]
+    [InlineData(SecondFactorRequirement.SuperAdmins)]
+    [InlineData(SecondFactorRequirement.Writers)]
+    [InlineData(SecondFactorRequirement.Everyone)]
+    public async Task WrongPasswords_OfACoveredPasskeyOnlyUser_AreHandledAsBefore_AndLockTheAccount(SecondFactorRequirement requirement)
+    {
+        await using var app = App(requirement);
+        var email = await CreateAsync(app, Kind.SuperAdmin);
+        await app.AddStoredPasskeyAsync(email);
+
+        for (var i = 0; i < IdentityHosting.MaxFailedSignIns; i++)
+        {
+            var wrong = await app.CreateBrowser().PasswordStepAsync(email, $"not-the-password-{i}");
+            var html = WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync());
+            Assert.Contains(AccountController.FailedMessage, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(SecondFactorSignIn.PasskeyRequiredMessage, html, StringComparison.Ordinal);
+            Assert.False(StartsASession(wrong));
+        }
+
+        // Locked: even the right password gets the one failure message, not the passkey hint.
+        var right = await app.CreateBrowser().PasswordStepAsync(email);
+        Assert.DoesNotContain(SecondFactorSignIn.PasskeyRequiredMessage, WebUtility.HtmlDecode(await right.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(StartsASession(right));
+        var audit = await app.AllAuditRecordsAsync(email);
+        Assert.Equal(IdentityHosting.MaxFailedSignIns + 1, audit.Count(r => r.Action == SignInAudit.Failed));
+        Assert.Single(audit, r => r.Action == UserAudit.LockedOut);
+        Assert.DoesNotContain(audit, r => r.Action == SecondFactorAudit.PasskeyRequired);
+    }
+
+    /// <summary>With an authenticator as well, the password step asks for its code, as for anyone who has one.</summary>
+    [Fact]
+    public async Task Password_OfACoveredUserWithAPasskeyAndAnAuthenticator_AsksForTheCode()
+    {
+        await using var app = App(SecondFactorRequirement.Everyone);
+        var email = await CreateAsync(app, Kind.ViewOnly);
+        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
+        await app.AddStoredPasskeyAsync(email);
+        var browser = app.CreateBrowser();
+
+        var password = await browser.PasswordStepAsync(email);
+        Assert.Equal(TwoFactor, password.Headers.Location?.OriginalString);
+        Assert.False(StartsASession(password));
+
+        Assert.True(StartsASession(await browser.CodeStepAsync(CodeFor(key))));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin")).StatusCode);
     }
 
     [Theory]

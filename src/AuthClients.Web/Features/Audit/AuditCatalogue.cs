@@ -67,6 +67,7 @@ public static class AuditCatalogue
         new(SignInAudit.Succeeded, "Signed in", SignIn),
         new(SignInAudit.Failed, "Sign-in failed", SignIn),
         new(SecondFactorAudit.PasswordAccepted, "Password accepted, code asked", SignIn),
+        new(SecondFactorAudit.PasskeyRequired, "Password refused, passkey required", SignIn),
     ];
 
     private static readonly string[] CredentialActions =
@@ -83,7 +84,7 @@ public static class AuditCatalogue
         Family(GroupsFamily, "Groups"),
         new(PermissionsFamily, "Permissions and group membership", [UserAudit.PermissionsChanged, GroupAudit.PermissionsChanged, GroupAudit.MemberAdded, GroupAudit.MemberRemoved]),
         Family(PersonalAccessTokens, "Personal access tokens"),
-        new(SignIn, "Sign-in (success, failure, lockout)", [SignInAudit.Succeeded, SignInAudit.Failed, SecondFactorAudit.PasswordAccepted, UserAudit.LockedOut]),
+        new(SignIn, "Sign-in (success, failure, lockout)", [SignInAudit.Succeeded, SignInAudit.Failed, SecondFactorAudit.PasswordAccepted, SecondFactorAudit.PasskeyRequired, UserAudit.LockedOut]),
     ];
 
     private static readonly Dictionary<string, AuditActionInfo> ByAction = Actions.ToDictionary(a => a.Action, StringComparer.Ordinal);

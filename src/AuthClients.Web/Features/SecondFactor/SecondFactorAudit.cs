@@ -6,6 +6,12 @@ public static class SecondFactorAudit
     /// <summary>The password was right and the one-time code is asked next (the sign-in is not complete yet).</summary>
     public const string PasswordAccepted = "sign-in.password-accepted";
 
+    /// <summary>
+    /// The password was right but not enough: the policy covers the user and only their passkey may
+    /// sign them in (no session was created).
+    /// </summary>
+    public const string PasskeyRequired = "sign-in.passkey-required";
+
     public const string AuthenticatorEnabled = "user.authenticator-enabled";
     public const string RecoveryCodesRenewed = "user.recovery-codes-renewed";
     public const string PasskeyAdded = "user.passkey-added";

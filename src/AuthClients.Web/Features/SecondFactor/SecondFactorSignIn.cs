@@ -1,15 +1,33 @@
 using System.Security.Claims;
+using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Audit;
 using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Features.SecondFactor;
 
 /// <summary>What a one-time or recovery code gave on the sign-in page's second step.</summary>
 public enum CodeCheckOutcome { Succeeded, Wrong, LockedOut }
+
+/// <summary>What follows a right password on the sign-in page.</summary>
+public enum AfterPassword
+{
+    /// <summary>The password is enough: the session starts.</summary>
+    SignIn,
+
+    /// <summary>A one-time code or recovery code is asked next.</summary>
+    Code,
+
+    /// <summary>
+    /// Refused: the second-factor policy covers the user and their only second factor is a passkey,
+    /// which signs in on its own ("Sign in with a passkey"); the password alone would skip it.
+    /// </summary>
+    Passkey,
+}
 
 /// <summary>
 /// The sign-in page's second step, for a user with an authenticator app: between the password and
@@ -22,6 +40,8 @@ public sealed class SecondFactorSignIn(
     SignInManager<AppUser> signIn,
     UserManager<AppUser> users,
     RememberedBrowsers remembered,
+    UserAccessService access,
+    IOptions<SecondFactorOptions> policy,
     AuditService audit,
     AppDbContext db,
     IHttpContextAccessor http)
@@ -31,26 +51,37 @@ public sealed class SecondFactorSignIn(
 
     public static readonly string WrongCodeMessage = "The code is not valid. " + PasswordCheckService.LockoutNotice;
 
+    public const string PasskeyRequiredMessage =
+        "Your account must sign in with a second factor, and yours is a passkey: use \"Sign in with a passkey\" below instead of your password.";
+
     private HttpContext Context => http.HttpContext ?? throw new InvalidOperationException("No request.");
 
-    /// <summary>Whether a user whose password was just accepted must still give a one-time code in this browser.</summary>
-    public async Task<bool> NeedsCodeAfterPasswordAsync(AppUser user)
+    /// <summary>What a user whose password was just accepted must still do in this browser.</summary>
+    public async Task<AfterPassword> AfterPasswordAsync(AppUser user)
     {
         if (!user.TwoFactorEnabled)
         {
-            return false;
+            return await OnlyAPasskeyMayCompleteAsync(user) ? AfterPassword.Passkey : AfterPassword.SignIn;
         }
 
         if (!await remembered.IsRememberedAsync(Context, user))
         {
-            return true;
+            return AfterPassword.Code;
         }
 
         // The password completes the sign-in of a remembered browser; Identity's password check leaves
         // the failure count alone for a user with two factors, expecting the code to reset it.
         await users.ResetAccessFailedCountAsync(user);
-        return false;
+        return AfterPassword.SignIn;
     }
+
+    // Without an authenticator, a covered user's second factor can only be a passkey, which the
+    // password step cannot ask for. A covered user with no passkey either still signs in, to be
+    // held at the set-up (SecondFactorSetupGate).
+    private async Task<bool> OnlyAPasskeyMayCompleteAsync(AppUser user) =>
+        policy.Value.RequireSecondFactor != SecondFactorRequirement.None &&
+        await access.GetAsync(user.Id) is { HasSecondFactor: true } current &&
+        policy.Value.Covers(current.IsSuperAdmin, current.Permissions);
 
     /// <summary>Remembers, for a few minutes and in this browser only, that this user's password was right.</summary>
     public Task StartAsync(AppUser user)

@@ -15,8 +15,8 @@ public static class SignInAudit
     public const string AnonymousActor = "anonymous";
 }
 
-/// <summary>A right password: the account, and whether a one-time code must follow before it is signed in.</summary>
-public sealed record PasswordAccepted(AppUser User, bool NeedsCode);
+/// <summary>A right password: the account, and what must follow before it is signed in, if anything.</summary>
+public sealed record PasswordAccepted(AppUser User, AfterPassword Next);
 
 /// <summary>
 /// The sign-in page's password check, audited: each attempt leaves one record (two for the failure
@@ -26,19 +26,26 @@ public sealed record PasswordAccepted(AppUser User, bool NeedsCode);
 public sealed class SignInService(PasswordCheckService passwords, SecondFactorSignIn secondFactor, AuditService audit, AppDbContext db)
 {
     /// <returns>
-    /// The account, when its password is right and it may sign in, and whether it must still give a
-    /// one-time code (an authenticator is set up and this browser is not remembered); otherwise null.
+    /// The account, when its password is right and it may sign in, and what must follow: nothing, a
+    /// one-time code (an authenticator is set up and this browser is not remembered), or a refusal
+    /// because only the user's passkey may complete the sign-in; otherwise null.
     /// </returns>
     public async Task<PasswordAccepted?> CheckAsync(string? email, string? password, CancellationToken cancellationToken = default)
     {
         var (user, outcome) = await passwords.CheckWithOutcomeAsync(email, password);
         var targetId = user?.Id ?? "";
-        var needsCode = false;
+        var next = AfterPassword.SignIn;
         if (outcome == PasswordCheckOutcome.Succeeded)
         {
             // Not signed in yet when a code is still to come: the second step records that.
-            needsCode = await secondFactor.NeedsCodeAfterPasswordAsync(user!);
-            audit.Record((user!.Id, user.UserName ?? user.Email ?? user.Id), needsCode ? SecondFactorAudit.PasswordAccepted : SignInAudit.Succeeded, UserAudit.TargetType, targetId);
+            next = await secondFactor.AfterPasswordAsync(user!);
+            var action = next switch
+            {
+                AfterPassword.Code => SecondFactorAudit.PasswordAccepted,
+                AfterPassword.Passkey => SecondFactorAudit.PasskeyRequired,
+                _ => SignInAudit.Succeeded,
+            };
+            audit.Record((user!.Id, user.UserName ?? user.Email ?? user.Id), action, UserAudit.TargetType, targetId);
         }
         else
         {
@@ -56,7 +63,7 @@ public sealed class SignInService(PasswordCheckService passwords, SecondFactorSi
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return outcome == PasswordCheckOutcome.Succeeded ? new PasswordAccepted(user!, needsCode) : null;
+        return outcome == PasswordCheckOutcome.Succeeded ? new PasswordAccepted(user!, next) : null;
     }
 
     private static string ReasonOf(PasswordCheckOutcome outcome) => outcome switch
