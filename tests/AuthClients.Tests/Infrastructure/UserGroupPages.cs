@@ -163,6 +163,6 @@ public static partial class UserGroupPages
     [GeneratedRegex("<li>(.*?)</li>", RegexOptions.Singleline)]
     private static partial Regex ItemPattern();
 
-    [GeneratedRegex("<div class=\"alert (?:alert-success|alert-warning) alert-dismissible fade show\">\\s*(.*?)\\s*<button", RegexOptions.Singleline)]
+    [GeneratedRegex("<div class=\"alert (?:alert-success|alert-warning) alert-dismissible fade show\"[^>]*>\\s*(.*?)\\s*<button", RegexOptions.Singleline)]
     private static partial Regex StatusPattern();
 }
