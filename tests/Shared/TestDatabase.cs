@@ -1,4 +1,5 @@
 using AuthClients.Web.Data;
+using AuthClients.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -81,10 +82,14 @@ public sealed class TestDatabase : IDisposable
                 $"{PostgresVariable} is not set: these tests need a PostgreSQL server. Run build/test.sh, which starts a throwaway " +
                 $"cluster, or set {PostgresVariable}=\"Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres\".");
 
-    /// <summary>A context straight on this database, outside any app, e.g. to look at what the app stored.</summary>
+    /// <summary>
+    /// A context straight on this database, outside any app, e.g. to look at what the app stored. It
+    /// gets Identity's schema options as the app's contexts do: EF Core caches a context type's model,
+    /// and one built without them (no passkeys) would be what every later context of the type sees.
+    /// </summary>
     public AppDbContext OpenContext() => IsPostgreSql
-        ? new PostgreSqlAppDbContext(new DbContextOptionsBuilder<PostgreSqlAppDbContext>().UseNpgsql(ConnectionString).Options)
-        : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(ConnectionString).Options);
+        ? new PostgreSqlAppDbContext(new DbContextOptionsBuilder<PostgreSqlAppDbContext>().UseNpgsql(ConnectionString).UseApplicationServiceProvider(IdentityHosting.SchemaServices).Options)
+        : new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(ConnectionString).UseApplicationServiceProvider(IdentityHosting.SchemaServices).Options);
 
     public void Dispose()
     {

@@ -16,8 +16,13 @@ public static class IdentityHosting
     /// </summary>
     public static readonly Version SchemaVersion = IdentitySchemaVersions.Version3;
 
-    /// <summary>Just the options that shape Identity's tables, for `dotnet ef`, which builds the context without the app (Data/DesignTimeFactories.cs).</summary>
-    internal static IServiceProvider SchemaServices { get; } = new ServiceCollection()
+    /// <summary>
+    /// Just the options that shape Identity's tables, for a context built without the app: `dotnet ef`
+    /// (Data/DesignTimeFactories.cs) and the tests' own contexts. Without them Identity builds its
+    /// first schema, and EF Core caches that model for the context type, so a later context of the
+    /// same type (the design-time one included) would get the model without passkeys.
+    /// </summary>
+    public static IServiceProvider SchemaServices { get; } = new ServiceCollection()
         .Configure<IdentityOptions>(options => options.Stores.SchemaVersion = SchemaVersion)
         .BuildServiceProvider();
 
