@@ -1,6 +1,7 @@
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.SecondFactor;
 using Microsoft.AspNetCore.Identity;
 
 namespace AuthClients.Web.Hosting;
@@ -61,7 +62,9 @@ public static class IdentityHosting
                 options.Stores.SchemaVersion = SchemaVersion;
             })
             .AddEntityFrameworkStores<AppDbContext>()
+            .AddUserStore<SecondFactorUserStore>()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<SignInTimeClaims>();
         services.Configure<SecurityStampValidatorOptions>(options => options.OnRefreshingPrincipal = SignInTimeClaims.KeepSignInTime);
         services.Configure<IdentityPasskeyOptions>(options => options.ValidateOrigin = IsOwnOrigin);

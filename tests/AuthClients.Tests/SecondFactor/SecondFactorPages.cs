@@ -8,7 +8,6 @@ using AuthClients.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 
 namespace AuthClients.Tests.SecondFactor;
 
@@ -32,37 +31,20 @@ public static partial class SecondFactorPages
         return match.Groups[1].Value.Replace(" ", "", StringComparison.Ordinal);
     }
 
-    /// <summary>The code an authenticator app holding <paramref name="key"/> shows now.</summary>
-    public static string CodeFor(string key) => new Totp(Base32Encoding.ToBytes(key)).ComputeTotp();
+    /// <summary>A code an authenticator app holding <paramref name="key"/> shows, not given before (<see cref="AuthenticatorCodes.Next"/>).</summary>
+    public static string CodeFor(string key) => AuthenticatorCodes.Next(key);
+
+    /// <summary>Six-digit codes wrong for <paramref name="key"/> at any step the server accepts now.</summary>
+    public static IReadOnlyList<string> WrongCodesFor(string key, int count, int seed) => AuthenticatorCodes.WrongFor(key, count, seed);
 
     /// <summary>
-    /// Six-digit codes no app holding <paramref name="key"/> could show now or in the steps around now
-    /// (the server accepts two steps either side for clock drift), so each is wrong for sure.
+    /// Sets up the authenticator from the tab, as a person would, confirming with <paramref name="code"/>
+    /// of the shown key (by default a code not used before); returns the key and the recovery codes shown.
     /// </summary>
-    public static IReadOnlyList<string> WrongCodesFor(string key, int count, int seed)
-    {
-        var totp = new Totp(Base32Encoding.ToBytes(key));
-        var now = DateTime.UtcNow;
-        var accepted = Enumerable.Range(-3, 7).Select(step => totp.ComputeTotp(now.AddSeconds(30 * step))).ToHashSet();
-        var random = new Random(seed);
-        var wrong = new List<string>();
-        while (wrong.Count < count)
-        {
-            var code = random.Next(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-            if (!accepted.Contains(code) && !wrong.Contains(code))
-            {
-                wrong.Add(code);
-            }
-        }
-
-        return wrong;
-    }
-
-    /// <summary>Sets up the authenticator from the tab, as a person would; returns the key and the recovery codes shown.</summary>
-    public static async Task<(string Key, IReadOnlyList<string> RecoveryCodes)> SetUpAuthenticatorAsync(this HttpClient browser)
+    public static async Task<(string Key, IReadOnlyList<string> RecoveryCodes)> SetUpAuthenticatorAsync(this HttpClient browser, Func<string, string>? code = null)
     {
         var key = await browser.ShownKeyAsync();
-        var response = await browser.PostFormAsync(SecurityTab, $"{SecurityTab}/authenticator", [new("Code", CodeFor(key))]);
+        var response = await browser.PostFormAsync(SecurityTab, $"{SecurityTab}/authenticator", [new("Code", (code ?? CodeFor)(key))]);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var codes = await browser.ShownRecoveryCodesAsync();
         Assert.Equal(10, codes.Count);
@@ -85,6 +67,21 @@ public static partial class SecondFactorPages
 
     public static Task<HttpResponseMessage> RecoveryStepAsync(this HttpClient browser, string code) =>
         browser.PostFormAsync(RecoveryCode, RecoveryCode, [new("Code", code)]);
+
+    /// <summary>Whether the password and then the one-time <paramref name="code"/> sign in a new browser.</summary>
+    public static Task<bool> SignsInWithCodeAsync(this AuthClientsAppFactory app, string email, string code) =>
+        SignsInAsync(app, email, browser => browser.CodeStepAsync(code));
+
+    /// <summary>Whether the password and then the recovery <paramref name="code"/> sign in a new browser.</summary>
+    public static Task<bool> SignsInWithRecoveryCodeAsync(this AuthClientsAppFactory app, string email, string code) =>
+        SignsInAsync(app, email, browser => browser.RecoveryStepAsync(code));
+
+    private static async Task<bool> SignsInAsync(AuthClientsAppFactory app, string email, Func<HttpClient, Task<HttpResponseMessage>> secondStep)
+    {
+        var browser = app.CreateBrowser();
+        await browser.PasswordStepAsync(email);
+        return (await secondStep(browser)).StatusCode == HttpStatusCode.Redirect && await browser.IsSignedInAsync();
+    }
 
     /// <summary>
     /// Stores a passkey for the user as the profile would after a browser made one. Its key cannot

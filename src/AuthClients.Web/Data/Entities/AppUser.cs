@@ -17,5 +17,12 @@ public sealed class AppUser : IdentityUser
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>
+    /// The time step (RFC 6238: Unix seconds / 30) of the last one-time code accepted from this
+    /// user's authenticator app; a code for this step or an earlier one is refused, so a code works
+    /// once. Null until a code is accepted, and again whenever the key changes.
+    /// </summary>
+    public long? LastAuthenticatorTimeStep { get; set; }
+
     public string FullName => $"{FirstName} {LastName}".Trim();
 }

@@ -97,11 +97,11 @@ public sealed class SecondFactorSignIn(
 
     public Task<CodeCheckOutcome> CheckAuthenticatorCodeAsync(AppUser user, string code, bool rememberBrowser) =>
         CheckAsync(user, "authenticator", rememberBrowser, async () =>
-            await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, Normalize(code)));
+            await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, WithoutSpaces(code)));
 
     public Task<CodeCheckOutcome> CheckRecoveryCodeAsync(AppUser user, string code) =>
         CheckAsync(user, "recovery-code", rememberBrowser: false, async () =>
-            (await users.RedeemTwoFactorRecoveryCodeAsync(user, Normalize(code))).Succeeded);
+            (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded);
 
     private async Task<CodeCheckOutcome> CheckAsync(AppUser user, string method, bool rememberBrowser, Func<Task<bool>> verify)
     {
@@ -149,6 +149,9 @@ public sealed class SecondFactorSignIn(
 
     private static Dictionary<string, FieldChange> Reason(string reason) => new() { ["reason"] = new(null, reason) };
 
-    // Apps show codes as "123 456"; recovery codes are typed with or without their dash.
-    private static string Normalize(string code) => code.Replace(" ", "", StringComparison.Ordinal).Trim();
+    /// <summary>
+    /// Apps show codes as "123 456". (Recovery codes are compared in their own normal form, whatever
+    /// the case, spaces and dashes: <see cref="RecoveryCodeHashes.Normalize"/>.)
+    /// </summary>
+    public static string WithoutSpaces(string code) => string.Concat(code.Where(c => !char.IsWhiteSpace(c)));
 }

@@ -57,7 +57,7 @@ public sealed class SignInSecurityService(UserManager<AppUser> users, IUserStore
             return (null, ChangeResult.Invalid("", AlreadyEnabledMessage));
         }
 
-        var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", "", StringComparison.Ordinal));
+        var valid = await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, SecondFactorSignIn.WithoutSpaces(code));
         if (!valid)
         {
             return (null, ChangeResult.Invalid("Code", WrongSetupCodeMessage));

@@ -50,6 +50,9 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.Property<bool>("IsSuperAdmin")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastAuthenticatorTimeStep")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasMaxLength(100)
