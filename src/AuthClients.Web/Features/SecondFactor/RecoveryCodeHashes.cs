@@ -13,9 +13,9 @@ namespace AuthClients.Web.Features.SecondFactor;
 /// <remarks>
 /// Why stretched, when the client secrets have a plain keyed hash: Identity's codes are random but
 /// short, 8 characters of a 26-letter alphabet (about 38 bits), so a fast hash of a stolen row is
-/// tried against every possible code in seconds. 100,000 iterations of PBKDF2 make that months per
-/// user on one GPU, and the per-set salt stops one search serving every user; the cost is about
-/// 10 hashes when codes are made and one per attempt, and attempts are few (the lockout counts them).
+/// tried against every possible code in seconds. 100,000 iterations of PBKDF2 make that some two
+/// weeks of a high-end GPU per user, and the per-set salt stops one search serving every user. The
+/// cost here: 10 hashes when codes are made, one per attempt, and the lockout keeps attempts few.
 /// </remarks>
 public sealed class RecoveryCodeHashes
 {
