@@ -82,6 +82,21 @@ public sealed class CodeReplayTests(AuthClientsAppFactory app) : IClassFixture<A
         Assert.Equal(1, (await Task.WhenAll(browsers.Select(b => b.IsSignedInAsync()))).Count(signedIn => signedIn));
     }
 
+    /// <summary>A code used on one instance is refused by another sharing the database (or by the same app restarted).</summary>
+    [Fact]
+    public async Task ACodeUsedOnOneInstance_IsRefusedByAnother()
+    {
+        var now = AuthenticatorCodes.CurrentStep;
+        var (email, key) = await SetUpAsync(setUpStep: now - 1);
+        var code = AuthenticatorCodes.ForStep(key, now + 1);
+        await using var other = new AuthClientsAppFactory { Database = app.Database };
+
+        Assert.True(await app.SignsInWithCodeAsync(email, code));
+
+        Assert.False(await other.SignsInWithCodeAsync(email, code), "Another instance took a code already used.");
+        Assert.True(await other.SignsInWithCodeAsync(email, AuthenticatorCodes.ForStep(key, now + 2)), "The next code did not sign in on the other instance.");
+    }
+
     private async Task<(string Email, string Key)> SetUpAsync(long setUpStep)
     {
         var email = await app.CreateUserAsync();

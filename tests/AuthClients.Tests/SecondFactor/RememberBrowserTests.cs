@@ -1,4 +1,9 @@
+using System.Globalization;
 using System.Net;
+using AuthClients.Web.Features.SecondFactor;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Extensions.DependencyInjection;
 using AuthClients.Tests.Infrastructure;
 using static AuthClients.Tests.SecondFactor.SecondFactorPages;
 
@@ -69,6 +74,65 @@ public sealed class RememberBrowserTests
         Assert.Equal("/", (await browser.CodeStepAsync(CodeFor(key), rememberBrowser: true)).Headers.Location?.OriginalString);
 
         Assert.Equal(TwoFactor, (await browser.PasswordStepAsync(email)).Headers.Location?.OriginalString);
+    }
+
+    /// <summary>
+    /// Lowering Security:RememberBrowserDays shortens browsers remembered before: each sign-in measures
+    /// the cookie's issue time against the current setting. Seen from other instances of the same
+    /// installation (same database and keys) whose clocks are two days on.
+    /// </summary>
+    [Fact]
+    public async Task LoweringTheSetting_ShortensBrowsersRememberedBefore()
+    {
+        await using var app = RememberingFor30Days();
+        var email = await app.CreateUserAsync();
+        var (key, browser) = await AtTheCodeStepAsync(app, email);
+        var remembered = HttpAssert.SetCookies(await browser.CodeStepAsync(CodeFor(key), rememberBrowser: true))
+            .Single(c => c.StartsWith(RememberedBrowsers.CookieName + "=", StringComparison.Ordinal));
+        var twoDaysOn = new ShiftedClock(TimeSpan.FromDays(2));
+
+        Assert.True(await SkipsTheCodeAsync(app, email, remembered, rememberBrowserDays: 30, twoDaysOn), "Two days into 30 the browser was not remembered.");
+        Assert.False(await SkipsTheCodeAsync(app, email, remembered, rememberBrowserDays: 1, twoDaysOn), "Lowered to 1 day, a browser remembered 2 days ago still skipped the code.");
+    }
+
+    /// <summary>Over HTTPS the cookie is Secure, HttpOnly and SameSite like the session cookie it comes with.</summary>
+    [Fact]
+    public async Task OverHttps_TheRememberCookieIsSecure_LikeTheSessionCookie()
+    {
+        await using var app = RememberingFor30Days();
+        var email = await app.CreateUserAsync();
+        var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
+        var browser = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://authclients.example"), AllowAutoRedirect = false });
+        await browser.PasswordStepAsync(email);
+
+        var cookies = HttpAssert.SetCookies(await browser.CodeStepAsync(CodeFor(key), rememberBrowser: true));
+
+        string[] names = ["AuthClients.Session=", RememberedBrowsers.CookieName + "="];
+        foreach (var name in names)
+        {
+            var cookie = Assert.Single(cookies, c => c.StartsWith(name, StringComparison.Ordinal)).ToLowerInvariant();
+            Assert.Contains("; secure", cookie, StringComparison.Ordinal);
+            Assert.Contains("; httponly", cookie, StringComparison.Ordinal);
+            Assert.Contains("; samesite=lax", cookie, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Whether another instance, with this setting and clock, lets a browser holding <paramref name="rememberCookie"/> in on the password alone.</summary>
+    private static async Task<bool> SkipsTheCodeAsync(AuthClientsAppFactory app, string email, string rememberCookie, int rememberBrowserDays, TimeProvider clock)
+    {
+        await using var instance = new AuthClientsAppFactory
+        {
+            Database = app.Database,
+            Settings = { ["Security:RememberBrowserDays"] = rememberBrowserDays.ToString(CultureInfo.InvariantCulture) },
+            TestServices = services => services.AddSingleton(clock),
+        };
+        var jar = new CookieContainer();
+        var nameAndValue = rememberCookie.Split(';')[0].Split('=', 2);
+        jar.Add(new Uri("http://localhost"), new Cookie(nameAndValue[0], nameAndValue[1], "/"));
+        var browser = instance.CreateDefaultClient(new CookieContainerHandler(jar));
+
+        var answer = await browser.PasswordStepAsync(email);
+        return answer.Headers.Location?.OriginalString == "/" && StartsASession(answer);
     }
 
     private static AuthClientsAppFactory RememberingFor30Days() => new() { Settings = { ["Security:RememberBrowserDays"] = "30" } };

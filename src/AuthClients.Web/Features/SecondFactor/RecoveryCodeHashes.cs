@@ -24,12 +24,14 @@ public sealed class RecoveryCodeHashes
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    private readonly int _iterations;
     private readonly byte[] _salt;
     private readonly List<byte[]>? _hashes;
     private readonly List<string>? _plainCodes;
 
-    private RecoveryCodeHashes(byte[] salt, List<byte[]>? hashes, List<string>? plainCodes)
+    private RecoveryCodeHashes(int iterations, byte[] salt, List<byte[]>? hashes, List<string>? plainCodes)
     {
+        _iterations = iterations;
         _salt = salt;
         _hashes = hashes;
         _plainCodes = plainCodes;
@@ -60,7 +62,7 @@ public sealed class RecoveryCodeHashes
     public static RecoveryCodeHashes Hash(IEnumerable<string> codes)
     {
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        return new RecoveryCodeHashes(salt, codes.Select(code => HashOf(Normalize(code), salt)).ToList(), plainCodes: null);
+        return new RecoveryCodeHashes(Iterations, salt, codes.Select(code => HashOf(Normalize(code), salt, Iterations)).ToList(), plainCodes: null);
     }
 
     /// <summary>What the store holds: hashed codes, or an older row's plain ones; none for null or "".</summary>
@@ -68,22 +70,23 @@ public sealed class RecoveryCodeHashes
     {
         if (string.IsNullOrEmpty(stored))
         {
-            return new RecoveryCodeHashes([], [], plainCodes: null);
+            return new RecoveryCodeHashes(Iterations, [], [], plainCodes: null);
         }
 
         if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return new RecoveryCodeHashes([], hashes: null, stored.Split(';', StringSplitOptions.RemoveEmptyEntries).ToList());
+            return new RecoveryCodeHashes(Iterations, [], hashes: null, stored.Split(';', StringSplitOptions.RemoveEmptyEntries).ToList());
         }
 
         var parts = stored[Prefix.Length..].Split('$');
-        if (parts.Length != 3 || parts[0] != Iterations.ToString(CultureInfo.InvariantCulture))
+        // The row names its own iteration count, so raising Iterations later leaves older rows working.
+        if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations))
         {
             throw new FormatException("The stored recovery codes are in an unknown form.");
         }
 
         var hashes = parts[2].Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Convert.FromBase64String).ToList();
-        return new RecoveryCodeHashes(Convert.FromBase64String(parts[1]), hashes, plainCodes: null);
+        return new RecoveryCodeHashes(iterations, Convert.FromBase64String(parts[1]), hashes, plainCodes: null);
     }
 
     /// <summary>
@@ -104,18 +107,18 @@ public sealed class RecoveryCodeHashes
             return index < 0 ? null : Hash(_plainCodes.Where((_, i) => i != index));
         }
 
-        var hash = HashOf(typed, _salt);
+        var hash = HashOf(typed, _salt, _iterations);
         var match = _hashes!.FindIndex(stored => CryptographicOperations.FixedTimeEquals(stored, hash));
-        return match < 0 ? null : new RecoveryCodeHashes(_salt, _hashes.Where((_, i) => i != match).ToList(), plainCodes: null);
+        return match < 0 ? null : new RecoveryCodeHashes(_iterations, _salt, _hashes.Where((_, i) => i != match).ToList(), plainCodes: null);
     }
 
     public override string ToString() =>
         _plainCodes is not null
             ? Hash(_plainCodes).ToString()
-            : $"{Prefix}{Iterations.ToString(CultureInfo.InvariantCulture)}${Convert.ToBase64String(_salt)}${string.Join(';', _hashes!.Select(Convert.ToBase64String))}";
+            : $"{Prefix}{_iterations.ToString(CultureInfo.InvariantCulture)}${Convert.ToBase64String(_salt)}${string.Join(';', _hashes!.Select(Convert.ToBase64String))}";
 
-    private static byte[] HashOf(string normalizedCode, byte[] salt) =>
-        Rfc2898DeriveBytes.Pbkdf2(normalizedCode, salt, Iterations, HashAlgorithmName.SHA256, HashBytes);
+    private static byte[] HashOf(string normalizedCode, byte[] salt, int iterations) =>
+        Rfc2898DeriveBytes.Pbkdf2(normalizedCode, salt, iterations, HashAlgorithmName.SHA256, HashBytes);
 
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
