@@ -17,11 +17,19 @@ internal sealed record LoadResult(long Requests, double Seconds, long StatusErro
 
 internal static partial class Wrk
 {
-    /// <summary>Runs wrk with 2 threads and <paramref name="connections"/> keep-alive connections for <paramref name="seconds"/>.</summary>
-    public static async Task<LoadResult> RunAsync(string script, Uri url, int connections, int seconds, params string[] scriptArgs)
+    /// <summary>Runs wrk with 2 threads and <paramref name="connections"/> keep-alive connections for <paramref name="seconds"/> (issue 6's settings).</summary>
+    public static Task<LoadResult> RunAsync(string script, Uri url, int connections, int seconds, params string[] scriptArgs) =>
+        RunAsync(2, script, url, connections, seconds, scriptArgs);
+
+    /// <summary>As <see cref="RunAsync(string, Uri, int, int, string[])"/> with one wrk thread (issue 16's settings, and a script's queue is per thread).</summary>
+    public static Task<LoadResult> RunOneThreadAsync(string script, Uri url, int connections, int seconds, params string[] scriptArgs) =>
+        RunAsync(1, script, url, connections, seconds, scriptArgs);
+
+    private static async Task<LoadResult> RunAsync(int threads, string script, Uri url, int connections, int seconds, string[] scriptArgs)
     {
-        var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-t2", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "-s", script, url.ToString() })
+        // In the scripts' folder: their require("result") looks there.
+        var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(script) };
+        foreach (var arg in new[] { $"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--timeout", "5s", "-s", script, url.ToString() })
         {
             info.ArgumentList.Add(arg);
         }
@@ -108,8 +116,21 @@ internal static partial class AdminPages
 
     public static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
+    /// <summary>The name and value of each hidden input of a page's forms (the anti-forgery token among them), decoded.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> HiddenFields(string page) =>
+        HiddenInput().Matches(page)
+            .Select(input => (Name: Attribute(input.Value, "name"), Value: Attribute(input.Value, "value")))
+            .Where(field => field.Name is not null)
+            .Select(field => new KeyValuePair<string, string>(WebUtility.HtmlDecode(field.Name!), WebUtility.HtmlDecode(field.Value ?? "")));
+
+    private static string? Attribute(string tag, string name) =>
+        Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"") is { Success: true } match ? match.Groups[1].Value : null;
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*>")]
+    private static partial Regex HiddenInput();
 }
 
 internal static class Tokens
