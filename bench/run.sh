@@ -3,6 +3,8 @@
 #
 #   bench/run.sh [--provider Sqlite|PostgreSql] [--seconds 30] [--list-clients 1000000] [--keep]
 #                                                           # both providers without --provider, one block of rows each
+#   bench/run.sh --list-only [--provider ...] [--list-clients 1000000]
+#                                                           # only: the list page and the 100,000-client round robin (and the seeding time)
 #   bench/run.sh --last-used [--seconds 20] [--rounds 3]   # only: tokens/s with last-used tracking on vs off
 #   bench/run.sh --audit-log [--postgres "Host=127.0.0.1;Port=55432;Username=postgres"]
 #                                                           # only: Audit Log page p95 at 1,000,000 audit records (SQLite, or PostgreSQL)
