@@ -20,7 +20,6 @@ var work = Directory.CreateTempSubdirectory("authclients-bench-").FullName;
 var report = new Report();
 report.Note($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at start {Wrk.LoadAverage()}.");
 report.Note($"Settings: {settings.Seconds} s per load run, 8 keep-alive connections: wrk -t2 for issue 6's rows (as in the earlier tables), wrk -t1 for issue 16's; {settings.ListClients:N0} clients for the list page; work folder {work}.");
-report.Note("Last-used tracking (AuthClients:Credentials:TrackLastUsed) and activity counting (Activity:Enabled) are on in every app the bench starts, named in its settings.");
 
 var watchdog = new CancellationTokenSource(TimeSpan.FromMinutes(settings.TimeLimitMinutes));
 watchdog.Token.Register(() =>
@@ -55,6 +54,7 @@ try
         return await FinishAsync();
     }
 
+    report.Note("Last-used tracking (AuthClients:Credentials:TrackLastUsed) and activity counting (Activity:Enabled) are on in every app of these rows, named in its settings.");
     var floor = CryptoFloor.Measure();
     foreach (var provider in settings.Providers)
     {
