@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The token endpoint and list page benchmark, in one command (docs/performance.md explains it):
 #
-#   bench/run.sh [--seconds 30] [--list-clients 100000] [--keep]
+#   bench/run.sh [--provider Sqlite|PostgreSql] [--seconds 30] [--list-clients 1000000] [--keep]
+#                                                           # both providers without --provider, one block of rows each
+#   bench/run.sh --list-only [--provider ...] [--list-clients 1000000]
+#                                                           # only: the list page and the 100,000-client round robin (and the seeding time)
 #   bench/run.sh --last-used [--seconds 20] [--rounds 3]   # only: tokens/s with last-used tracking on vs off
 #   bench/run.sh --audit-log [--postgres "Host=127.0.0.1;Port=55432;Username=postgres"]
 #                                                           # only: Audit Log page p95 at 1,000,000 audit records (SQLite, or PostgreSQL)
@@ -9,11 +12,14 @@
 #   bench/run.sh --outage                                   # only: token requests failed / total through a 3 s PostgreSQL restart under load
 #                                                           #   (a server of its own from /usr/lib/postgresql/*/bin, as the tests start one)
 #
-# Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: it starts
-# the optimised app and a baseline app (OAuthServer:Performance:Baseline=true: OpenIddict's defaults)
-# on loopback ports over SQLite files in a temporary folder, in the Production environment with plain
-# http on loopback, loads each with wrk (installed with apt-get when missing), and prints the table.
-# Bounded: the driver stops itself after 20 minutes, and kills every app it started when it exits.
+# Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: for each
+# provider it starts the optimised app and a baseline app (OAuthServer:Performance:Baseline=true:
+# OpenIddict's defaults) on loopback ports, over SQLite files in a temporary folder or databases on a
+# PostgreSQL server of its own (a new cluster from /usr/lib/postgresql/*/bin in a temporary folder,
+# on a Unix socket, stopped and deleted at the end), in the Production environment with plain http on
+# loopback, loads each with wrk (installed with apt-get when missing), and prints the table.
+# Bounded: the driver stops itself after 90 minutes (20 for the single measurements; --time-limit-minutes),
+# and kills every app and server it started when it exits.
 # The table is also written to artifacts/bench/results-<time>.md. Exit code 0 when every target passed.
 set -euo pipefail
 
@@ -35,6 +41,6 @@ dotnet build "$repo/bench/AuthClients.Bench" -c Release -o "$out/driver" --nolog
 
 echo "==> $(nproc) cores; uptime: $(uptime)"
 mkdir -p "$out"
-timeout 25m dotnet "$out/driver/AuthClients.Bench.dll" \
+timeout --kill-after=30s 100m dotnet "$out/driver/AuthClients.Bench.dll" \
     --app "$out/app" --scripts "$repo/bench" \
     --out "$out/results-$(date -u +%Y%m%dT%H%M%SZ).md" "$@"

@@ -55,7 +55,7 @@ internal static class LastUsedComparison
                 var app = await start(database, Path.Combine(work, $"last-used-{index}.log"), variant.Settings);
                 apps.Add((variant, app, database, new Uri(app.BaseAddress, "connect/token"), Path.Combine(work, $"last-used-{index}-clients.txt")));
                 await app.WaitUntilAsync(async http => (await http.GetAsync(".well-known/openid-configuration")).IsSuccessStatusCode, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(50));
-                var clients = await Seeder.AddTokenClientsAsync(database, 16);
+                var clients = await Seeder.AddTokenClientsAsync(new BenchDatabase(BenchDatabase.Sqlite, $"Data Source={database}"), 16);
                 await File.WriteAllLinesAsync(apps[^1].ClientFile, clients.Select(c => $"{c.ClientId}:{c.Secret}"));
                 await Wrk.RunAsync(Path.Combine(scripts, "token.lua"), apps[^1].TokenUrl, 8, 5, apps[^1].ClientFile);
             }

@@ -32,7 +32,7 @@ internal static class OutageBench
             ["Database:Provider"] = "PostgreSql",
         });
         await app.WaitUntilAsync(async http => (await http.GetAsync(".well-known/openid-configuration")).IsSuccessStatusCode, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(50));
-        var clients = await AddTokenClientsAsync(database, 16);
+        var clients = await Seeder.AddTokenClientsAsync(new BenchDatabase(BenchDatabase.PostgreSql, database), 16);
         var clientFile = Path.Combine(work, "outage-clients.txt");
         await File.WriteAllLinesAsync(clientFile, clients.Select(c => $"{c.ClientId}:{c.Secret}"));
         var tokenUrl = new Uri(app.BaseAddress, "connect/token");
@@ -52,46 +52,6 @@ internal static class OutageBench
         report.Row($"client_credentials tokens during a {downFor.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s database outage (PostgreSQL restart), {Connections} connections, {Seconds} s: failed / total",
             "0 failed", $"{failed:N0} / {result.Requests:N0}", "-", null, failed == 0);
         report.Note($"Outage run: {Rate(result)} tokens/s overall, p50 {Ms(result.P50Ms)}, p99 {Ms(result.P99Ms)}, max {Ms(result.MaxMs)}; the app's log ({work}/outage.log) has the outage's two lines.");
-    }
-
-    /// <summary>Clients as <see cref="Seeder"/> writes them into SQLite, here into PostgreSQL.</summary>
-    private static async Task<IReadOnlyList<BenchClient>> AddTokenClientsAsync(string database, int count)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        var clients = new List<BenchClient>();
-        for (var i = 0; i < count; i++)
-        {
-            var (secret, verifier) = Seeder.NewSecret();
-            var created = DateTime.UtcNow;
-            await using var number = new NpgsqlCommand("""INSERT INTO "ClientNumbers" ("AllocatedAt") VALUES (@at) RETURNING "Number" """, connection);
-            number.Parameters.AddWithValue("at", created);
-            var clientNumber = (long)(await number.ExecuteScalarAsync())!;
-            var clientId = clientNumber.ToString(CultureInfo.InvariantCulture);
-            var id = Guid.NewGuid().ToString();
-            var name = $"Load test client {i + 1} {Guid.NewGuid():N}";
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO "OpenIddictApplications"
-                  ("Id", "Number", "NormalizedName", "CreatedAt", "ClientId", "ClientSecret", "ClientType", "ConcurrencyToken",
-                   "ConsentType", "DisplayName", "Permissions", "RedirectUris", "Requirements", "SearchText")
-                VALUES (@id, @number, @normalized, @created, @clientId, @secret, 'confidential', @concurrency, 'explicit', @name, @permissions, '[]', '[]', @normalized);
-                INSERT INTO "AuthClientCredentials" ("Id", "ApplicationId", "Kind", "Label", "SecretVerifier", "CreatedAt", "CreatedByName")
-                VALUES (@id, @id, 'Secret', 'Secret', @secret, @created, '')
-                """, connection);
-            insert.Parameters.AddWithValue("id", id);
-            insert.Parameters.AddWithValue("number", clientNumber);
-            insert.Parameters.AddWithValue("normalized", name.ToUpperInvariant());
-            insert.Parameters.AddWithValue("created", created);
-            insert.Parameters.AddWithValue("clientId", clientId);
-            insert.Parameters.AddWithValue("secret", verifier);
-            insert.Parameters.AddWithValue("concurrency", Guid.NewGuid().ToString());
-            insert.Parameters.AddWithValue("name", name);
-            insert.Parameters.AddWithValue("permissions", Seeder.TokenPermissions);
-            await insert.ExecuteNonQueryAsync();
-            clients.Add(new BenchClient(clientId, secret));
-        }
-
-        return clients;
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -5,20 +5,21 @@ using AuthClients.Tests.Shared;
 using static AuthClients.Bench.Figures;
 
 // bench/run.sh builds and publishes, then runs this driver:
-//   AuthClients.Bench --app <published app folder> --scripts <bench folder> [--seconds 30] [--list-clients 100000] [--out <file.md>]
+//   AuthClients.Bench --app <published app folder> --scripts <bench folder> [--provider Sqlite|PostgreSql] [--seconds 30] [--list-clients 1000000] [--list-only] [--out <file.md>]
 //   AuthClients.Bench --app ... --scripts ... --last-used [--seconds 30] [--rounds 3]: only the cost of tracking last use (LastUsedComparison)
 //   AuthClients.Bench --app ... --scripts ... --audit-log [--postgres <connection string>]: only the Audit Log page at 1,000,000 records (AuditLogBench)
 //   AuthClients.Bench --app ... --scripts ... --activity [--seconds 30] [--rounds 3]: only the cost of last use and activity counting together
 //   AuthClients.Bench --app ... --scripts ... --outage: only token requests through a 3 s PostgreSQL restart (OutageBench)
-// It starts the optimised app and a baseline app (OAuthServer:Performance:Baseline=true) on
-// loopback ports over SQLite files in a temporary folder, loads them with wrk, and prints the table.
+// For each provider (both without --provider) it starts the optimised app and a baseline app
+// (OAuthServer:Performance:Baseline=true) on loopback ports, over SQLite files in a temporary folder
+// or databases on a PostgreSQL server of its own, loads them with wrk, and prints the table.
 var settings = Settings.Parse(args);
 // Cold start is measured to the first good answer: poll often.
 var pollInterval = TimeSpan.FromMilliseconds(10);
 var work = Directory.CreateTempSubdirectory("authclients-bench-").FullName;
 var report = new Report();
 report.Note($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at start {Wrk.LoadAverage()}.");
-report.Note($"Settings: {settings.Seconds} s per load run, wrk -t2 -c8 (keep-alive), {settings.ListClients:N0} clients for the list page, work folder {work}.");
+report.Note($"Settings: {settings.Seconds} s per load run, 8 keep-alive connections: wrk -t2 for issue 6's rows (as in the earlier tables), wrk -t1 for issue 16's; {settings.ListClients:N0} clients for the list page; work folder {work}.");
 
 var watchdog = new CancellationTokenSource(TimeSpan.FromMinutes(settings.TimeLimitMinutes));
 watchdog.Token.Register(() =>
@@ -27,61 +28,41 @@ watchdog.Token.Register(() =>
     Environment.Exit(2);
 });
 
+// Ctrl+C, or SIGTERM (run.sh's timeout, a kill): exit through ProcessExit, which kills the apps
+// and stops the PostgreSQL server (a plain SIGTERM would end the process without it).
+using var interrupt = ExitOn(System.Runtime.InteropServices.PosixSignal.SIGINT, 130);
+using var terminate = ExitOn(System.Runtime.InteropServices.PosixSignal.SIGTERM, 143);
+
 try
 {
     if (settings.LastUsed || settings.Activity)
     {
         await LastUsedComparison.MeasureAsync(settings.Seconds, settings.Rounds, settings.Scripts, work, report,
-            (database, log, extra) => StartAsync(database, baseline: false, log, extra), activity: settings.Activity);
+            (database, log, extra) => StartOnSqliteFileAsync(database, baseline: false, log, extra), activity: settings.Activity);
         return await FinishAsync();
     }
 
     if (settings.Outage)
     {
-        await OutageBench.MeasureAsync(settings.Scripts, work, report, (database, log, extra) => StartAsync(database, baseline: false, log, extra));
+        await OutageBench.MeasureAsync(settings.Scripts, work, report, (database, log, extra) => StartOnSqliteFileAsync(database, baseline: false, log, extra));
         return await FinishAsync();
     }
 
     if (settings.AuditLog)
     {
-        await AuditLogBench.MeasureAsync(work, report, (database, log, extra) => StartAsync(database, baseline: false, log, extra), pollInterval, settings.Postgres);
+        await AuditLogBench.MeasureAsync(work, report, (database, log, extra) => StartOnSqliteFileAsync(database, baseline: false, log, extra), pollInterval, settings.Postgres);
         return await FinishAsync();
     }
 
+    report.Note("Last-used tracking (AuthClients:Credentials:TrackLastUsed) and activity counting (Activity:Enabled) are on in every app of these rows, named in its settings.");
     var floor = CryptoFloor.Measure();
-    var optimised = await MeasureServerAsync("optimised", baseline: false);
-    var baseline = await MeasureServerAsync("baseline", baseline: true);
-    var pages = await MeasurePagesAsync(optimised.DatabasePath);
-
-    var t = optimised;
-    var b = baseline;
-    report.Row("client_credentials tokens/s (8 connections)", ">= 3,000 and >= 20x baseline", Rate(t.Tokens), Rate(b.Tokens), t.Tokens.PerSecond / b.Tokens.PerSecond,
-        t.Tokens.Clean && t.Tokens.PerSecond >= 3000 && t.Tokens.PerSecond >= 20 * b.Tokens.PerSecond);
-    report.Row("token latency p50", "<= 3 ms", Ms(t.Tokens.P50Ms), Ms(b.Tokens.P50Ms), b.Tokens.P50Ms / t.Tokens.P50Ms, t.Tokens.P50Ms <= 3);
-    report.Row("token latency p99", "<= 15 ms", Ms(t.Tokens.P99Ms), Ms(b.Tokens.P99Ms), b.Tokens.P99Ms / t.Tokens.P99Ms, t.Tokens.P99Ms <= 15);
-    report.Row("GET /api/1.0/me with a bearer token, req/s", ">= 5,000", Rate(t.Me), Rate(b.Me), t.Me.PerSecond / b.Me.PerSecond, t.Me.Clean && t.Me.PerSecond >= 5000);
-    report.Row("GET /api/1.0/me latency p99", "<= 10 ms", Ms(t.Me.P99Ms), Ms(b.Me.P99Ms), b.Me.P99Ms / t.Me.P99Ms, t.Me.P99Ms <= 10);
-    foreach (var (name, p95, isTarget) in pages)
+    foreach (var provider in settings.Providers)
     {
-        if (isTarget)
-        {
-            report.Row($"list page, {settings.ListClients:N0} clients: {name}, p95", "<= 30 ms", Ms(p95), "-", null, p95 <= 30);
-        }
-        else
-        {
-            report.Note($"Also measured, not a target of issue 6: list page, {name}, p95 {Ms(p95)} (counting its matches reads every client's search text; docs/performance.md).");
-        }
+        await using var databases = await BenchDatabases.StartAsync(provider, work);
+        await MeasureProviderAsync(databases);
     }
 
-    report.Row("RSS of the app under token load (max)", "<= 300 MB", Mb(t.MaxRss), Mb(b.MaxRss), null, t.MaxRss <= 300L * 1024 * 1024);
-    report.Row("cold start to first token (restart, median of 3)", "<= 3 s", Sec(t.ColdStart), Sec(b.ColdStart), null, t.ColdStart <= TimeSpan.FromSeconds(3));
-
-    report.Note($"Load average per run (1-minute, before -> after): tokens {t.Tokens.Load} / baseline {b.Tokens.Load}; /me {t.Me.Load} / baseline {b.Me.Load}.");
-    report.Note($"HTTP ceiling on this machine (GET /favicon.ico, static file, same wrk settings): {Rate(t.Ceiling)} req/s, p50 {Ms(t.Ceiling.P50Ms)}, p99 {Ms(t.Ceiling.P99Ms)}.");
     report.Note("Cryptography on one core (best of 3 rounds): " + string.Join("; ", floor.Select(f => $"{f.What} {f.Microseconds.ToString("0.#", CultureInfo.InvariantCulture)} us")) + ".");
-    report.Note($"First start on an empty database (migrations, keys, administrator): optimised {Sec(t.FirstStart)}, baseline {Sec(b.FirstStart)}.");
-    report.Note($"Token rows written during the token runs: optimised {t.TokenRows:N0}, baseline {b.TokenRows:N0}.");
-    report.Note($"Secret verifiers of the load-test clients after the runs: optimised {t.Verifiers}, baseline {b.Verifiers}.");
     return await FinishAsync();
 }
 finally
@@ -109,55 +90,153 @@ async Task<int> FinishAsync()
     return report.AllPassed ? 0 : 1;
 }
 
-async Task<ServerFigures> MeasureServerAsync(string name, bool baseline)
+// The rows of one provider: issue 6's (wrk -t2 -c8, as in the earlier tables) and issue 16's
+// (wrk -t1 -c8), the optimised app against the baseline on databases of their own.
+async Task MeasureProviderAsync(BenchDatabases databases)
 {
-    var database = Path.Combine(work, $"{name}.db");
-    var log = Path.Combine(work, $"{name}.log");
-    Console.Error.WriteLine($"[{name}] first start on an empty database");
+    var targets = ProviderTargets.For(databases.Provider);
+    report.Section($"{databases.Label}: {targets.Conditions}");
+    if (settings.ListOnly)
+    {
+        ReportList(databases, await MeasureListAsync(databases));
+        return;
+    }
+
+    var t = await MeasureServerAsync(databases, "optimised", baseline: false);
+    var b = await MeasureServerAsync(databases, "baseline", baseline: true);
+    var list = await MeasureListAsync(databases);
+    var label = databases.Label;
+
+    // Issue 6's rows, measured as before (wrk -t2 -c8, 16 clients, a client's token on /me).
+    report.Row("client_credentials tokens/s (8 connections, wrk -t2)", ">= 3,000 and >= 20x baseline", Rate(t.Tokens), Rate(b.Tokens), t.Tokens.PerSecond / b.Tokens.PerSecond,
+        t.Tokens.Clean && t.Tokens.PerSecond >= 3000 && t.Tokens.PerSecond >= 20 * b.Tokens.PerSecond);
+    report.Row("token latency p50", "<= 3 ms", Ms(t.Tokens.P50Ms), Ms(b.Tokens.P50Ms), b.Tokens.P50Ms / t.Tokens.P50Ms, t.Tokens.P50Ms <= 3);
+    report.Row("token latency p99", "<= 15 ms", Ms(t.Tokens.P99Ms), Ms(b.Tokens.P99Ms), b.Tokens.P99Ms / t.Tokens.P99Ms, t.Tokens.P99Ms <= 15);
+    report.Row("GET /api/1.0/me with a client's bearer token, req/s (wrk -t2)", ">= 5,000", Rate(t.Me), Rate(b.Me), t.Me.PerSecond / b.Me.PerSecond, t.Me.Clean && t.Me.PerSecond >= 5000);
+    report.Row("GET /api/1.0/me latency p99", "<= 10 ms", Ms(t.Me.P99Ms), Ms(b.Me.P99Ms), b.Me.P99Ms / t.Me.P99Ms, t.Me.P99Ms <= 10);
+    report.Row("cold start to first token (restart, median of 3)", "<= 3 s", Sec(t.ColdStart), Sec(b.ColdStart), null, t.ColdStart <= TimeSpan.FromSeconds(3));
+
+    // Issue 16's rows (wrk -t1 -c8).
+    report.Row("client_credentials tokens/s (8 connections, wrk -t1)", $">= 7,000 and >= {targets.TokenRatio}x baseline", Rate(t.TokensOneThread), Rate(b.TokensOneThread),
+        t.TokensOneThread.PerSecond / b.TokensOneThread.PerSecond,
+        t.TokensOneThread.Clean && t.TokensOneThread.PerSecond >= 7000 && t.TokensOneThread.PerSecond >= targets.TokenRatio * b.TokensOneThread.PerSecond);
+    report.Row("refresh_token grants/s, each token used once (rotation and reuse detection on)", $">= {targets.Refresh:N0} and >= {targets.RefreshRatio}x baseline", Rate(t.Refresh), Rate(b.Refresh),
+        t.Refresh.PerSecond / b.Refresh.PerSecond,
+        t.Refresh.Clean && t.Refresh.PerSecond >= targets.Refresh && t.Refresh.PerSecond >= targets.RefreshRatio * b.Refresh.PerSecond);
+    report.Row("refresh_token grant latency p99", "<= 25 ms", Ms(t.Refresh.P99Ms), Ms(b.Refresh.P99Ms), b.Refresh.P99Ms / t.Refresh.P99Ms, t.Refresh.P99Ms <= 25);
+    report.Row($"authorization_code exchanges/s (codes minted beforehand; {t.Codes.Requests:N0} / {b.Codes.Requests:N0} exchanged)", $">= {targets.Codes:N0}", Rate(t.Codes), Rate(b.Codes),
+        t.Codes.PerSecond / b.Codes.PerSecond, t.Codes.Clean && t.Codes.PerSecond >= targets.Codes);
+    report.Row("GET /api/1.0/me with a user's access token, req/s", ">= 8,000", Rate(t.UserMe), Rate(b.UserMe), t.UserMe.PerSecond / b.UserMe.PerSecond, t.UserMe.Clean && t.UserMe.PerSecond >= 8000);
+    ReportList(databases, list);
+    var maxRss = t.Rss.Concat(list.Rss).Max(r => r.Value);
+    report.Row("RSS of the app under each load (max)", "<= 300 MB", Mb(maxRss), Mb(b.Rss.Values.Max()), null, maxRss <= 300L * 1024 * 1024);
+
+    report.Note($"{label}: RSS max per load, optimised: {RssText(t.Rss.Concat(list.Rss))}; baseline: {RssText(b.Rss)}.");
+    report.Note($"{label}: p50 per load, optimised / baseline: client_credentials (-t1) {Ms(t.TokensOneThread.P50Ms)} / {Ms(b.TokensOneThread.P50Ms)}; refresh {Ms(t.Refresh.P50Ms)} / {Ms(b.Refresh.P50Ms)}; code exchange {Ms(t.Codes.P50Ms)} / {Ms(b.Codes.P50Ms)}, p99 {Ms(t.Codes.P99Ms)} / {Ms(b.Codes.P99Ms)}; /me with a user's token {Ms(t.UserMe.P50Ms)} / {Ms(b.UserMe.P50Ms)}, p99 {Ms(t.UserMe.P99Ms)} / {Ms(b.UserMe.P99Ms)}; round robin over {list.RoundRobinClients:N0} clients p50 {Ms(list.RoundRobin.P50Ms)}, p99 {Ms(list.RoundRobin.P99Ms)}.");
+    report.Note($"{label}: codes minted through GET /connect/authorize (signed-in user, consent given, 8 at a time): optimised {t.Minting}, baseline {b.Minting}.");
+    report.Note($"{label}: load average per run (1-minute, before -> after), optimised / baseline: tokens -t2 {t.Tokens.Load} / {b.Tokens.Load}; tokens -t1 {t.TokensOneThread.Load} / {b.TokensOneThread.Load}; refresh {t.Refresh.Load} / {b.Refresh.Load}; codes {t.Codes.Load} / {b.Codes.Load}; /me (user) {t.UserMe.Load} / {b.UserMe.Load}; round robin {list.RoundRobin.Load}.");
+    report.Note($"{label}: HTTP ceiling (GET /favicon.ico, static file, wrk -t2 -c8): {Rate(t.Ceiling)} req/s, p50 {Ms(t.Ceiling.P50Ms)}, p99 {Ms(t.Ceiling.P99Ms)}.");
+    report.Note($"{label}: first start on an empty database (migrations, keys, administrator): optimised {Sec(t.FirstStart)}, baseline {Sec(b.FirstStart)}.");
+    report.Note($"{label}: token rows after the runs: optimised {t.TokenRows:N0}, baseline {b.TokenRows:N0}; secret verifiers of the 16 load-test clients: optimised {t.Verifiers}, baseline {b.Verifiers}.");
+}
+
+// The list rows and the round-robin row, with their notes.
+void ReportList(BenchDatabases databases, ListFigures list)
+{
+    foreach (var (name, p95) in list.Pages)
+    {
+        report.Row($"list page, {settings.ListClients:N0} clients: {name}, p95", "<= 30 ms", Ms(p95), "-", null, p95 <= 30);
+    }
+
+    report.Row($"token endpoint, {list.RoundRobinClients:N0} distinct clients in round robin (cache misses), tokens/s", ">= 3,000", Rate(list.RoundRobin), "-", null,
+        list.RoundRobin.Clean && list.RoundRobin.PerSecond >= 3000);
+    if (settings.ListOnly)
+    {
+        report.Row("RSS of the app under the list and round-robin loads (max)", "<= 300 MB", Mb(list.Rss.Values.Max()), "-", null, list.Rss.Values.Max() <= 300L * 1024 * 1024);
+        report.Note($"{databases.Label}: RSS max per load: {RssText(list.Rss)}; round robin p50 {Ms(list.RoundRobin.P50Ms)}, p99 {Ms(list.RoundRobin.P99Ms)}, load average {list.RoundRobin.Load}.");
+    }
+
+    report.Note($"{databases.Label}: {settings.ListClients:N0} list clients seeded in {Sec(list.Seeding)} (one set-based INSERT per table, then {(databases.Provider == BenchDatabase.PostgreSql ? "VACUUM ANALYZE" : "ANALYZE")}); {list.NotUsed}.");
+    report.Note($"{databases.Label}: the Admin Dashboard (/admin) over the same clients: p50 {Ms(list.DashboardP50)}, p95 {Ms(list.DashboardP95)}.");
+}
+
+async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string name, bool baseline)
+{
+    var database = await databases.CreateAsync(name);
+    var tag = $"{databases.Label} {name}";
+    var log = Path.Combine(work, $"{databases.Provider}-{name}.log");
+    Console.Error.WriteLine($"[{tag}] first start on an empty database");
     TimeSpan firstStart;
     IReadOnlyList<BenchClient> clients;
-    LoadResult tokens, me, ceiling;
-    long maxRss = 0;
+    LoadResult tokens, me, ceiling, tokensOneThread, refresh, codes, userMe;
+    string minting;
+    var rss = new Dictionary<string, long>();
     await using (var app = await StartAsync(database, baseline, log))
     {
         await app.WaitUntilAsync(async http => (await http.GetAsync(".well-known/openid-configuration")).IsSuccessStatusCode, TimeSpan.FromMinutes(2), pollInterval);
         firstStart = DateTime.UtcNow - app.StartedAt;
         clients = await Seeder.AddTokenClientsAsync(database, 16);
-        var clientFile = Path.Combine(work, $"{name}-clients.txt");
+        var userClient = await Seeder.AddUserFlowClientAsync(database, UserFlows.RedirectUri);
+        var clientFile = Path.Combine(work, $"{databases.Provider}-{name}-clients.txt");
         await File.WriteAllLinesAsync(clientFile, clients.Select(c => $"{c.ClientId}:{c.Secret}"));
         var tokenUrl = new Uri(app.BaseAddress, "connect/token");
+        var meUrl = new Uri(app.BaseAddress, "api/1.0/me");
+        var script = (string file) => Path.Combine(settings.Scripts, file);
 
-        Console.Error.WriteLine($"[{name}] warm-up, then {settings.Seconds} s of client_credentials (load {Wrk.LoadAverage()})");
-        await Wrk.RunAsync(Path.Combine(settings.Scripts, "token.lua"), tokenUrl, 8, 5, clientFile);
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                maxRss = Math.Max(maxRss, app.ResidentBytes());
-                await Task.Delay(250);
-            }
-        });
-        tokens = await Wrk.RunAsync(Path.Combine(settings.Scripts, "token.lua"), tokenUrl, 8, settings.Seconds, clientFile);
-        await sampling.CancelAsync();
-        await sampler;
+        Console.Error.WriteLine($"[{tag}] warm-up, then {settings.Seconds} s of client_credentials, wrk -t2 (load {Wrk.LoadAverage()})");
+        await Wrk.RunAsync(script("token.lua"), tokenUrl, 8, 5, clientFile);
+        tokens = await Sampled(app, rss, "client_credentials", () => Wrk.RunAsync(script("token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
 
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var accessToken = await Tokens.RequestAsync(http, clients[0]) ?? throw new InvalidOperationException("No token for the /me run.");
-        var meUrl = new Uri(app.BaseAddress, "api/1.0/me");
-        Console.Error.WriteLine($"[{name}] warm-up, then {settings.Seconds} s of GET /api/1.0/me (load {Wrk.LoadAverage()})");
-        await Wrk.RunAsync(Path.Combine(settings.Scripts, "bearer.lua"), meUrl, 8, 3, accessToken);
-        me = await Wrk.RunAsync(Path.Combine(settings.Scripts, "bearer.lua"), meUrl, 8, settings.Seconds, accessToken);
+        Console.Error.WriteLine($"[{tag}] warm-up, then {settings.Seconds} s of GET /api/1.0/me with a client's token, wrk -t2 (load {Wrk.LoadAverage()})");
+        await Wrk.RunAsync(script("bearer.lua"), meUrl, 8, 3, accessToken);
+        me = await Sampled(app, rss, "/me (client)", () => Wrk.RunAsync(script("bearer.lua"), meUrl, 8, settings.Seconds, accessToken));
 
         ceiling = baseline
             ? new LoadResult(0, 1, 0, 0, 0, 0, 0, "")
-            : await Wrk.RunAsync(Path.Combine(settings.Scripts, "plain.lua"), new Uri(app.BaseAddress, "favicon.ico"), 8, Math.Min(10, settings.Seconds));
+            : await Wrk.RunAsync(script("plain.lua"), new Uri(app.BaseAddress, "favicon.ico"), 8, Math.Min(10, settings.Seconds));
+
+        Console.Error.WriteLine($"[{tag}] {settings.Seconds} s of client_credentials, wrk -t1 (load {Wrk.LoadAverage()})");
+        tokensOneThread = await Sampled(app, rss, "client_credentials -t1", () => Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
+
+        // User flows: a signed-in user's codes, exchanged for refresh tokens (two sets: warm-up and run).
+        using var flows = await UserFlows.StartAsync(app.BaseAddress, userClient);
+        var (startCodes, _) = await flows.MintCodesAsync(2 * BenchSizes.RefreshChains);
+        var exchanged = await flows.ExchangeAsync(startCodes);
+        var warmUpTokens = Path.Combine(work, $"{databases.Provider}-{name}-refresh-warm-up.txt");
+        var runTokens = Path.Combine(work, $"{databases.Provider}-{name}-refresh.txt");
+        await File.WriteAllLinesAsync(warmUpTokens, exchanged.Take(BenchSizes.RefreshChains).Select(e => e.RefreshToken));
+        await File.WriteAllLinesAsync(runTokens, exchanged.Skip(BenchSizes.RefreshChains).Select(e => e.RefreshToken));
+        Console.Error.WriteLine($"[{tag}] warm-up, then {settings.Seconds} s of refresh_token grants, wrk -t1 (load {Wrk.LoadAverage()})");
+        await Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, 3, warmUpTokens, userClient.ClientId, userClient.Secret);
+        refresh = await Sampled(app, rss, "refresh_token", () => Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.Seconds, runTokens, userClient.ClientId, userClient.Secret));
+
+        // Codes are single use and minting them is slower than exchanging them: the warm-up's rate
+        // sizes the run (twice what it would use, at most CodesPerSecond per second); should the app
+        // run out, code.lua stops and the rate stands over the shorter time.
+        var (warmUpCodes, _) = await flows.MintCodesAsync(BenchSizes.WarmUpCodes);
+        var warmUpFile = Path.Combine(work, $"{databases.Provider}-{name}-codes-warm-up.txt");
+        await File.WriteAllLinesAsync(warmUpFile, warmUpCodes);
+        var warmUp = await Wrk.RunOneThreadAsync(script("code.lua"), tokenUrl, 8, 5, flows.CodeScriptArguments(warmUpFile));
+        var codeCount = (int)Math.Clamp(2 * warmUp.PerSecond * settings.Seconds, BenchSizes.WarmUpCodes, BenchSizes.CodesPerSecond * settings.Seconds);
+        Console.Error.WriteLine($"[{tag}] minting {codeCount:N0} codes (warm-up: {Rate(warmUp)}/s), then exchanging them, wrk -t1 (load {Wrk.LoadAverage()})");
+        var (runCodes, mintTime) = await flows.MintCodesAsync(codeCount);
+        minting = $"{runCodes.Count:N0} in {Sec(mintTime)} ({(runCodes.Count / mintTime.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)}/s)";
+        var codesFile = Path.Combine(work, $"{databases.Provider}-{name}-codes.txt");
+        await File.WriteAllLinesAsync(codesFile, runCodes);
+        codes = await Sampled(app, rss, "authorization_code", () => Wrk.RunOneThreadAsync(script("code.lua"), tokenUrl, 8, settings.Seconds, flows.CodeScriptArguments(codesFile)));
+
+        var userToken = exchanged[0].AccessToken;
+        Console.Error.WriteLine($"[{tag}] warm-up, then {settings.Seconds} s of GET /api/1.0/me with a user's token, wrk -t1 (load {Wrk.LoadAverage()})");
+        await Wrk.RunOneThreadAsync(script("bearer.lua"), meUrl, 8, 3, userToken);
+        userMe = await Sampled(app, rss, "/me (user)", () => Wrk.RunOneThreadAsync(script("bearer.lua"), meUrl, 8, settings.Seconds, userToken));
     }
 
     var coldStarts = new List<TimeSpan>();
     for (var i = 0; i < 3; i++)
     {
-        Console.Error.WriteLine($"[{name}] cold start {i + 1} of 3");
+        Console.Error.WriteLine($"[{tag}] cold start {i + 1} of 3");
         await using var app = await StartAsync(database, baseline, log);
         await app.WaitUntilAsync(async h => await Tokens.RequestAsync(h, clients[0]) is not null, TimeSpan.FromMinutes(1), pollInterval);
         coldStarts.Add(DateTime.UtcNow - app.StartedAt);
@@ -165,59 +244,132 @@ async Task<ServerFigures> MeasureServerAsync(string name, bool baseline)
 
     var (rows, verifiers) = await Inspect(database);
     coldStarts.Sort();
-    return new ServerFigures(database, tokens, me, ceiling, maxRss, coldStarts[1], firstStart, rows, verifiers);
+    return new ServerFigures(tokens, me, ceiling, coldStarts[1], firstStart, rows, verifiers, tokensOneThread, refresh, codes, userMe, minting, rss);
 }
 
-async Task<List<(string Name, double P95, bool IsTarget)>> MeasurePagesAsync(string sourceDatabase)
+// The list at --list-clients clients, and the token endpoint over 100,000 of them in round robin.
+async Task<ListFigures> MeasureListAsync(BenchDatabases databases)
 {
-    var database = Path.Combine(work, "list.db");
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    await using (var source = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sourceDatabase};Pooling=False"))
+    var database = await databases.CreateAsync("list");
+    var log = Path.Combine(work, $"{databases.Provider}-list.log");
+    var tag = $"{databases.Label} list";
+
+    // The clients share one secret. Its HMAC verifier, which only the app can compute (the key is
+    // its own), is taken from a probe client the app upgrades on its first token, and copied to all:
+    // no PBKDF2 per client, neither in the seeding nor in the measured requests.
+    string verifier;
+    BenchClient probe;
+    await using (var first = await StartAsync(database, baseline: false, log))
     {
-        await source.OpenAsync();
-        using var vacuum = source.CreateCommand();
-        vacuum.CommandText = $"VACUUM INTO '{database.Replace("'", "''", StringComparison.Ordinal)}'";
-        await vacuum.ExecuteNonQueryAsync();
+        await first.WaitUntilAsync(async http => (await http.GetAsync(".well-known/openid-configuration")).IsSuccessStatusCode, TimeSpan.FromMinutes(2), pollInterval);
+        probe = (await Seeder.AddTokenClientsAsync(database, 1))[0];
+        using var http = new HttpClient { BaseAddress = first.BaseAddress };
+        _ = await Tokens.RequestAsync(http, probe) ?? throw new InvalidOperationException("The probe client got no token.");
+        verifier = await Seeder.VerifierAsync(database, probe.ClientId);
     }
 
-    Console.Error.WriteLine($"[list] seeding {settings.ListClients:N0} clients");
-    await Seeder.AddListClientsAsync(database, settings.ListClients);
-    await using var app = await StartAsync(database, baseline: false, Path.Combine(work, "list.log"));
+    if (!verifier.StartsWith("$hmac-sha256$", StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException("The probe client's verifier was not upgraded to HMAC on its first token.");
+    }
+
+    Console.Error.WriteLine($"[{tag}] seeding {settings.ListClients:N0} clients");
+    var seeding = System.Diagnostics.Stopwatch.StartNew();
+    await Seeder.AddListClientsAsync(database, settings.ListClients, verifier);
+    seeding.Stop();
+    Console.Error.WriteLine($"[{tag}] seeded in {Sec(seeding.Elapsed)}");
+    var notUsed = Convert.ToInt64(await database.ScalarAsync(
+        "SELECT COUNT(*) FROM \"OpenIddictApplications\" WHERE \"LastUsedAt\" IS NULL OR \"LastUsedAt\" < " + (database.IsPostgreSql ? "now() - interval '90 days'" : "datetime('now', '-90 days')")), CultureInfo.InvariantCulture);
+    var notUsedText = $"{notUsed:N0} of them ({100.0 * notUsed / settings.ListClients:0}%) never used or not for 90 days";
+
+    var rss = new Dictionary<string, long>();
+    await using var app = await StartAsync(database, baseline: false, log);
     await app.WaitUntilAsync(async http => (await http.GetAsync(".well-known/openid-configuration")).IsSuccessStatusCode, TimeSpan.FromMinutes(1), pollInterval);
     using var admin = await AdminPages.SignInAsync(app.BaseAddress);
     var perPage = 15;
     var middle = settings.ListClients / perPage / 2;
-    var results = new List<(string, double, bool)>();
-    foreach (var (label, path, isTarget) in new[]
+    var pages = new List<(string, double)>();
+    using var sampling = new CancellationTokenSource();
+    var sampler = SampleRssAsync(app, rss, "list pages", sampling.Token);
+    foreach (var (label, path) in new[]
     {
-        ("first page, newest first", "admin/auth-clients", true),
-        ($"page {middle:N0} sorted by name", $"admin/auth-clients?sort=name&dir=asc&page={middle}", true),
-        ("search \"4242\" (20 matches)", "admin/auth-clients?search=4242", true),
-        ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice", true),
-        ("search \"ex\" (2 letters; 7 clients in 10 match)", "admin/auth-clients?search=ex", false),
+        ("first page, newest first", "admin/auth-clients"),
+        ($"page {middle:N0} sorted by name", $"admin/auth-clients?sort=name&dir=asc&page={middle}"),
+        ("search \"4242\" (selective)", "admin/auth-clients?search=4242"),
+        ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice"),
+        ("search \"ex\" (2 letters; 7 clients in 10 match)", "admin/auth-clients?search=ex"),
+        ("\"Not used for 90 days\" filter", $"admin/auth-clients?filter={Uri.EscapeDataString("unused")}"),
     })
     {
-        Console.Error.WriteLine($"[list] {label} (load {Wrk.LoadAverage()})");
+        Console.Error.WriteLine($"[{tag}] {label} (load {Wrk.LoadAverage()})");
         var times = await AdminPages.TimeAsync(admin, path, "Showing ", warmUp: 10, count: 100);
-        results.Add((label, AdminPages.Percentile(times, 95), isTarget));
+        pages.Add((times.Length < 100 ? $"{label} ({times.Length} timed: over 60 s)" : label, AdminPages.Percentile(times, 95)));
     }
 
-    // The Admin Dashboard over the same clients (issue 14): a handful of aggregate queries, no row per client.
-    Console.Error.WriteLine($"[list] dashboard (load {Wrk.LoadAverage()})");
+    Console.Error.WriteLine($"[{tag}] dashboard (load {Wrk.LoadAverage()})");
     var dashboard = await AdminPages.TimeAsync(admin, "admin", "used in the last 24 hours", warmUp: 10, count: 100);
-    report.Note($"Also measured: the Admin Dashboard (/admin) over {settings.ListClients:N0} clients, p50 {Ms(AdminPages.Percentile(dashboard, 50))}, p95 {Ms(AdminPages.Percentile(dashboard, 95))}.");
-    return results;
+    await sampling.CancelAsync();
+    await sampler;
+
+    var ids = await Seeder.ListClientIdsAsync(database, BenchSizes.RoundRobinClients);
+    var clientFile = Path.Combine(work, $"{databases.Provider}-round-robin-clients.txt");
+    await File.WriteAllLinesAsync(clientFile, ids.Select(id => $"{id}:{probe.Secret}"));
+    var tokenUrl = new Uri(app.BaseAddress, "connect/token");
+    Console.Error.WriteLine($"[{tag}] warm-up, then {settings.Seconds} s of client_credentials over {ids.Count:N0} clients in round robin, wrk -t1 (load {Wrk.LoadAverage()})");
+    await Wrk.RunOneThreadAsync(Path.Combine(settings.Scripts, "token.lua"), tokenUrl, 8, 5, clientFile);
+    var roundRobin = await Sampled(app, rss, $"round robin over {ids.Count:N0} clients",
+        () => Wrk.RunOneThreadAsync(Path.Combine(settings.Scripts, "token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
+    return new ListFigures(pages, seeding.Elapsed, notUsedText, AdminPages.Percentile(dashboard, 50), AdminPages.Percentile(dashboard, 95), ids.Count, roundRobin, rss);
 }
+
+// A load run while the app's resident memory is sampled every 250 ms; the maximum goes into rss under label.
+static async Task<LoadResult> Sampled(AppProcess app, Dictionary<string, long> rss, string label, Func<Task<LoadResult>> run)
+{
+    using var sampling = new CancellationTokenSource();
+    var sampler = SampleRssAsync(app, rss, label, sampling.Token);
+    var result = await run();
+    await sampling.CancelAsync();
+    await sampler;
+    return result;
+}
+
+static async Task SampleRssAsync(AppProcess app, Dictionary<string, long> rss, string label, CancellationToken stop)
+{
+    var max = 0L;
+    while (!stop.IsCancellationRequested)
+    {
+        max = Math.Max(max, app.ResidentBytes());
+        try
+        {
+            await Task.Delay(250, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    rss[label] = Math.Max(max, app.ResidentBytes());
+}
+
+static string RssText(IEnumerable<KeyValuePair<string, long>> rss) => string.Join(", ", rss.Select(r => $"{r.Key} {Mb(r.Value)}"));
 
 // The published app in Production with plain http on loopback, over a SQLite file. The port is
 // chosen first because the issuer, which Production requires, names it.
-Task<AppProcess> StartAsync(string database, bool baseline, string logPath, IReadOnlyDictionary<string, string?>? extra = null)
+Task<AppProcess> StartAsync(BenchDatabase database, bool baseline, string logPath, IReadOnlyDictionary<string, string?>? extra = null) =>
+    StartOnAsync(database.AppSettings, baseline, logPath, extra);
+
+// The SQLite file the other measurements (--last-used, --audit-log, --outage) start on; their settings may point elsewhere.
+Task<AppProcess> StartOnSqliteFileAsync(string database, bool baseline, string logPath, IReadOnlyDictionary<string, string?>? extra = null) =>
+    StartOnAsync(new BenchDatabase(BenchDatabase.Sqlite, $"Data Source={database}").AppSettings, baseline, logPath, extra);
+
+// Last-used tracking and activity counting are named on, whatever the defaults: issue 16 measures with them.
+Task<AppProcess> StartOnAsync(IReadOnlyDictionary<string, string?> databaseSettings, bool baseline, string logPath, IReadOnlyDictionary<string, string?>? extra)
 {
     var port = FreeLoopbackPort();
-    var appSettings = new Dictionary<string, string?>
+    var appSettings = new Dictionary<string, string?>(databaseSettings)
     {
-        ["ConnectionStrings:Default"] = $"Data Source={database}",
-        ["Database:Provider"] = "Sqlite",
+        ["AuthClients:Credentials:TrackLastUsed"] = "true",
+        ["Activity:Enabled"] = "true",
         ["OAuthServer:RequireHttps"] = "false",
         ["OAuthServer:Issuer"] = $"http://127.0.0.1:{port}/",
         ["OAuthServer:Performance:Baseline"] = baseline ? "true" : "false",
@@ -238,6 +390,13 @@ Task<AppProcess> StartAsync(string database, bool baseline, string logPath, IRea
     });
 }
 
+static System.Runtime.InteropServices.PosixSignalRegistration ExitOn(System.Runtime.InteropServices.PosixSignal signal, int exitCode) =>
+    System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, context =>
+    {
+        context.Cancel = true;
+        Environment.Exit(exitCode);
+    });
+
 static int FreeLoopbackPort()
 {
     using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -245,15 +404,16 @@ static int FreeLoopbackPort()
     return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-static async Task<(long Rows, string Verifiers)> Inspect(string database)
+static async Task<(long Rows, string Verifiers)> Inspect(BenchDatabase database)
 {
-    await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
-    await connection.OpenAsync();
-    using var count = connection.CreateCommand();
-    count.CommandText = "SELECT COUNT(*) FROM OpenIddictTokens";
-    var rows = (long)(await count.ExecuteScalarAsync())!;
-    using var kinds = connection.CreateCommand();
-    kinds.CommandText = "SELECT SUM(ClientSecret LIKE '$hmac-sha256$%'), SUM(ClientSecret NOT LIKE '$hmac-sha256$%') FROM OpenIddictApplications WHERE DisplayName LIKE 'Load test client %'";
+    var rows = Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM \"OpenIddictTokens\""), CultureInfo.InvariantCulture);
+    await using var connection = await database.OpenAsync();
+    await using var kinds = connection.CreateCommand();
+    kinds.CommandText = """
+        SELECT COUNT(*) FILTER (WHERE c."SecretVerifier" LIKE '$hmac-sha256$%'), COUNT(*) FILTER (WHERE c."SecretVerifier" NOT LIKE '$hmac-sha256$%')
+        FROM "AuthClientCredentials" c JOIN "OpenIddictApplications" a ON a."Id" = c."ApplicationId"
+        WHERE a."DisplayName" LIKE 'Load test client %'
+        """;
     await using var reader = await kinds.ExecuteReaderAsync();
     await reader.ReadAsync();
     return (rows, $"{reader.GetInt64(0)} HMAC, {reader.GetInt64(1)} PBKDF2");
@@ -270,27 +430,69 @@ internal static class BenchAdmin
     public const string Password = "bench-admin-password-42";
 }
 
-internal sealed record ServerFigures(string DatabasePath, LoadResult Tokens, LoadResult Me, LoadResult Ceiling, long MaxRss, TimeSpan ColdStart, TimeSpan FirstStart, long TokenRows, string Verifiers);
+internal sealed record ServerFigures(LoadResult Tokens, LoadResult Me, LoadResult Ceiling, TimeSpan ColdStart, TimeSpan FirstStart, long TokenRows, string Verifiers,
+    LoadResult TokensOneThread, LoadResult Refresh, LoadResult Codes, LoadResult UserMe, string Minting, IReadOnlyDictionary<string, long> Rss);
+
+internal sealed record ListFigures(IReadOnlyList<(string Name, double P95)> Pages, TimeSpan Seeding, string NotUsed, double DashboardP50, double DashboardP95,
+    int RoundRobinClients, LoadResult RoundRobin, IReadOnlyDictionary<string, long> Rss);
+
+/// <summary>Issue 16's targets, per provider (its table).</summary>
+internal sealed record ProviderTargets(int TokenRatio, int Refresh, int RefreshRatio, int Codes, string Conditions)
+{
+    public static ProviderTargets For(string provider) => provider == BenchDatabase.PostgreSql
+        ? new(10, 1500, 3, 800, "a PostgreSQL server of the bench's own (Unix socket, the server's defaults, max_connections=100)")
+        : new(25, 1000, 5, 500, "SQLite files in the work folder (the app's defaults: WAL)");
+}
+
+/// <summary>How many of each the runs use.</summary>
+internal static class BenchSizes
+{
+    /// <summary>Refresh tokens each refresh run starts from: the chains its 8 connections take turns on.</summary>
+    public const int RefreshChains = 64;
+
+    /// <summary>Codes minted for the exchange run at most, per second of --seconds: more than the highest target (800/s) needs.</summary>
+    public const int CodesPerSecond = 1000;
+
+    /// <summary>Codes exchanged in the warm-up, whose rate sizes the run.</summary>
+    public const int WarmUpCodes = 200;
+
+    /// <summary>The distinct clients of the round-robin token run (issue 16).</summary>
+    public const int RoundRobinClients = 100_000;
+}
 
 internal sealed record Settings(string App, string Scripts, int Seconds, int ListClients, string? Out, bool Keep, int TimeLimitMinutes, bool LastUsed, int Rounds, bool Activity = false, bool AuditLog = false, string? Postgres = null, bool Outage = false)
 {
+    /// <summary>--list-only: only the list page and the round-robin token run (with the seeding time), per provider.</summary>
+    public bool ListOnly { get; init; }
+
+    /// <summary>--provider Sqlite or PostgreSql; both (SQLite first) without it.</summary>
+    public IReadOnlyList<string> Providers { get; init; } = [BenchDatabase.Sqlite, BenchDatabase.PostgreSql];
+
     public static Settings Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var provider = Value("--provider");
+        IReadOnlyList<string> providers = provider switch
+        {
+            null => [BenchDatabase.Sqlite, BenchDatabase.PostgreSql],
+            _ when provider.Equals(BenchDatabase.Sqlite, StringComparison.OrdinalIgnoreCase) => [BenchDatabase.Sqlite],
+            _ when provider.Equals(BenchDatabase.PostgreSql, StringComparison.OrdinalIgnoreCase) => [BenchDatabase.PostgreSql],
+            _ => throw new ArgumentException($"--provider must be Sqlite or PostgreSql, not '{provider}'."),
+        };
         return new Settings(
             Value("--app") ?? throw new ArgumentException("--app <published app folder> is required."),
             Value("--scripts") ?? throw new ArgumentException("--scripts <bench folder> is required."),
             int.Parse(Value("--seconds") ?? "30", CultureInfo.InvariantCulture),
-            int.Parse(Value("--list-clients") ?? "100000", CultureInfo.InvariantCulture),
+            int.Parse(Value("--list-clients") ?? "1000000", CultureInfo.InvariantCulture),
             Value("--out"),
             args.Contains("--keep"),
-            int.Parse(Value("--time-limit-minutes") ?? "20", CultureInfo.InvariantCulture),
+            int.Parse(Value("--time-limit-minutes") ?? (args.Contains("--audit-log") || args.Contains("--outage") || args.Contains("--last-used") || args.Contains("--activity") ? "20" : "90"), CultureInfo.InvariantCulture),
             args.Contains("--last-used"),
             int.Parse(Value("--rounds") ?? "3", CultureInfo.InvariantCulture),
             args.Contains("--activity"),
             args.Contains("--audit-log"),
             Value("--postgres"),
-            args.Contains("--outage"));
+            args.Contains("--outage")) { Providers = providers, ListOnly = args.Contains("--list-only") };
     }
 }
 
@@ -308,6 +510,9 @@ internal sealed class Report
     }
 
     public void Note(string note) => _notes.Add(note);
+
+    /// <summary>A heading row: the rows after it are measured on <paramref name="title"/>.</summary>
+    public void Section(string title) => _rows.Add([$"**{title}**", "", "", "", "", ""]);
 
     public string Render()
     {
