@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
-using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
 using AuthClients.Web.Features.AuthClients;
@@ -156,15 +156,16 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
     {
         var browser = await _app.SignedInAsAdminAsync();
         var tag = NewTag();
-        await SeedAsync(tag, Limit + 10);
+        const int clients = Limit + 15; // 24 of them unused
+        await SeedAsync(tag, clients);
         var now = fixture.Clock.GetUtcNow().UtcDateTime;
         // Every third client used today; the others not for 100 days or more (some never).
-        for (var i = 1; i <= Limit + 10; i++)
+        for (var i = 1; i <= clients; i++)
         {
             await SetLastUsedAsync($"{tag} {i:D3}", i % 3 == 0 ? now : i % 3 == 1 ? now.AddDays(-100 - i) : null);
         }
 
-        var unused = Enumerable.Range(1, Limit + 10).Where(i => i % 3 != 0).Select(i => $"{tag} {i:D3}").ToList();
+        var unused = Enumerable.Range(1, clients).Where(i => i % 3 != 0).Select(i => $"{tag} {i:D3}").ToList();
         var byName = await AllPagesAsync(browser, $"{Search(tag)}&filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.Name}&dir=asc&perPage=10");
         var byNameDescending = await AllPagesAsync(browser, $"{Search(tag)}&filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.Name}&dir=desc&perPage=10");
 
@@ -182,7 +183,7 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
         }
     }
 
-    private Task SetLastUsedAsync(string name, DateTime? usedAt) =>
+    private Task<int> SetLastUsedAsync(string name, DateTime? usedAt) =>
         _app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients
             .Where(a => a.DisplayName == name).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUsedAt, usedAt)));
 
@@ -207,7 +208,7 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
         return names;
     }
 
-    private static string? CappedNote(IDocument page) =>
+    private static string? CappedNote(IHtmlDocument page) =>
         page.QuerySelectorAll("[role=status]").Select(e => e.Text()).FirstOrDefault(t => t.StartsWith("More than", StringComparison.Ordinal));
 
     private async Task<JsonDocument> ListAsync(string token, string query)
