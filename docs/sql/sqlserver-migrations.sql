@@ -1078,3 +1078,50 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130155207_AuthClientTotal'
+)
+BEGIN
+    CREATE TABLE [AuthClientTotals] (
+        [Id] int NOT NULL,
+        [Count] bigint NOT NULL,
+        CONSTRAINT [PK_AuthClientTotals] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130155207_AuthClientTotal'
+)
+BEGIN
+    INSERT INTO [AuthClientTotals] ([Id], [Count]) SELECT 1, COUNT_BIG(*) FROM [OpenIddictApplications];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130155207_AuthClientTotal'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [AuthClientTotal_Count] ON [OpenIddictApplications] AFTER INSERT, DELETE AS
+    BEGIN
+        SET NOCOUNT ON;
+        UPDATE [AuthClientTotals]
+        SET [Count] = [Count] + (SELECT COUNT_BIG(*) FROM inserted) - (SELECT COUNT_BIG(*) FROM deleted)
+        WHERE [Id] = 1;
+    END');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130155207_AuthClientTotal'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130155207_AuthClientTotal', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

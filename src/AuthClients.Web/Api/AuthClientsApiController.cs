@@ -30,7 +30,7 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter), HttpContext.RequestAborted);
         return new AuthClientList(
             result.Items.Select(i => new AuthClientListEntry(i.ClientId, i.Name, i.Redirect, i.CreatedAt, i.IsEnabled, i.LastUsedAt)).ToList(),
-            new PageMeta(result.Total, result.Page, result.PageSize, result.TotalPages));
+            new PageMeta(result.Total, result.Page, result.PageSize, result.TotalPages, result.TotalIsLowerBound));
     }
 
     [HttpGet("{clientId}")]

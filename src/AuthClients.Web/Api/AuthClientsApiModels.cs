@@ -132,6 +132,11 @@ public sealed record AuthClientListEntry(
     bool Enabled,
     [property: Description(AuthClientResource.LastUsedDescription)] DateTime? LastUsedAt);
 
-public sealed record PageMeta(int Total, int Page, int PerPage, int TotalPages);
+public sealed record PageMeta(
+    int Total,
+    int Page,
+    int PerPage,
+    int TotalPages,
+    [property: Description("True when a search or filter matched more clients than the count limit (AuthClients:List:CountLimit, 10,000 by default): total is then that limit, a lower bound, and the pages reach the first that many matches in the list's order.")] bool TotalIsLowerBound);
 
 public sealed record AuthClientList(IReadOnlyList<AuthClientListEntry> Data, PageMeta Meta);

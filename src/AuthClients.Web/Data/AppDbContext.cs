@@ -25,6 +25,8 @@ public abstract class AppDbContext(DbContextOptions options)
 
     public DbSet<ClientNumber> ClientNumbers => Set<ClientNumber>();
 
+    public DbSet<AuthClientTotal> AuthClientTotals => Set<AuthClientTotal>();
+
     public DbSet<AuthClientApplication> AuthClients => Set<AuthClientApplication>();
 
     public DbSet<AuthClientCredential> AuthClientCredentials => Set<AuthClientCredential>();
@@ -57,7 +59,19 @@ public abstract class AppDbContext(DbContextOptions options)
 
 public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options);
 
-public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options);
+public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options)
+{
+    /// <summary>The trigger that keeps <see cref="AuthClientTotal"/> (its migration).</summary>
+    public const string ClientTotalTrigger = "AuthClientTotal_Count";
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // SQL Server refuses EF Core's OUTPUT clause on a table with a trigger unless the model declares it.
+        builder.Entity<AuthClientApplication>().ToTable(t => t.HasTrigger(ClientTotalTrigger));
+    }
+}
 
 public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbContext> options) : AppDbContext(options)
 {

@@ -23,6 +23,7 @@ public static class WebHosting
     {
         services.AddStartupOptions<BootstrapOptions>(configuration, BootstrapOptions.Section);
         services.AddStartupOptions<CredentialOptions>(configuration, CredentialOptions.Section);
+        services.AddStartupOptions<AuthClientListOptions>(configuration, AuthClientListOptions.Section);
         services.AddStartupOptions<AuditOptions>(configuration, AuditOptions.Section);
         services.AddStartupOptions<ActivityOptions>(configuration, ActivityOptions.Section);
         services.AddStartupOptions<SecondFactorOptions>(configuration, SecondFactorOptions.Section);

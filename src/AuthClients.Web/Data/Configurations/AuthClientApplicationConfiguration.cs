@@ -67,3 +67,12 @@ internal sealed class UsedClientAssertionConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(a => a.ExpiresAt);
     }
 }
+
+internal sealed class AuthClientTotalConfiguration : IEntityTypeConfiguration<AuthClientTotal>
+{
+    public void Configure(EntityTypeBuilder<AuthClientTotal> builder)
+    {
+        builder.ToTable("AuthClientTotals");
+        builder.Property(t => t.Id).ValueGeneratedNever();
+    }
+}

@@ -11,3 +11,20 @@ public sealed class ClientNumber
 
     public DateTime AllocatedAt { get; set; }
 }
+
+/// <summary>
+/// How many clients there are: one row, kept by database triggers on <c>OpenIddictApplications</c>
+/// (see the <c>AuthClientTotal</c> migration of each provider), so the list's "of 1,000,000" is
+/// read, not counted. Counting a million rows took 10-20 ms on SQLite and 90-130 ms on PostgreSQL
+/// (an index-only scan) on every page of the list. The triggers also see clients written by SQL,
+/// OpenIddict or a restore, which an application-side counter would miss.
+/// </summary>
+public sealed class AuthClientTotal
+{
+    /// <summary>The one row's key.</summary>
+    public const int RowId = 1;
+
+    public int Id { get; set; }
+
+    public long Count { get; set; }
+}

@@ -52,21 +52,20 @@ public sealed class AuditLogQueries(AppDbContext db)
             return new AuditLogPage(new ListPage<AuditLogItem>([], 0, 1, query.SafePageSize), IsCapped: false, ActorUser: null);
         }
 
-        var counted = await Matching(criteria).Take(CountLimit + 1).CountAsync(cancellationToken);
-        var total = Math.Min(counted, CountLimit);
-        var pageNumber = Math.Clamp(query.Page, 1, ListPage.PageCount(total, query.SafePageSize));
+        var count = await Matching(criteria).CountUpToAsync(CountLimit, cancellationToken);
+        var pageNumber = Math.Clamp(query.Page, 1, ListPage.PageCount(count.Total, query.SafePageSize));
         var rows = await PageSource(criteria, query.SortsDescending, rowsUpToPageEnd: pageNumber * query.SafePageSize).ToPageAsync(
             pageNumber,
             query.SafePageSize,
             records => Sorted(records, query.SortsDescending),
             r => r,
             cancellationToken,
-            total);
+            count);
 
         var names = await TargetNamesAsync(rows.Items, criteria.ActorId, cancellationToken);
         var page = rows.Select(r => ItemOf(r, names));
         var actorName = criteria.ActorId is { } id && names.TryGetValue((UserAudit.TargetType, id), out var filtered) ? filtered : null;
-        return new AuditLogPage(page, counted > CountLimit, actorName);
+        return new AuditLogPage(page, count.IsCapped, actorName);
     }
 
     /// <summary>

@@ -18,52 +18,66 @@ public sealed class AuthClientQueries(
     OpenIddictApplicationManager<AuthClientApplication> manager,
     AuthClientSearch search,
     IOptions<CredentialOptions> credentialOptions,
+    IOptions<AuthClientListOptions> listOptions,
     TimeProvider clock)
 {
     /// <summary>
-    /// One page of the list: one query for the rows (whether a client has an active secret and when
-    /// its first active credential expires are correlated subqueries on the credentials' ApplicationId
-    /// index) plus the count, unless the search counted already.
+    /// One page of the list: the count (exact for the whole list; for a search or filter up to
+    /// <see cref="AuthClientListOptions.CountLimit"/>, unless the search counted
+    /// already), one query for the page's rows, and one for the page's active credentials (whether a
+    /// client has a secret to copy, when its first one expires). The credentials used to be two
+    /// correlated subqueries in the rows' query; PostgreSQL turned one into a scan of every
+    /// credential (180 ms at 1,000,000 clients) when its statistics said few secrets were copyable.
     /// </summary>
     public async Task<ListPage<AuthClientListItem>> ListAsync(ListQuery query, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var countLimit = listOptions.Value.CountLimit;
         var clients = db.AuthClients.AsNoTracking();
-        int? total = null;
+        ListCount? count = null;
         if (query.Term is { } term)
         {
-            (clients, total) = await search.FindAsync(clients, term, cancellationToken);
+            (clients, count) = await search.FindAsync(clients, term, countLimit, cancellationToken);
         }
 
         if (query.FilterKey is { } filter)
         {
             // The search's count is of every match: the filtered ones are counted again.
             clients = Filtered(clients, filter, now, credentialOptions.Value.ExpiryWarning);
-            total = null;
+            count = null;
         }
 
-        var credentials = db.AuthClientCredentials;
-        var active = AuthClientCredential.ActiveAt(now);
+        count ??= query.Term is null && query.FilterKey is null
+            ? ListCount.Exact((int)await db.AuthClientTotals.Where(t => t.Id == AuthClientTotal.RowId).Select(t => t.Count).SingleAsync(cancellationToken))
+            : await clients.CountUpToAsync(countLimit, cancellationToken);
         var rows = await clients.ToPageAsync(
             query.Page,
             query.SafePageSize,
             c => Sorted(c, query),
-            a => new
-            {
-                a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, a.CreatedAt, a.Permissions, a.IsEnabled, a.LastUsedAt,
-                HasSecret = credentials.Where(active).Any(c => c.ApplicationId == a.Id && c.Kind == CredentialKind.Secret && c.ProtectedSecret != null),
-                FirstExpiry = credentials.Where(c => c.ApplicationId == a.Id && c.RevokedAt == null && c.ExpiresAt > now).Min(c => c.ExpiresAt),
-            },
+            a => new { a.Id, a.ClientId, a.DisplayName, a.PrimaryRedirectUri, a.RedirectUris, a.CreatedAt, a.Permissions, a.IsEnabled, a.LastUsedAt },
             cancellationToken,
-            total);
+            count);
+
+        var ids = rows.Items.Select(r => r.Id).ToList();
+        var credentials = (await db.AuthClientCredentials.AsNoTracking()
+            .Where(c => ids.Contains(c.ApplicationId))
+            .Where(AuthClientCredential.ActiveAt(now))
+            .Select(c => new { c.ApplicationId, IsCopyableSecret = c.Kind == CredentialKind.Secret && c.ProtectedSecret != null, c.ExpiresAt })
+            .ToListAsync(cancellationToken))
+            .ToLookup(c => c.ApplicationId);
 
         var warning = credentialOptions.Value.ExpiryWarning;
-        return rows.Select(r => new AuthClientListItem(
-            r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
-            Math.Max(0, CountRedirects(r.RedirectUris) - 1), r.HasSecret, r.CreatedAt,
-            ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? []),
-            r.IsEnabled, r.LastUsedAt,
-            r.FirstExpiry is { } expiry && expiry <= now + warning ? Math.Max(1, (int)Math.Ceiling((expiry - now).TotalDays)) : null));
+        return rows.Select(r =>
+        {
+            var active = credentials[r.Id!];
+            var firstExpiry = active.Min(c => c.ExpiresAt);
+            return new AuthClientListItem(
+                r.Id!, r.ClientId ?? "", r.DisplayName ?? "", r.PrimaryRedirectUri,
+                Math.Max(0, CountRedirects(r.RedirectUris) - 1), active.Any(c => c.IsCopyableSecret), r.CreatedAt,
+                ApiScopes(string.IsNullOrEmpty(r.Permissions) ? [] : JsonSerializer.Deserialize<string[]>(r.Permissions) ?? []),
+                r.IsEnabled, r.LastUsedAt,
+                firstExpiry is { } expiry && expiry <= now + warning ? Math.Max(1, (int)Math.Ceiling((expiry - now).TotalDays)) : null);
+        });
     }
 
     /// <returns>The client's settings, or null when it does not exist.</returns>
@@ -115,7 +129,9 @@ public sealed class AuthClientQueries(
     private static IQueryable<AuthClientApplication> Sorted(IQueryable<AuthClientApplication> clients, ListQuery query) =>
         query.SortKey switch
         {
-            AuthClientSort.Name => clients.OrderBy(a => a.NormalizedName, query.SortsDescending).ThenByDescending(a => a.Number),
+            // Names are unique: no tie to break, and PostgreSQL then walks the name index without an
+            // incremental sort on top (5.6 s to 4.0 s for the middle page of 1,000,000 clients, loaded machine).
+            AuthClientSort.Name => clients.OrderBy(a => a.NormalizedName, query.SortsDescending),
             AuthClientSort.Redirect => clients.OrderBy(a => a.PrimaryRedirectUri, query.SortsDescending).ThenByDescending(a => a.Number),
             // Never used is the oldest on every database (PostgreSQL would put nulls last ascending).
             AuthClientSort.LastUsed => clients.OrderBy(a => a.LastUsedAt != null, query.SortsDescending)

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Linq.Expressions;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Features.Lists;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuthClients.Web.Features.AuthClients;
 
-/// <summary>The clients a search matches, and their number when the search tables already told it.</summary>
-public sealed record AuthClientSearchResult(IQueryable<AuthClientApplication> Matches, int? Total);
+/// <summary>The clients a search matches, and their number (up to the list's count limit) when the search tables already told it.</summary>
+public sealed record AuthClientSearchResult(IQueryable<AuthClientApplication> Matches, ListCount? Count);
 
 /// <summary>
 /// The list's search box. A client matches when its name or one of its redirect URIs contains the
@@ -38,7 +39,8 @@ public sealed class AuthClientSearch(AppDbContext db)
     public static string TextFor(string name, IEnumerable<string> redirectUris) =>
         string.Join('\n', redirectUris.Prepend(name)).ToUpperInvariant();
 
-    public async Task<AuthClientSearchResult> FindAsync(IQueryable<AuthClientApplication> clients, string term, CancellationToken cancellationToken)
+    /// <param name="countLimit">How far the matches are counted (<see cref="AuthClientListOptions.CountLimit"/>).</param>
+    public async Task<AuthClientSearchResult> FindAsync(IQueryable<AuthClientApplication> clients, string term, int countLimit, CancellationToken cancellationToken)
     {
         var upper = term.ToUpperInvariant();
         var number = ClientNumberOf(term);
@@ -47,7 +49,7 @@ public sealed class AuthClientSearch(AppDbContext db)
 
         if (!db.Database.IsSqlite())
         {
-            return new(clients.Where(matches), Total: null);
+            return new(clients.Where(matches), Count: null);
         }
 
         // A trigram index holds runs of three characters: shorter terms scan the narrow copy of the
@@ -67,18 +69,21 @@ public sealed class AuthClientSearch(AppDbContext db)
                 found.Add(clientNumber);
             }
 
-            return new(clients.Where(a => found.Contains(a.Number)), found.Count);
+            return new(clients.Where(a => found.Contains(a.Number)), ListCount.UpTo(found.Count, countLimit));
         }
 
         // A broad term: the page comes from walking the list in its sort order (matches are dense,
-        // so a page fills quickly); the count comes from the search tables, not the wide rows.
-        var total = await matchingNumbers.CountAsync(cancellationToken);
-        if (number is not null && await clients.AnyAsync(a => a.Number == number && !EF.Functions.Like(a.SearchText, pattern, LikeEscape), cancellationToken))
+        // so a page fills quickly); the count comes from the search tables, not the wide rows, and
+        // stops at the limit (a two-letter term matches most clients: counting them all read the
+        // whole narrow copy, 10 ms at 100,000 clients and over 100 ms at 1,000,000).
+        var count = await matchingNumbers.CountUpToAsync(countLimit, cancellationToken);
+        if (!count.IsCapped && number is not null
+            && await clients.AnyAsync(a => a.Number == number && !EF.Functions.Like(a.SearchText, pattern, LikeEscape), cancellationToken))
         {
-            total++;
+            count = ListCount.UpTo(count.Total + 1, countLimit);
         }
 
-        return new(clients.Where(matches), total);
+        return new(clients.Where(matches), count);
     }
 
     /// <summary>Client IDs are the text of their number, so only a number written the same way is one.</summary>

@@ -1,7 +1,8 @@
 namespace AuthClients.Web.Features.Lists;
 
 /// <summary>Where one page of a list stands in the whole: what the "Showing X-Y of Z" line and the page links need.</summary>
-public abstract record ListPage(int Total, int Page, int PageSize)
+/// <param name="TotalIsLowerBound">Counting stopped at a limit (<see cref="ListCount"/>): there are at least <paramref name="Total"/> rows, maybe more.</param>
+public abstract record ListPage(int Total, int Page, int PageSize, bool TotalIsLowerBound = false)
 {
     public int TotalPages => PageCount(Total, PageSize);
 
@@ -15,8 +16,9 @@ public abstract record ListPage(int Total, int Page, int PageSize)
 }
 
 /// <summary>One page of a list: its rows, and where they stand in the whole.</summary>
-public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize) : ListPage(Total, Page, PageSize)
+public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize, bool TotalIsLowerBound = false)
+    : ListPage(Total, Page, PageSize, TotalIsLowerBound)
 {
     /// <summary>The same page with its rows made into others (rows read from the database into list items).</summary>
-    public ListPage<TResult> Select<TResult>(Func<T, TResult> selector) => new(Items.Select(selector).ToList(), Total, Page, PageSize);
+    public ListPage<TResult> Select<TResult>(Func<T, TResult> selector) => new(Items.Select(selector).ToList(), Total, Page, PageSize, TotalIsLowerBound);
 }

@@ -91,6 +91,12 @@ public sealed record EmptyRowViewModel(int Columns, string Noun, string? Term)
     public string Message => Term is null ? "No Data Available" : $"No {Noun} match \"{Term}\".";
 }
 
+/// <summary>The note above a list whose count stopped at its limit (<see cref="ListPage.TotalIsLowerBound"/>).</summary>
+/// <param name="Limit">How many matches were counted, and how many the pages reach.</param>
+/// <param name="Noun">What the rows are, in the plural ("events").</param>
+/// <param name="Narrow">What the viewer narrows to reach the others ("the filters").</param>
+public sealed record CappedCountViewModel(int Limit, string Noun, string Narrow);
+
 /// <summary>A row's Edit button.</summary>
 public sealed record EditButtonViewModel(string Url);
 

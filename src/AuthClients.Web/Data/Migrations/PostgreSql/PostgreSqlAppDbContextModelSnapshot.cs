@@ -500,6 +500,19 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientTotal", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthClientTotals", (string)null);
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.BackgroundLease", b =>
                 {
                     b.Property<string>("Name")

@@ -277,7 +277,12 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.ToTable("OpenIddictApplications", (string)null);
+                    b.ToTable("OpenIddictApplications", null, t =>
+                        {
+                            t.HasTrigger("AuthClientTotal_Count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientAuthorization", b =>
@@ -496,6 +501,19 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("OpenIddictTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientTotal", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthClientTotals", (string)null);
                 });
 
             modelBuilder.Entity("AuthClients.Web.Data.Entities.BackgroundLease", b =>

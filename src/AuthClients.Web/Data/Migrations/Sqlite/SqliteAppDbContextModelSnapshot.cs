@@ -487,6 +487,19 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AuthClients.Web.Data.Entities.AuthClientTotal", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthClientTotals", (string)null);
+                });
+
             modelBuilder.Entity("AuthClients.Web.Data.Entities.BackgroundLease", b =>
                 {
                     b.Property<string>("Name")
