@@ -11,12 +11,11 @@ using static AuthClients.Tests.SecondFactor.SecondFactorPages;
 namespace AuthClients.Tests.Review;
 
 /// <summary>
-/// Review of the single-use codes (afd21c7, c7bdd7e) when two requests for one user arrive at once.
-/// The used step is claimed by a conditional UPDATE that leaves the row's ConcurrencyStamp alone,
-/// while the request that loses writes the whole row back (UserManager.AccessFailedAsync), from the
-/// copy it loaded before the claim: the claim is undone, or the winner's own save meets a changed
-/// stamp and fails. Recovery codes are guarded by the stamp, but the loser's later saves hit the
-/// same stale stamp and are not caught.
+/// The single-use codes when two requests for one user arrive at once (found in review: the used
+/// step was claimed by a conditional UPDATE that left the row's ConcurrencyStamp alone, so the
+/// request that lost wrote its stale copy back through UserManager.AccessFailedAsync and undid the
+/// claim, or the winner's save met a changed stamp and failed into an error page). The claim now
+/// changes the stamp, and a refused failure count is written again on the current row.
 /// </summary>
 public sealed class ConcurrentSecondFactorTests(AuthClientsAppFactory app) : IClassFixture<AuthClientsAppFactory>
 {

@@ -44,16 +44,30 @@ public sealed class SingleUseAuthenticatorTokenProvider(AppDbContext db, TimePro
 
         // One conditional statement claims the step: of two requests with the same code (two browsers,
         // two instances sharing the database) exactly one changes the row; the other sees 0 rows.
+        // It also changes the row's concurrency stamp, so that no request holding an older copy of
+        // the user (one that lost this race, a wrong code sent at the same moment) can write that
+        // copy back over the claim: Identity refuses its update as a concurrency failure.
+        var stamp = Guid.NewGuid().ToString();
         var claimed = await db.Users
             .Where(u => u.Id == user.Id && (u.LastAuthenticatorTimeStep == null || u.LastAuthenticatorTimeStep < step))
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LastAuthenticatorTimeStep, step));
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.LastAuthenticatorTimeStep, step)
+                .SetProperty(u => u.ConcurrencyStamp, stamp));
         if (claimed == 0)
         {
             return false;
         }
 
-        // The tracked copy too: Identity's next update of this user writes every column back.
+        // The tracked copy too, as the row now is, so this request's own next update of the user succeeds.
+        var entry = db.Entry(user);
         user.LastAuthenticatorTimeStep = step;
+        user.ConcurrencyStamp = stamp;
+        if (entry.State != EntityState.Detached)
+        {
+            entry.Property(u => u.LastAuthenticatorTimeStep).OriginalValue = step;
+            entry.Property(u => u.ConcurrencyStamp).OriginalValue = stamp;
+        }
+
         return true;
     }
 }
