@@ -2,6 +2,7 @@ using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.SecondFactor;
+using AuthClients.Web.Features.Users;
 using Microsoft.AspNetCore.Identity;
 
 namespace AuthClients.Web.Hosting;
@@ -63,6 +64,7 @@ public static class IdentityHosting
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddUserStore<SecondFactorUserStore>()
+            .AddUserManager<AppUserManager>()
             .AddDefaultTokenProviders()
             .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
             .AddClaimsPrincipalFactory<SignInTimeClaims>();

@@ -63,6 +63,30 @@ public sealed class LockoutTests(AuthClientsAppFactory app) : IClassFixture<Auth
     }
 
     /// <summary>
+    /// An attacker guessing in parallel: wrong passwords that arrive at once each count (a write refused
+    /// because another attempt changed the row meanwhile is counted again on the row as it now is), so
+    /// as many attempts at once as the lockout allows lock the account, and none answers an error page.
+    /// </summary>
+    [Theory]
+    [InlineData(Surface.SignInPage)]
+    [InlineData(Surface.ChangePassword)]
+    public async Task WrongPasswords_SentAtOnce_EachCount_AndLockTheAccount(Surface surface)
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var email = await app.CreateUserAsync();
+            var session = await app.SignedInAsync(email);
+
+            var accepted = await Task.WhenAll(Enumerable.Range(0, IdentityHosting.MaxFailedSignIns)
+                .Select(_ => TryPasswordAsync(surface, email, WrongPassword, session)));
+
+            Assert.DoesNotContain(true, accepted);
+            Assert.False(await TryPasswordAsync(Surface.SignInPage, email, AuthClientsAppFactory.UserPassword, session: null),
+                $"Round {round}: {IdentityHosting.MaxFailedSignIns} wrong passwords sent at once did not lock the account.");
+        }
+    }
+
+    /// <summary>
     /// Anyone can call the token endpoint with someone's email: its wrong passwords are throttled
     /// per address (ThrottlingTests), never counted toward the account's lockout (checklist 40).
     /// </summary>

@@ -116,7 +116,7 @@ public sealed class SecondFactorSignIn(
 
         if (!await verify())
         {
-            await CountOnTheCurrentRowAsync(user, () => users.AccessFailedAsync(user));
+            await users.AccessFailedAsync(user);
             var lockedNow = await users.IsLockedOutAsync(user);
             audit.Record(anonymous, SignInAudit.Failed, UserAudit.TargetType, target, Reason($"{method}: wrong code{(lockedNow ? " (account locked)" : "")}"));
             if (lockedNow)
@@ -131,7 +131,7 @@ public sealed class SecondFactorSignIn(
             return lockedNow ? CodeCheckOutcome.LockedOut : CodeCheckOutcome.Wrong;
         }
 
-        await CountOnTheCurrentRowAsync(user, () => users.ResetAccessFailedCountAsync(user));
+        await users.ResetAccessFailedCountAsync(user);
         audit.Record((user.Id, user.UserName ?? user.Id), SignInAudit.Succeeded, UserAudit.TargetType, target, new Dictionary<string, FieldChange>
         {
             ["second_factor"] = new(null, method),
@@ -145,33 +145,6 @@ public sealed class SecondFactorSignIn(
         }
 
         return CodeCheckOutcome.Succeeded;
-    }
-
-    /// <summary>
-    /// Writes the failure count on the user's row as it is now. Another request for the same user may
-    /// have changed the row since this one read it (the same code from a second browser, a code
-    /// claimed meanwhile, a recovery code redeemed), and Identity then refuses the write as a
-    /// concurrency failure, leaving this request's changes pending: they are read again from the
-    /// database and the count written on that, so no attempt goes uncounted, nothing claimed by the
-    /// other request is written back, and the audit's save that follows does not fail.
-    /// </summary>
-    private async Task CountOnTheCurrentRowAsync(AppUser user, Func<Task<IdentityResult>> count)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await count();
-            if (result.Succeeded || attempt == 3 || !result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
-            {
-                return;
-            }
-
-            foreach (var stale in db.ChangeTracker.Entries()
-                .Where(e => e.Entity is AppUser || e.Metadata.ClrType.IsAssignableTo(typeof(IdentityUserToken<string>)))
-                .ToList())
-            {
-                await stale.ReloadAsync();
-            }
-        }
     }
 
     private static Dictionary<string, FieldChange> Reason(string reason) => new() { ["reason"] = new(null, reason) };
