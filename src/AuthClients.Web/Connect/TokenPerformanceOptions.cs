@@ -42,6 +42,9 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     /// <summary>Answer client_credentials requests inside OpenIddict instead of routing them to the MVC controller.</summary>
     public bool HandleClientCredentialsInline { get; set; } = true;
 
+    /// <summary>Answer authorization_code and refresh_token requests inside OpenIddict instead of routing them to the MVC controller.</summary>
+    public bool HandleUserGrantsInline { get; set; } = true;
+
     /// <summary>
     /// Write a database row for each access token issued to a user under an authorization (code and
     /// refresh grants). Without one, the API and introspection check the token against its
@@ -94,6 +97,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public bool EffectiveStoreClientCredentialsAccessTokens => Baseline || StoreClientCredentialsAccessTokens;
 
     public bool EffectiveHandleClientCredentialsInline => !Baseline && HandleClientCredentialsInline;
+
+    public bool EffectiveHandleUserGrantsInline => !Baseline && HandleUserGrantsInline;
 
     public bool EffectiveStoreUserAccessTokens => Baseline || StoreUserAccessTokens;
 

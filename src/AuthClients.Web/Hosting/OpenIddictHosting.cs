@@ -165,8 +165,8 @@ public static class OpenIddictHosting
                 options.AddEventHandler(PrivateKeyJwt.Check);
                 options.AddEventHandler(PrivateKeyJwt.Accept);
 
-                options.RemoveEventHandler(ClientCredentialsTokenHandler.Replaced);
-                options.AddEventHandler(ClientCredentialsTokenHandler.Descriptor);
+                options.RemoveEventHandler(InlineTokenHandler.Replaced);
+                options.AddEventHandler(InlineTokenHandler.Descriptor);
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
                 if (!performance.EffectiveStoreUserAccessTokens)
