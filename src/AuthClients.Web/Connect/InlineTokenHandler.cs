@@ -63,6 +63,12 @@ public sealed class InlineTokenHandler(IOpenIddictApplicationManager application
                 return;
             }
 
+            if (!await SingleUse.ClaimAsync(services, grant.GetTokenId(), context.CancellationToken))
+            {
+                context.Reject(Errors.InvalidGrant, SingleUse.AlreadyUsedDescription);
+                return;
+            }
+
             context.SignIn(new ClaimsPrincipal(UserTokenClaims.Renewed(user, grant)));
             return;
         }

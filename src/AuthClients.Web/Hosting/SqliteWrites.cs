@@ -26,6 +26,20 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
 
     public void Dispose() => _writer.Dispose();
 
+    /// <summary>Runs a write that does not go through SaveChanges (a set-based update) in the same queue.</summary>
+    public async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         if (Queued(eventData.Context) is { } holding)
