@@ -136,8 +136,8 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
         if (request.IsClientCredentialsGrantType())
         {
             // Only reached with OAuthServer:Performance:HandleClientCredentialsInline=false (the baseline):
-            // otherwise ClientCredentialsTokenHandler answers before MVC.
-            var identity = await ClientCredentialsTokenHandler.CreateIdentityAsync(applications, request, HttpContext.RequestAborted);
+            // otherwise InlineTokenHandler answers before MVC (and for the code and refresh grants below).
+            var identity = await InlineTokenHandler.CreateIdentityAsync(applications, request, HttpContext.RequestAborted);
             return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
@@ -151,7 +151,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
                 return Refuse(Errors.InvalidGrant, "The email or password is invalid.");
             }
 
-            return SignIn(new ClaimsPrincipal(CreateUserIdentity(user, request.GetScopes())), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            return SignIn(new ClaimsPrincipal(UserTokenClaims.Create(user, request.GetScopes())), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
@@ -161,16 +161,16 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             var user = result.Principal?.GetClaim(Claims.Subject) is { } userId ? await users.FindByIdAsync(userId) : null;
             if (user is null || !user.IsActive)
             {
-                return Refuse(Errors.InvalidGrant, "The user is no longer allowed to sign in.");
+                return Refuse(Errors.InvalidGrant, InlineTokenHandler.UserNotAllowedDescription);
             }
 
-            // Fresh claims (name, email) with the scopes and authorization of the original grant.
-            var identity = CreateUserIdentity(user, result.Principal!.GetScopes());
-            identity.SetAuthorizationId(result.Principal!.GetAuthorizationId());
-            // When the user signed in, from the code (and kept through refreshes), for the ID token.
-            identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(result.Principal!)?.ToUnixTimeSeconds());
-            identity.SetDestinations(claim => DestinationsOf(claim, identity));
-            return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            if (!await SingleUse.ClaimAsync(services, result.Principal!.GetTokenId(), HttpContext.RequestAborted))
+            {
+                return Refuse(Errors.InvalidGrant, SingleUse.AlreadyUsedDescription);
+            }
+
+            // Only reached with OAuthServer:Performance:HandleUserGrantsInline=false (the baseline).
+            return SignIn(new ClaimsPrincipal(UserTokenClaims.Renewed(user, result.Principal!)), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         return Refuse(Errors.UnsupportedGrantType, "This grant type is not supported.");
@@ -311,9 +311,9 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     /// <summary>Issues the code for the user, under their permanent consent (created now when there is none).</summary>
     private async Task<Microsoft.AspNetCore.Mvc.SignInResult> IssueAsync(IOpenIddictAuthorizationManager authorizations, AppUser user, ClaimsPrincipal session, object application, OpenIddictRequest request, object? consent)
     {
-        var identity = CreateUserIdentity(user, request.GetScopes());
+        var identity = UserTokenClaims.Create(user, request.GetScopes());
         identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(session)?.ToUnixTimeSeconds());
-        identity.SetDestinations(claim => DestinationsOf(claim, identity));
+        identity.SetDestinations(claim => UserTokenClaims.DestinationsOf(claim, identity));
         consent ??= await authorizations.CreateAsync(
             identity: identity,
             subject: user.Id,
@@ -322,36 +322,6 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
             scopes: identity.GetScopes());
         identity.SetAuthorizationId(await authorizations.GetIdAsync(consent));
         return SignIn(new ClaimsPrincipal(identity), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-    }
-
-    private static ClaimsIdentity CreateUserIdentity(AppUser user, ImmutableArray<string> scopes)
-    {
-        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, user.Id)
-            .SetClaim(Claims.Email, user.Email)
-            .SetClaim(Claims.Name, user.FullName)
-            .SetClaim(Claims.PreferredUsername, user.UserName)
-            .SetClaim(AppClaimTypes.SubjectKind, SubjectKinds.User);
-        identity.SetScopes(scopes);
-        identity.SetResources(OAuthScopes.ApiResource);
-        identity.SetDestinations(claim => DestinationsOf(claim, identity));
-        return identity;
-    }
-
-    private static IEnumerable<string> DestinationsOf(Claim claim, ClaimsIdentity identity)
-    {
-        yield return OpenIddictConstants.Destinations.AccessToken;
-        var inIdentityToken = claim.Type switch
-        {
-            Claims.Name or Claims.PreferredUsername => identity.HasScope(Scopes.Profile),
-            Claims.Email => identity.HasScope(Scopes.Email),
-            Claims.AuthenticationTime => true,
-            _ => false,
-        };
-        if (inIdentityToken)
-        {
-            yield return OpenIddictConstants.Destinations.IdentityToken;
-        }
     }
 
     private ForbidResult Refuse(string error, string description) =>

@@ -12,9 +12,13 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace AuthClients.Web.Connect;
 
 /// <summary>
-/// Issues client-credentials access tokens without a database row, signed with the access-token
-/// algorithm (ES256 by default; ID tokens keep RS256). Refresh tokens, authorization codes and
-/// users' access tokens still get their rows: reuse detection and revocation need them.
+/// Issues client-credentials access tokens, and users' access tokens issued under an authorization
+/// (code and refresh grants), without a database row, signed with the access-token algorithm
+/// (ES256 by default; ID tokens keep RS256). Refresh tokens and authorization codes still get their
+/// rows: single use and reuse detection need them. A user's access token is checked against its
+/// authorization instead, which revocation and a refresh token's reuse revoke
+/// (<see cref="TokenReuseRevocation"/>); one issued without an authorization (the password grant
+/// without offline_access) keeps its row, since nothing else could revoke it.
 /// </summary>
 public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> performance, ServerKeyStore keys) : IOpenIddictServerHandler<OpenIddictServerEvents.GenerateTokenContext>
 {
@@ -27,6 +31,7 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
             .Build();
 
     private readonly bool _storeClientTokens = performance.Value.EffectiveStoreClientCredentialsAccessTokens;
+    private readonly bool _storeUserTokens = performance.Value.EffectiveStoreUserAccessTokens;
     private readonly string _accessTokenAlgorithm = performance.Value.EffectiveAccessTokenAlgorithm == AccessTokenAlgorithm.ES256
         ? SecurityAlgorithms.EcdsaSha256
         : SecurityAlgorithms.RsaSha256;
@@ -41,18 +46,23 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
                 : keys.EcdsaKeyInForce(context.Options.SigningCredentials) ?? context.SigningCredentials;
         }
 
-        if (!_storeClientTokens && context.TokenType == TokenTypeIdentifiers.AccessToken && context.Request?.IsClientCredentialsGrantType() == true)
+        if (context.TokenType == TokenTypeIdentifiers.AccessToken && !NeedsEntry(context))
         {
             context.CreateTokenEntry = false;
         }
 
         return ValueTask.CompletedTask;
     }
+
+    private bool NeedsEntry(OpenIddictServerEvents.GenerateTokenContext context) =>
+        context.Request?.IsClientCredentialsGrantType() == true ? _storeClientTokens
+        : _storeUserTokens || context.Principal?.GetClaim(AppClaimTypes.SubjectKind) != SubjectKinds.User || string.IsNullOrEmpty(context.Principal.GetAuthorizationId());
 }
 
 /// <summary>
 /// Whether a token's client still lets it work: for an access token issued without a database
-/// entry, what the entry would have told (the client still exists); for every access token, refresh
+/// entry, what the entry would have told (the client still exists; for a user's token, OpenIddict
+/// has checked its authorization entry, which deleting the client deletes); for every access token, refresh
 /// token and authorization code, that the client is not disabled (<see cref="DisabledClients"/>).
 /// Run by the API (validation) and by introspection, revocation and the token endpoint (server), so
 /// a deleted or disabled client's tokens are refused and shown inactive at once on this instance,
@@ -82,6 +92,8 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
 
     public async ValueTask HandleAsync(OpenIddictValidationEvents.ValidateTokenContext context)
     {
+        context.AuthorizationId = AuthorizationToCheck(context.Principal, context.TokenId, context.AuthorizationId);
+
         // The API only ever validates access tokens.
         if (!context.IsRejected && await RefusalAsync(context.Principal, context.TokenId) is { } refusal)
         {
@@ -96,6 +108,7 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
             return;
         }
 
+        context.AuthorizationId = AuthorizationToCheck(principal, context.TokenId, context.AuthorizationId);
         var refusal = principal.HasTokenType(TokenTypeIdentifiers.AccessToken) ? await RefusalAsync(principal, context.TokenId)
             : principal.HasTokenType(TokenTypeIdentifiers.RefreshToken) || principal.HasTokenType(TokenTypeIdentifiers.Private.AuthorizationCode) ? await DisabledClientRefusalAsync(principal)
             : null;
@@ -119,8 +132,15 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
             return await DisabledClientRefusalAsync(principal);
         }
 
-        // Only client-credentials access tokens are issued without an entry.
-        if (principal.GetClaim(AppClaimTypes.SubjectKind) != SubjectKinds.Client || principal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId)
+        // Issued without an entry: client-credentials tokens, and users' tokens under an authorization
+        // (which OpenIddict checks right after this, as it checks an entry).
+        var checkable = principal.GetClaim(AppClaimTypes.SubjectKind) switch
+        {
+            SubjectKinds.Client => true,
+            SubjectKinds.User => !string.IsNullOrEmpty(principal.GetAuthorizationId()),
+            _ => false,
+        };
+        if (!checkable || principal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId)
         {
             return "This token cannot be checked.";
         }
@@ -141,6 +161,14 @@ public sealed class ClientAccessTokenValidator(IOpenIddictApplicationManager app
             ? ClientGoneDescription
             : null;
     }
+
+    /// <summary>
+    /// The authorization OpenIddict checks next (<c>ValidateAuthorizationEntry</c>, which runs only
+    /// when one is known): for a token with an entry, the entry's; for one without, the one the
+    /// token names, so that revoking it (or a refresh token's reuse) stops the token at once.
+    /// </summary>
+    private static string? AuthorizationToCheck(ClaimsPrincipal? principal, string? tokenId, string? known) =>
+        string.IsNullOrEmpty(known) && string.IsNullOrEmpty(tokenId) ? principal?.GetAuthorizationId() : known;
 
     /// <summary>The refusal of a token whose client is disabled; null for any other (a client gone is the token entry's concern).</summary>
     private async Task<string?> DisabledClientRefusalAsync(ClaimsPrincipal principal) =>

@@ -6,6 +6,8 @@ public enum SecretHashing { HmacSha256, Pbkdf2 }
 
 public enum AccessTokenAlgorithm { ES256, RS256 }
 
+public enum SqliteSynchronous { Full, Normal }
+
 /// <summary>
 /// The <c>OAuthServer:Performance</c> section: how the token endpoint trades work for speed.
 /// Every setting keeps the security properties of docs/security.md; <see cref="Baseline"/> puts
@@ -17,7 +19,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
 
     /// <summary>
     /// OpenIddict's defaults, as if none of the settings below existed: PBKDF2 client secret
-    /// verifiers, a database row for every access token, RS256 signatures, no client cache.
+    /// verifiers, a database row for every access token, RS256 signatures, no client cache,
+    /// SQLite's own locking and full synchronous commits.
     /// </summary>
     public bool Baseline { get; set; }
 
@@ -38,6 +41,29 @@ public sealed class TokenPerformanceOptions : IValidatableObject
 
     /// <summary>Answer client_credentials requests inside OpenIddict instead of routing them to the MVC controller.</summary>
     public bool HandleClientCredentialsInline { get; set; } = true;
+
+    /// <summary>Answer authorization_code and refresh_token requests inside OpenIddict instead of routing them to the MVC controller.</summary>
+    public bool HandleUserGrantsInline { get; set; } = true;
+
+    /// <summary>
+    /// Write a database row for each access token issued to a user under an authorization (code and
+    /// refresh grants). Without one, the API and introspection check the token against its
+    /// authorization instead, which a revocation or a refresh token's reuse revokes.
+    /// </summary>
+    public bool StoreUserAccessTokens { get; set; }
+
+    /// <summary>
+    /// SQLite only: one write (SaveChanges) at a time from this process, queued in memory, instead
+    /// of concurrent writers retrying SQLite's lock with 150 ms sleeps.
+    /// </summary>
+    public bool SerializeSqliteWrites { get; set; } = true;
+
+    /// <summary>
+    /// SQLite only: <c>PRAGMA synchronous</c> of every connection. <c>Normal</c> (with the write-ahead
+    /// log) does not wait for the disk at each commit; a power cut (not a crash of the app) can lose
+    /// the last commits. <c>Full</c> is SQLite's default.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
 
     /// <summary>
     /// How long an instance may use its in-memory copy of a client (token endpoint, API) before
@@ -71,6 +97,14 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public bool EffectiveStoreClientCredentialsAccessTokens => Baseline || StoreClientCredentialsAccessTokens;
 
     public bool EffectiveHandleClientCredentialsInline => !Baseline && HandleClientCredentialsInline;
+
+    public bool EffectiveHandleUserGrantsInline => !Baseline && HandleUserGrantsInline;
+
+    public bool EffectiveStoreUserAccessTokens => Baseline || StoreUserAccessTokens;
+
+    public bool EffectiveSerializeSqliteWrites => !Baseline && SerializeSqliteWrites;
+
+    public SqliteSynchronous EffectiveSqliteSynchronous => Baseline ? SqliteSynchronous.Full : SqliteSynchronous;
 
     public TimeSpan EffectiveClientCacheLifetime => Baseline ? TimeSpan.Zero : ClientCacheLifetime;
 

@@ -70,7 +70,7 @@ public sealed class VerifiedTokenCache : IDisposable
             return false;
         }
 
-        principal = cached!.Clone();
+        principal = DeepCopy(cached!);
         return true;
     }
 
@@ -91,12 +91,19 @@ public sealed class VerifiedTokenCache : IDisposable
             return;
         }
 
-        _entries.Set(token, principal.Clone(), new MemoryCacheEntryOptions
+        _entries.Set(token, DeepCopy(principal), new MemoryCacheEntryOptions
         {
             Size = 1,
             AbsoluteExpiration = expires < until ? expires : until,
         });
     }
+
+    /// <summary>
+    /// A copy with its own identities: <see cref="ClaimsPrincipal.Clone"/> shares them, and the
+    /// handlers after this one add claims to the identity (the user's current permissions), which
+    /// on a shared copy would pile up across requests and race between concurrent ones.
+    /// </summary>
+    private static ClaimsPrincipal DeepCopy(ClaimsPrincipal principal) => new(principal.Identities.Select(identity => identity.Clone()));
 
     private const string FromCache = "authclients:verified-token-from-cache";
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -69,9 +70,11 @@ public static class DatabaseHosting
         {
             case DatabaseProvider.Sqlite:
                 connectionString = ResolveSqlitePath(connectionString, environment.ContentRootPath);
+                services.AddSingleton<SqliteWriteQueue>();
                 services.AddDbContextPool<SqliteAppDbContext>((sp, o) => o
                     .UseSqlite(connectionString, sqlite => sqlite.ExecutionStrategy(d => new SqliteRetries(d, sp.GetRequiredService<DatabaseOutage>())))
-                    .UseOutageHandling(sp));
+                    .UseOutageHandling(sp)
+                    .UseSqliteWriteSettings(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
@@ -109,6 +112,23 @@ public static class DatabaseHosting
             (RelationalEventId.TransactionError, LogLevel.Debug),
             (CoreEventId.QueryIterationFailed, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+
+    /// <summary>
+    /// How this process writes to SQLite (<see cref="SqliteWriteQueue"/>, <see cref="SqliteSynchronousSetting"/>),
+    /// from <c>OAuthServer:Performance</c>: the token endpoint is what writes most.
+    /// </summary>
+    private static DbContextOptionsBuilder UseSqliteWriteSettings(this DbContextOptionsBuilder options, IServiceProvider services)
+    {
+        var performance = services.GetRequiredService<IOptions<TokenPerformanceOptions>>().Value;
+        if (performance.EffectiveSerializeSqliteWrites)
+        {
+            options.AddInterceptors(services.GetRequiredService<SqliteWriteQueue>());
+        }
+
+        return performance.EffectiveSqliteSynchronous == SqliteSynchronous.Full
+            ? options
+            : options.AddInterceptors(new SqliteSynchronousSetting(performance.EffectiveSqliteSynchronous));
+    }
 
     /// <summary>
     /// A connection string the provider cannot read (typically another provider's, with

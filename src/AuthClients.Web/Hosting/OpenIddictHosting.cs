@@ -165,10 +165,15 @@ public static class OpenIddictHosting
                 options.AddEventHandler(PrivateKeyJwt.Check);
                 options.AddEventHandler(PrivateKeyJwt.Accept);
 
-                options.RemoveEventHandler(ClientCredentialsTokenHandler.Replaced);
-                options.AddEventHandler(ClientCredentialsTokenHandler.Descriptor);
+                options.RemoveEventHandler(InlineTokenHandler.Replaced);
+                options.AddEventHandler(InlineTokenHandler.Descriptor);
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ServerDescriptor);
+                if (!performance.EffectiveStoreUserAccessTokens)
+                {
+                    // Users' access tokens have no row for reuse detection to revoke: it revokes their authorization.
+                    options.AddEventHandler(TokenReuseRevocation.Descriptor);
+                }
 
                 // A disabled client gets no tokens and no authorization page (its tokens: ClientAccessTokenValidator).
                 options.AddEventHandler(DisabledClients.Descriptor);
@@ -205,7 +210,8 @@ public static class OpenIddictHosting
 
                 // Every access token with a database entry is checked against it, so deleting a
                 // client (which deletes its tokens) or revoking a token stops it at once. Client-
-                // credentials tokens issued without an entry are checked against their client.
+                // credentials tokens issued without an entry are checked against their client, users'
+                // tokens issued without one against their authorization (ClientAccessTokenValidator).
                 options.EnableTokenEntryValidation();
 
                 // As introspection does: a revoked authorization (consent) stops its access tokens.

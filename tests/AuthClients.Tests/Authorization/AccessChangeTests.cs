@@ -78,6 +78,45 @@ public sealed class AccessChangeTests(AuthClientsAppFactory app) : IClassFixture
         await HttpAssert.IsForbiddenPageAsync(await browser.GetAsync(AuthClientPages.List));
     }
 
+    public enum AccessChange { PermissionRemoved, SuperAdminRemoved, RemovedFromTheGrantingGroup }
+
+    /// <summary>
+    /// The same, through the API with a user's bearer token that the API already knows (its
+    /// signature is remembered after the first calls): the rights come from the user, not from
+    /// what an earlier request saw.
+    /// </summary>
+    [Theory]
+    [InlineData(AccessChange.PermissionRemoved)]
+    [InlineData(AccessChange.SuperAdminRemoved)]
+    [InlineData(AccessChange.RemovedFromTheGrantingGroup)]
+    public async Task ApiList_WithTheSameBearerToken_AfterAccessRemoved_Returns403(AccessChange change)
+    {
+        var email = change switch
+        {
+            AccessChange.PermissionRemoved => await app.CreateUserAsync(permissions: [ViewKey]),
+            AccessChange.SuperAdminRemoved => await app.CreateUserAsync(superAdmin: true),
+            _ => await app.CreateUserAsync(groupPermissions: [ViewKey]),
+        };
+        var token = await app.UserApiTokenAsync(email);
+        var api = app.CreateClient();
+        for (var call = 0; call < 3; call++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(ApiList(token))).StatusCode);
+        }
+
+        await (change switch
+        {
+            AccessChange.PermissionRemoved => app.RevokeUserPermissionAsync(email, ViewKey),
+            AccessChange.SuperAdminRemoved => app.SetSuperAdminAsync(email, false),
+            _ => app.RemoveFromGroupsAsync(email),
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.SendAsync(ApiList(token))).StatusCode);
+    }
+
+    private static HttpRequestMessage ApiList(string token) =>
+        new(HttpMethod.Get, "/api/1.0/auth-clients") { Headers = { Authorization = new("Bearer", token) } };
+
     [Fact]
     public async Task List_AfterUserDeactivated_SignsOutAndRedirectsToSignIn()
     {

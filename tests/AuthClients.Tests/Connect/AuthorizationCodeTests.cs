@@ -237,14 +237,7 @@ public sealed class AuthorizationCodeTests : IClassFixture<AuthClientsAppFactory
     private async Task<(RegisteredClient Client, string Email)> ArrangeAsync() =>
         (await _app.RegisterClientAsync(clientCredentials: false, authorizationCode: true), await _app.CreateUserAsync());
 
-    private Task<TokenResponse> RefreshAsync(RegisteredClient client, string refreshToken) =>
-        _backChannel.RequestRefreshTokenAsync(new RefreshTokenRequest
-        {
-            Address = "/connect/token",
-            ClientId = client.ClientId,
-            ClientSecret = client.Secret,
-            RefreshToken = refreshToken,
-        });
+    private Task<TokenResponse> RefreshAsync(RegisteredClient client, string refreshToken) => _backChannel.RequestRefreshAsync(client, refreshToken);
 
     private Task<TokenRevocationResponse> RevokeAsync(RegisteredClient client, string token) =>
         _backChannel.RevokeTokenAsync(new TokenRevocationRequest

@@ -71,6 +71,16 @@ public static class RegisteredClients
             Scope = scope,
         });
 
+    /// <summary>The refresh grant: <paramref name="client"/> trades <paramref name="refreshToken"/> for new tokens.</summary>
+    public static Task<TokenResponse> RequestRefreshAsync(this HttpClient http, RegisteredClient client, string refreshToken) =>
+        http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = "/connect/token",
+            ClientId = client.ClientId,
+            ClientSecret = client.Secret,
+            RefreshToken = refreshToken,
+        });
+
     /// <summary>A client-credentials token for <paramref name="client"/>.</summary>
     public static Task<TokenResponse> RequestClientTokenAsync(this HttpClient http, RegisteredClient client, string? scope = null) =>
         http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
