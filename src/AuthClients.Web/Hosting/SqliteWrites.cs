@@ -21,6 +21,12 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
 
+    // SQLite's own wait for a locked file (Microsoft.Data.Sqlite's default command timeout). Past it
+    // a writer goes ahead without its turn and meets SQLite's locking as it would without the queue,
+    // so a turn never handed back (a way of ending SaveChanges no callback below sees) slows writes
+    // but can never stop them.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(30);
+
     // Whether a context's SaveChanges in progress holds the queue (a context saves one call at a time).
     private readonly ConditionalWeakTable<DbContext, StrongBox<bool>> _holding = [];
 
@@ -29,14 +35,17 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
     /// <summary>Runs a write that does not go through SaveChanges (a set-based update) in the same queue.</summary>
     public async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
-        await _writer.WaitAsync(cancellationToken);
+        var held = await _writer.WaitAsync(LongestWait, cancellationToken);
         try
         {
             return await write();
         }
         finally
         {
-            _writer.Release();
+            if (held)
+            {
+                _writer.Release();
+            }
         }
     }
 
@@ -44,8 +53,7 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
     {
         if (Queued(eventData.Context) is { } holding)
         {
-            _writer.Wait();
-            holding.Value = true;
+            holding.Value = _writer.Wait(LongestWait);
         }
 
         return result;
@@ -55,8 +63,7 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
     {
         if (Queued(eventData.Context) is { } holding)
         {
-            await _writer.WaitAsync(cancellationToken);
-            holding.Value = true;
+            holding.Value = await _writer.WaitAsync(LongestWait, cancellationToken);
         }
 
         return result;
@@ -83,6 +90,21 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
     }
 
     public override void SaveChangesCanceled(DbContextEventData eventData) => Release(eventData.Context);
+
+    // A concurrency failure (a row changed by another request since it was read: Identity's stamp)
+    // ends SaveChanges without SaveChangesFailed, so the queue is released here, just before EF throws;
+    // missing it left every later writer of the process waiting.
+    public override InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Release(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        Release(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
 
     public override Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
