@@ -1,5 +1,6 @@
 using System.Net;
 using AuthClients.Tests.Infrastructure;
+using AuthClients.Tests.Shared;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Features.AuthClients;
@@ -343,10 +344,4 @@ public sealed class LastUsedTests
     private static Dictionary<string, ClientUsage.Use> Batch(string id, DateTime at, string from) => new() { [id] = new ClientUsage.Use(at, from) };
 
     private static DateTime Minute(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
-
-    /// <summary>This instance's clock, for its uses only: another instance's later use.</summary>
-    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + shift;
-    }
 }

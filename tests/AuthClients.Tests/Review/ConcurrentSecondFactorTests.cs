@@ -32,7 +32,7 @@ public sealed class ConcurrentSecondFactorTests(AuthClientsAppFactory app) : ICl
         for (var round = 0; round < Rounds; round++)
         {
             var (email, code, step) = await UserWithAnUnusedCodeAsync();
-            var browsers = new[] { await AtTheCodeStepAsync(email), await AtTheCodeStepAsync(email) };
+            var browsers = new[] { await app.AtTheCodeStepAsync(email), await app.AtTheCodeStepAsync(email) };
 
             var answers = await Task.WhenAll(browsers.Select(b => b.CodeStepAsync(code)));
 
@@ -54,7 +54,7 @@ public sealed class ConcurrentSecondFactorTests(AuthClientsAppFactory app) : ICl
         {
             var email = await app.CreateUserAsync();
             var (_, codes) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync();
-            var browsers = new[] { await AtTheCodeStepAsync(email), await AtTheCodeStepAsync(email) };
+            var browsers = new[] { await app.AtTheCodeStepAsync(email), await app.AtTheCodeStepAsync(email) };
 
             var answers = await Task.WhenAll(browsers.Select(b => b.RecoveryStepAsync(codes[0])));
 
@@ -76,8 +76,8 @@ public sealed class ConcurrentSecondFactorTests(AuthClientsAppFactory app) : ICl
         for (var round = 0; round < Rounds; round++)
         {
             var (email, code, step) = await UserWithAnUnusedCodeAsync();
-            var attacker = await AtTheCodeStepAsync(email);
-            var user = await AtTheCodeStepAsync(email);
+            var attacker = await app.AtTheCodeStepAsync(email);
+            var user = await app.AtTheCodeStepAsync(email);
 
             var answers = await Task.WhenAll(attacker.RecoveryStepAsync("WRONG-CODE1"), user.CodeStepAsync(code));
 
@@ -109,11 +109,4 @@ public sealed class ConcurrentSecondFactorTests(AuthClientsAppFactory app) : ICl
     private void NoErrorPage(HttpResponseMessage[] answers) =>
         Assert.False(answers.Any(a => a.StatusCode == HttpStatusCode.InternalServerError),
             "An error page: " + string.Join(Environment.NewLine, app.LoggedErrors.Select(e => e[..Math.Min(e.Length, 600)])));
-
-    private async Task<HttpClient> AtTheCodeStepAsync(string email)
-    {
-        var browser = app.CreateBrowser();
-        Assert.Equal(TwoFactor, (await browser.PasswordStepAsync(email)).Headers.Location?.OriginalString);
-        return browser;
-    }
 }

@@ -26,7 +26,7 @@ public sealed class CodeReplayTests(AuthClientsAppFactory app) : IClassFixture<A
 
         Assert.True(await app.SignsInWithCodeAsync(email, code), $"The code for step now{stepsFromNow:+0;-0} did not sign in.");
 
-        var again = await AtTheCodeStepAsync(email);
+        var again = await app.AtTheCodeStepAsync(email);
         var response = await again.CodeStepAsync(code);
         Assert.Equal(SecondFactorSignIn.WrongCodeMessage, CodeError(await response.Content.ReadAsStringAsync()));
         Assert.False(await again.IsSignedInAsync(), "A used code signed in a second time.");
@@ -73,7 +73,7 @@ public sealed class CodeReplayTests(AuthClientsAppFactory app) : IClassFixture<A
         var now = AuthenticatorCodes.CurrentStep;
         var (email, key) = await SetUpAsync(setUpStep: now - 1);
         var code = AuthenticatorCodes.ForStep(key, now + 1);
-        var browsers = new[] { await AtTheCodeStepAsync(email), await AtTheCodeStepAsync(email) };
+        var browsers = new[] { await app.AtTheCodeStepAsync(email), await app.AtTheCodeStepAsync(email) };
 
         var answers = await Task.WhenAll(browsers.Select(b => b.CodeStepAsync(code)));
 
@@ -102,12 +102,5 @@ public sealed class CodeReplayTests(AuthClientsAppFactory app) : IClassFixture<A
         var email = await app.CreateUserAsync();
         var (key, _) = await (await app.SignedInAsync(email)).SetUpAuthenticatorAsync(key => AuthenticatorCodes.ForStep(key, setUpStep));
         return (email, key);
-    }
-
-    private async Task<HttpClient> AtTheCodeStepAsync(string email)
-    {
-        var browser = app.CreateBrowser();
-        Assert.Equal(TwoFactor, (await browser.PasswordStepAsync(email)).Headers.Location?.OriginalString);
-        return browser;
     }
 }

@@ -62,6 +62,14 @@ public static partial class SecondFactorPages
     public static Task<HttpResponseMessage> PasswordStepAsync(this HttpClient browser, string email, string password = AuthClientsAppFactory.UserPassword) =>
         browser.SignInAsync(email, password);
 
+    /// <summary>A new browser that typed the user's password and was sent to the code step.</summary>
+    public static async Task<HttpClient> AtTheCodeStepAsync(this AuthClientsAppFactory app, string email)
+    {
+        var browser = app.CreateBrowser();
+        Assert.Equal(TwoFactor, (await browser.PasswordStepAsync(email)).Headers.Location?.OriginalString);
+        return browser;
+    }
+
     public static Task<HttpResponseMessage> CodeStepAsync(this HttpClient browser, string code, bool rememberBrowser = false) =>
         browser.PostFormAsync(TwoFactor, TwoFactor, rememberBrowser ? [new("Code", code), new("RememberBrowser", "true")] : [new("Code", code)]);
 
