@@ -11,6 +11,7 @@ public static class AuthorizationHosting
     public static IServiceCollection AddAppAuthorization(this IServiceCollection services)
     {
         services.AddScoped<UserAccessService>();
+        services.AddSingleton<AccessStateCache>();
         services.AddScoped<CurrentAccessCookieEvents>();
         services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
         services.AddSingleton<IAuthorizationHandler, ApiAccessHandler>();

@@ -73,9 +73,47 @@ public sealed class BearerUserAccessHandler(IServiceProvider services) :
     /// <returns>The current access of the token's user; null when that user is gone or inactive.</returns>
     private async Task<UserAccess?> CurrentUserAsync(ClaimsPrincipal principal)
     {
-        // Resolved here, not injected: most bearer tokens are clients', which need no database read.
-        var access = services.GetRequiredService<UserAccessService>();
-        var current = principal.GetClaim(Claims.Subject) is { } userId ? await access.GetAsync(userId) : null;
+        if (principal.GetClaim(Claims.Subject) is not { } userId)
+        {
+            return null;
+        }
+
+        // Resolved only when read: most bearer tokens are clients', and most users' calls find their access remembered.
+        var current = await services.GetRequiredService<AccessStateCache>()
+            .UserAsync(userId, () => services.GetRequiredService<UserAccessService>().GetAsync(userId));
         return current is { IsActive: true } ? current : null;
     }
+}
+
+/// <summary>
+/// OpenIddict's check that a token's authorization (the user's consent) is still valid, on the
+/// API (<c>ValidateAuthorizationEntry</c>, which it replaces), answered by
+/// <see cref="AccessStateCache"/> when the answer is current: a user's access token has no row of
+/// its own, so without this every call would read the authorization.
+/// </summary>
+public sealed class CachedAuthorizationEntryCheck(AccessStateCache cache, IOpenIddictAuthorizationManager authorizations) :
+    IOpenIddictValidationHandler<OpenIddictValidationEvents.ValidateTokenContext>
+{
+    public static OpenIddictValidationHandlerDescriptor Descriptor { get; } =
+        OpenIddictValidationHandlerDescriptor.CreateBuilder<OpenIddictValidationEvents.ValidateTokenContext>()
+            .AddFilter<OpenIddictValidationHandlerFilters.RequireAuthorizationEntryValidationEnabled>()
+            .AddFilter<OpenIddictValidationHandlerFilters.RequireAuthorizationIdResolved>()
+            .UseScopedHandler<CachedAuthorizationEntryCheck>()
+            .SetOrder(OpenIddictValidationHandlers.Protection.ValidateAuthorizationEntry.Descriptor.Order)
+            .SetType(OpenIddictValidationHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(OpenIddictValidationEvents.ValidateTokenContext context)
+    {
+        var id = context.AuthorizationId!;
+        if (!await cache.AuthorizationIsValidAsync(id, () => IsValidAsync(id, context.CancellationToken)))
+        {
+            // OpenIddict's own answer (ID2023) for a revoked or deleted authorization.
+            context.Reject(Errors.InvalidToken, "The authorization associated with the token is no longer valid.");
+        }
+    }
+
+    private async Task<bool> IsValidAsync(string id, CancellationToken cancellationToken) =>
+        await authorizations.FindByIdAsync(id, cancellationToken) is { } authorization
+        && await authorizations.HasStatusAsync(authorization, Statuses.Valid, cancellationToken);
 }

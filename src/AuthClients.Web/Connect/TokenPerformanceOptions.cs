@@ -86,6 +86,18 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     [Range(100, 10_000_000, ErrorMessage = "OAuthServer:Performance:VerifiedTokenCacheSize must be between 100 and 10,000,000.")]
     public int VerifiedTokenCacheSize { get; set; } = 20_000;
 
+    /// <summary>
+    /// How long the API may use its copy of what it checks for a user's token: the user's access
+    /// (active, permissions) and whether the token's authorization is valid (<see cref="Authorization.AccessStateCache"/>).
+    /// Changes made on this instance apply at once; changes made on another instance (or straight
+    /// in the database) within this bound. Zero: read on every call.
+    /// </summary>
+    public TimeSpan UserAccessCacheLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>At most this many users' and authorizations' answers are remembered at once.</summary>
+    [Range(100, 10_000_000, ErrorMessage = "OAuthServer:Performance:UserAccessCacheSize must be between 100 and 10,000,000.")]
+    public int UserAccessCacheSize { get; set; } = 20_000;
+
     public static readonly TimeSpan MaxClientCacheLifetime = TimeSpan.FromSeconds(30);
 
     public SecretHashing EffectiveSecretHashing => Baseline ? SecretHashing.Pbkdf2 : SecretHashing;
@@ -110,6 +122,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
 
     public TimeSpan EffectiveVerifiedTokenCacheLifetime => Baseline ? TimeSpan.Zero : VerifiedTokenCacheLifetime;
 
+    public TimeSpan EffectiveUserAccessCacheLifetime => Baseline ? TimeSpan.Zero : UserAccessCacheLifetime;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ClientCacheLifetime < TimeSpan.Zero || ClientCacheLifetime > MaxClientCacheLifetime)
@@ -117,6 +131,13 @@ public sealed class TokenPerformanceOptions : IValidatableObject
             yield return new ValidationResult(
                 $"OAuthServer:Performance:ClientCacheLifetime must be between 00:00:00 (off) and {MaxClientCacheLifetime:c}: it is how long another instance may still accept a deleted client.",
                 [nameof(ClientCacheLifetime)]);
+        }
+
+        if (UserAccessCacheLifetime < TimeSpan.Zero || UserAccessCacheLifetime > MaxClientCacheLifetime)
+        {
+            yield return new ValidationResult(
+                $"OAuthServer:Performance:UserAccessCacheLifetime must be between 00:00:00 (off) and {MaxClientCacheLifetime:c}: it is how long another instance may still accept a token whose user was deactivated or whose consent was revoked.",
+                [nameof(UserAccessCacheLifetime)]);
         }
 
         if (VerifiedTokenCacheLifetime < TimeSpan.Zero || VerifiedTokenCacheLifetime > TimeSpan.FromHours(1))

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using AuthClients.Web.Authorization;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using Microsoft.Data.Sqlite;
@@ -66,6 +67,8 @@ public static class DatabaseHosting
         services.AddStartupOptions<ResilienceOptions>(configuration, ResilienceOptions.Section);
         services.AddSingleton<DatabaseOutage>();
         services.AddSingleton<DatabaseOutageInterceptor>();
+        services.AddSingleton<AccessChanges>();
+        services.AddSingleton<AccessChangeInterceptor>();
         switch (options.ParsedProvider)
         {
             case DatabaseProvider.Sqlite:
@@ -99,13 +102,13 @@ public static class DatabaseHosting
     }
 
     /// <summary>
-    /// What every provider shares: <see cref="DatabaseOutageInterceptor"/>, and EF Core's own Error
+    /// What every provider shares: <see cref="DatabaseOutageInterceptor"/>, <see cref="AccessChangeInterceptor"/>, and EF Core's own Error
     /// lines for a failed command, connection, query or save turned down to Debug. They repeat, once
     /// per attempt, what is logged once by whoever handles the failure: the exception handler for a
     /// request (an outage once, by <see cref="DatabaseOutage"/>), each background job for itself.
     /// </summary>
     private static DbContextOptionsBuilder UseOutageHandling(this DbContextOptionsBuilder options, IServiceProvider services) => options
-        .AddInterceptors(services.GetRequiredService<DatabaseOutageInterceptor>())
+        .AddInterceptors(services.GetRequiredService<DatabaseOutageInterceptor>(), services.GetRequiredService<AccessChangeInterceptor>())
         .ConfigureWarnings(warnings => warnings.Log(
             (RelationalEventId.CommandError, LogLevel.Debug),
             (RelationalEventId.ConnectionError, LogLevel.Debug),

@@ -5,6 +5,7 @@ using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Validation;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace AuthClients.Web.Hosting;
@@ -215,7 +216,10 @@ public static class OpenIddictHosting
                 options.EnableTokenEntryValidation();
 
                 // As introspection does: a revoked authorization (consent) stops its access tokens.
+                // (Answered from AccessStateCache when current, in place of OpenIddict's own check.)
                 options.EnableAuthorizationEntryValidation();
+                options.RemoveEventHandler(OpenIddictValidationHandlers.Protection.ValidateAuthorizationEntry.Descriptor);
+                options.AddEventHandler(CachedAuthorizationEntryCheck.Descriptor);
                 options.AddEventHandler(ClientAccessTokenValidator.ValidationDescriptor);
                 if (performance.EffectiveVerifiedTokenCacheLifetime > TimeSpan.Zero)
                 {

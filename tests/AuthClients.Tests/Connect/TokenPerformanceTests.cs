@@ -200,7 +200,7 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public void BadPerformanceSetting_StopsTheAppWithAMessageNamingIt()
     {
-        foreach (var (key, value) in new[] { ("ClientCacheLifetime", "00:05:00"), ("AccessTokenAlgorithm", "HS256"), ("ClientCacheSize", "1"), ("VerifiedTokenCacheLifetime", "02:00:00") })
+        foreach (var (key, value) in new[] { ("ClientCacheLifetime", "00:05:00"), ("AccessTokenAlgorithm", "HS256"), ("ClientCacheSize", "1"), ("VerifiedTokenCacheLifetime", "02:00:00"), ("UserAccessCacheLifetime", "00:01:00"), ("UserAccessCacheLifetime", "-00:00:01"), ("UserAccessCacheSize", "0") })
         {
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { [$"OAuthServer:Performance:{key}"] = value })
