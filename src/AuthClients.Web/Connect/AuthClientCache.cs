@@ -101,37 +101,41 @@ public sealed class AuthClientCache : IDisposable
             return;
         }
 
-        lock (_entries)
+        // The generation first: a copy added from here on is dropped again by Set, which sees it moved.
+        Interlocked.Increment(ref _generation);
+        if (clientId is not null)
         {
-            Interlocked.Increment(ref _generation);
-            if (clientId is not null)
+            foreach (var key in new[] { clientId, CredentialsKey(clientId) })
             {
-                foreach (var key in new[] { clientId, CredentialsKey(clientId) })
-                {
-                    _entries.Remove(key);
-                    _entries.Remove(RememberedKey(key));
-                }
+                _entries.Remove(key);
+                _entries.Remove(RememberedKey(key));
             }
         }
     }
 
+    /// <summary>
+    /// Keeps the copy unless a client was written since <paramref name="generation"/>, without a lock
+    /// (a lock here queued every cache miss of a round robin over many clients behind one another):
+    /// the copy is stored, then the generation is read again, and a write that moved it in between
+    /// gets its copy removed here, or by <see cref="Remove"/> if that comes after the store.
+    /// </summary>
     private void Set(string key, object value, long generation)
     {
-        if (_entries is null)
+        if (_entries is null || generation != Generation)
         {
             return;
         }
 
-        lock (_entries)
+        _entries.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
+        if (_remembers)
         {
-            if (generation == Generation)
-            {
-                _entries.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
-                if (_remembers)
-                {
-                    _entries.Set(RememberedKey(key), value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberedFor });
-                }
-            }
+            _entries.Set(RememberedKey(key), value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberedFor });
+        }
+
+        if (generation != Generation)
+        {
+            _entries.Remove(key);
+            _entries.Remove(RememberedKey(key));
         }
     }
 
