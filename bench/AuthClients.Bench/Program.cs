@@ -207,7 +207,7 @@ async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string na
         var notRun = new LoadResult(0, 1, 0, 0, 0, 0, 0, "");
         if (settings.UserFlowsOnly)
         {
-            tokens = me = ceiling = tokensOneThread = userMe = notRun;
+            tokens = me = ceiling = tokensOneThread = notRun;
         }
         else
         {
@@ -258,7 +258,7 @@ async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string na
 
         if (settings.UserFlowsOnly)
         {
-            return new ServerFigures(tokens, me, ceiling, TimeSpan.Zero, firstStart, 0, "", tokensOneThread, refresh, codes, userMe, minting, rss);
+            return new ServerFigures(tokens, me, ceiling, TimeSpan.Zero, firstStart, 0, "", tokensOneThread, refresh, codes, notRun, minting, rss);
         }
 
         var userToken = exchanged[0].AccessToken;
@@ -361,7 +361,14 @@ static async Task<LoadResult> Sampled(AppProcess app, Dictionary<string, long> r
 {
     using var sampling = new CancellationTokenSource();
     var sampler = SampleRssAsync(app, rss, label, sampling.Token);
+    using var process = System.Diagnostics.Process.GetProcessById(app.ProcessId);
+    var cpuBefore = process.TotalProcessorTime;
     var result = await run();
+    process.Refresh();
+    // The app's own CPU time per answer: a figure that a machine shared with other work changes far
+    // less than the rate, which is what the other work leaves of the cores.
+    var cpu = process.TotalProcessorTime - cpuBefore;
+    Console.Error.WriteLine($"[{label}] app CPU {cpu.TotalSeconds:0.00} s for {result.Requests:N0} answers: {cpu.TotalMilliseconds / Math.Max(1, result.Requests):0.00} ms per answer");
     await sampling.CancelAsync();
     await sampler;
     return result;
