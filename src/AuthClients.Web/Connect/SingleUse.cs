@@ -18,7 +18,8 @@ namespace AuthClients.Web.Connect;
 /// @id AND Status = 'valid'</c>), which the database lets only one request win; the others are
 /// refused. It runs where OpenIddict's redemption ran (early in sign-in, before any token is made),
 /// for every path that answers these grants (<see cref="InlineTokenHandler"/> and the controller).
-/// Before, the claim and OpenIddict's redemption were two updates of the same row.
+/// Before, the claim and OpenIddict's redemption were two updates of the same row. (OpenIddict's
+/// handler also redeemed device and user codes: the device flow is not enabled here.)
 /// </summary>
 public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, SqliteWriteQueue? queue = null) : IOpenIddictServerHandler<ProcessSignInContext>
 {
