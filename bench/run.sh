@@ -9,6 +9,7 @@
 #   bench/run.sh --audit-log [--postgres "Host=127.0.0.1;Port=55432;Username=postgres"]
 #                                                           # only: Audit Log page p95 at 1,000,000 audit records (SQLite, or PostgreSQL)
 #   bench/run.sh --activity [--seconds 20] [--rounds 3]    # only: tokens/s with last-used and activity counting on vs both off
+#   bench/run.sh --user-flows [--provider ...] [--seconds 10] # only: the refresh_token and authorization_code rows, optimised and baseline
 #   bench/run.sh --outage                                   # only: token requests failed / total through a 3 s PostgreSQL restart under load
 #                                                           #   (a server of its own from /usr/lib/postgresql/*/bin, as the tests start one)
 #

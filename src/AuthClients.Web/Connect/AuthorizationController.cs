@@ -164,11 +164,6 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
                 return Refuse(Errors.InvalidGrant, InlineTokenHandler.UserNotAllowedDescription);
             }
 
-            if (!await SingleUse.ClaimAsync(services, result.Principal!.GetTokenId(), HttpContext.RequestAborted))
-            {
-                return Refuse(Errors.InvalidGrant, SingleUse.AlreadyUsedDescription);
-            }
-
             // Only reached with OAuthServer:Performance:HandleUserGrantsInline=false (the baseline).
             return SignIn(new ClaimsPrincipal(UserTokenClaims.Renewed(user, result.Principal!)), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }

@@ -14,8 +14,9 @@ namespace AuthClients.Web.Connect;
 /// <summary>
 /// Issues client-credentials access tokens, and users' access tokens issued under an authorization
 /// (code and refresh grants), without a database row, signed with the access-token algorithm
-/// (ES256 by default; ID tokens keep RS256). Refresh tokens and authorization codes still get their
-/// rows: single use and reuse detection need them. A user's access token is checked against its
+/// (ES256 by default; ID tokens keep RS256), and users' ID tokens issued under an authorization without
+/// one either. Refresh tokens and authorization codes still get their rows: single use and reuse
+/// detection need them. A user's access token is checked against its
 /// authorization instead, which revocation and a refresh token's reuse revoke
 /// (<see cref="TokenReuseRevocation"/>); one issued without an authorization (the password grant
 /// without offline_access) keeps its row, since nothing else could revoke it.
@@ -46,7 +47,7 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
                 : keys.EcdsaKeyInForce(context.Options.SigningCredentials) ?? context.SigningCredentials;
         }
 
-        if (context.TokenType == TokenTypeIdentifiers.AccessToken && !NeedsEntry(context))
+        if (!NeedsEntry(context))
         {
             context.CreateTokenEntry = false;
         }
@@ -54,9 +55,18 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
         return ValueTask.CompletedTask;
     }
 
-    private bool NeedsEntry(OpenIddictServerEvents.GenerateTokenContext context) =>
-        context.Request?.IsClientCredentialsGrantType() == true ? _storeClientTokens
-        : _storeUserTokens || context.Principal?.GetClaim(AppClaimTypes.SubjectKind) != SubjectKinds.User || string.IsNullOrEmpty(context.Principal.GetAuthorizationId());
+    private bool NeedsEntry(OpenIddictServerEvents.GenerateTokenContext context) => context.TokenType switch
+    {
+        TokenTypeIdentifiers.AccessToken => context.Request?.IsClientCredentialsGrantType() == true ? _storeClientTokens
+            : _storeUserTokens || context.Principal?.GetClaim(AppClaimTypes.SubjectKind) != SubjectKinds.User || string.IsNullOrEmpty(context.Principal.GetAuthorizationId()),
+
+        // Only users get ID tokens. Their row was an insert per code exchange and refresh that
+        // nothing needs: OpenIddict refuses ID tokens at revocation, and checks one that names an
+        // authorization against it (an id_token_hint, introspection), as for the access tokens above.
+        TokenTypeIdentifiers.IdentityToken => _storeUserTokens || string.IsNullOrEmpty(context.Principal?.GetAuthorizationId()),
+
+        _ => true,
+    };
 }
 
 /// <summary>

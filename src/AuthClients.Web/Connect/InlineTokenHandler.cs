@@ -63,12 +63,7 @@ public sealed class InlineTokenHandler(IOpenIddictApplicationManager application
                 return;
             }
 
-            if (!await SingleUse.ClaimAsync(services, grant.GetTokenId(), context.CancellationToken))
-            {
-                context.Reject(Errors.InvalidGrant, SingleUse.AlreadyUsedDescription);
-                return;
-            }
-
+            // The code or refresh token is redeemed at sign-in, by SingleUse.
             context.SignIn(new ClaimsPrincipal(UserTokenClaims.Renewed(user, grant)));
             return;
         }

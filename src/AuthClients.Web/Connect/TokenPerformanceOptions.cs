@@ -46,9 +46,10 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public bool HandleUserGrantsInline { get; set; } = true;
 
     /// <summary>
-    /// Write a database row for each access token issued to a user under an authorization (code and
-    /// refresh grants). Without one, the API and introspection check the token against its
-    /// authorization instead, which a revocation or a refresh token's reuse revokes.
+    /// Write a database row for each access token and ID token issued to a user under an
+    /// authorization (code and refresh grants). Without one, the API, introspection and OpenIddict
+    /// (an <c>id_token_hint</c>) check the token against its authorization instead, which a
+    /// revocation or a refresh token's reuse revokes.
     /// </summary>
     public bool StoreUserAccessTokens { get; set; }
 

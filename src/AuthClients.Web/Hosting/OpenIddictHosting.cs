@@ -166,6 +166,10 @@ public static class OpenIddictHosting
                 options.AddEventHandler(PrivateKeyJwt.Check);
                 options.AddEventHandler(PrivateKeyJwt.Accept);
 
+                // Single use of codes and refresh tokens under concurrency, in one update (on in every mode: a security fix).
+                options.RemoveEventHandler(SingleUse.Replaced);
+                options.AddEventHandler(SingleUse.Descriptor);
+
                 options.RemoveEventHandler(InlineTokenHandler.Replaced);
                 options.AddEventHandler(InlineTokenHandler.Descriptor);
                 options.AddEventHandler(ClientAccessTokenIssuer.Descriptor);

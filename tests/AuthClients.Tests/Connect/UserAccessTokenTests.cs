@@ -100,6 +100,74 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task CodeExchangeAndRefresh_EachWriteTwice_TheSpentTokenAndTheNewRefreshToken()
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
+        var code = await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword);
+
+        var (tokens, exchangeWrites) = await TokenTableWritesAsync(() => driver.RedeemAsync(_backChannel, code));
+        var (renewed, refreshWrites) = await TokenTableWritesAsync(() => _backChannel.RequestRefreshAsync(client, tokens.RefreshToken!));
+
+        Assert.False(renewed.IsError, renewed.Raw);
+        Assert.NotNull(tokens.IdentityToken);
+        Assert.NotNull(renewed.IdentityToken);
+        // One conditional update spends the code or refresh token, one insert writes the new refresh
+        // token: no second update of the spent row, no row for the ID token or the access token.
+        Assert.Equal(["UPDATE", "INSERT"], exchangeWrites);
+        Assert.Equal(["UPDATE", "INSERT"], refreshWrites);
+        Assert.Equal(HttpStatusCode.OK, (await _backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public async Task OneCodeSentManyTimesAtOnce_IsExchangedExactlyOnce(int copies)
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
+        var code = await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, copies).Select(_ => driver.RedeemAsync(_backChannel, code)));
+
+        Assert.Single(answers, a => !a.IsError);
+        Assert.All(answers.Where(a => a.IsError), a => Assert.Equal("invalid_grant", a.ErrorCode()));
+    }
+
+    [Fact]
+    public async Task SpentRefreshTokenRetriedWithinTheLeeway_GetsTokens_AndTheChainGoesOn()
+    {
+        await using var lenient = new AuthClientsAppFactory { Settings = { ["OAuthServer:RefreshTokenReuseLeeway"] = "00:05:00" } };
+        var backChannel = lenient.CreateClient();
+        var client = await lenient.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(lenient.CreateBrowser(), client);
+        var first = await driver.RedeemAsync(backChannel, await driver.GetCodeAsync(await lenient.CreateUserAsync(), AuthClientsAppFactory.UserPassword));
+        var second = await backChannel.RequestRefreshAsync(client, first.RefreshToken!);
+        Assert.False(second.IsError, second.Raw);
+
+        // As if the answer to the first refresh was lost: the client sends the same token again.
+        var retried = await backChannel.RequestRefreshAsync(client, first.RefreshToken!);
+
+        Assert.False(retried.IsError, retried.Raw);
+        Assert.Equal(HttpStatusCode.OK, (await backChannel.GetMeAsync(second.AccessToken!)).StatusCode);
+        Assert.False((await backChannel.RequestRefreshAsync(client, retried.RefreshToken!)).IsError);
+    }
+
+    /// <summary>The writes to the token table while <paramref name="request"/> runs, by verb, in order.</summary>
+    private async Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(Func<Task<T>> request)
+    {
+        var start = app.LogEntries.Count;
+        var result = await request();
+        var writes = app.LogEntries.Skip(start)
+            .Where(e => e.Category == DbLoggerCategory.Database.Command.Name && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal))
+            .Select(e => e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..].TrimStart())
+            .Where(sql => sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) && !sql.StartsWith("SELECT", StringComparison.Ordinal))
+            .Select(sql => sql.Split(' ')[0])
+            .ToArray();
+        return (result, writes);
+    }
+
     private async Task<(RegisteredClient Client, TokenResponse Tokens)> SignInThroughCodeAsync()
     {
         var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
