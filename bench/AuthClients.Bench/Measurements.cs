@@ -127,6 +127,16 @@ internal static partial class AdminPages
         return elapsed;
     }
 
+    /// <summary>The target of the page's Next link, relative to the app's base address.</summary>
+    public static async Task<string> NextLinkAsync(HttpClient http, string path)
+    {
+        var page = await http.GetStringAsync(path);
+        var link = NextLink().Match(page);
+        return link.Success
+            ? WebUtility.HtmlDecode(link.Groups[1].Value).TrimStart('/')
+            : throw new InvalidOperationException($"GET {path} has no Next link.");
+    }
+
     public static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     /// <summary>The name and value of each hidden input of a page's forms (the anti-forgery token among them), decoded.</summary>
@@ -138,6 +148,9 @@ internal static partial class AdminPages
 
     private static string? Attribute(string tag, string name) =>
         Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"") is { Success: true } match ? match.Groups[1].Value : null;
+
+    [GeneratedRegex("<a class=\"page-link\" href=\"([^\"]+)\">Next</a>")]
+    private static partial Regex NextLink();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();

@@ -325,10 +325,14 @@ async Task<ListFigures> MeasureListAsync(BenchDatabases databases)
     var pages = new List<(string, double)>();
     using var sampling = new CancellationTokenSource();
     var sampler = SampleRssAsync(app, rss, "list pages", sampling.Token);
+    // A user reaches a deep page by Next, whose link carries the position of the page before's last row.
+    var byName = "admin/auth-clients?sort=name&dir=asc";
+    var reachedByNext = await AdminPages.NextLinkAsync(admin, $"{byName}&page={middle - 1}");
     foreach (var (label, path) in new[]
     {
         ("first page, newest first", "admin/auth-clients"),
-        ($"page {middle:N0} sorted by name", $"admin/auth-clients?sort=name&dir=asc&page={middle}"),
+        ($"page {middle:N0} sorted by name, reached by Next", reachedByNext),
+        ($"page {middle:N0} sorted by name, typed as page={middle} (OFFSET)", $"{byName}&page={middle}"),
         ("search \"4242\" (selective)", "admin/auth-clients?search=4242"),
         ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice"),
         ("search \"ex\" (2 letters; 7 clients in 10 match)", "admin/auth-clients?search=ex"),

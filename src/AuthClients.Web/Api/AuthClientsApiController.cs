@@ -25,12 +25,13 @@ public sealed class AuthClientsApiController(AuthClientQueries clients, AuthClie
         string? dir,
         int page = 1,
         [FromQuery(Name = "per_page")] int perPage = ListQuery.DefaultPageSize,
-        [Description("used-24h: clients used in the last 24 hours; unused: clients not used for 90 days (or never); expiring: clients with an active credential expiring within the warning period (14 days by default); enabled / disabled: enabled or disabled clients only.")] string? filter = null)
+        [Description("used-24h: clients used in the last 24 hours; unused: clients not used for 90 days (or never); expiring: clients with an active credential expiring within the warning period (14 days by default); enabled / disabled: enabled or disabled clients only.")] string? filter = null,
+        [Description("The previous page's meta.next, with page set to the next page's number: that page is read from the previous one's last client (fast however deep). Ignored when it does not fit the sort.")] string? after = null)
     {
-        var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter), HttpContext.RequestAborted);
+        var result = await clients.ListAsync(new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter, after), HttpContext.RequestAborted);
         return new AuthClientList(
             result.Items.Select(i => new AuthClientListEntry(i.ClientId, i.Name, i.Redirect, i.CreatedAt, i.IsEnabled, i.LastUsedAt)).ToList(),
-            new PageMeta(result.Total, result.Page, result.PageSize, result.TotalPages, result.TotalIsLowerBound));
+            new PageMeta(result.Total, result.Page, result.PageSize, result.TotalPages, result.TotalIsLowerBound, result.NextCursor));
     }
 
     [HttpGet("{clientId}")]

@@ -50,6 +50,46 @@ public sealed class AuthClientsApiTests(AuthClientsAppFactory app) : IClassFixtu
     }
 
     [Fact]
+    public async Task List_FollowingMetaNext_VisitsEveryMatchOnce_InTheListOrder()
+    {
+        var tag = $"api{Guid.NewGuid():N}"[..12];
+        for (var i = 1; i <= 25; i++)
+        {
+            await app.SeedClientAsync($"{tag} {i:D2}");
+        }
+
+        var token = await ClientTokenAsync("auth_clients.read");
+        var list = $"{Route}?search={tag}&sort=name&dir=desc";
+        using var all = await GetJsonAsync($"{list}&per_page=100", token);
+        var everyClient = ClientIds(all);
+
+        var walked = new List<string>();
+        var (page, next) = (1, (string?)null);
+        do
+        {
+            using var body = await GetJsonAsync($"{list}&per_page=10&page={page}" + (next is null ? "" : $"&after={Uri.EscapeDataString(next)}"), token);
+            walked.AddRange(ClientIds(body));
+            next = body.RootElement.GetProperty("meta").GetProperty("next").GetString();
+            page++;
+        }
+        while (next is not null);
+
+        Assert.Equal(4, page);
+        Assert.Equal(25, everyClient.Count);
+        Assert.Equal(everyClient, walked);
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string url, string token)
+    {
+        var response = await SendAsync(HttpMethod.Get, url, token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private static List<string> ClientIds(JsonDocument body) =>
+        body.RootElement.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("client_id").GetString()!).ToList();
+
+    [Fact]
     public async Task ClientToken_WithWriteScope_CreatesUpdatesRegeneratesAndDeletes()
     {
         var token = await ClientTokenAsync("auth_clients.read", "auth_clients.write");

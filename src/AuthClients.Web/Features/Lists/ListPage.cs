@@ -11,6 +11,12 @@ public abstract record ListPage(int Total, int Page, int PageSize, bool TotalIsL
 
     public int Last => Math.Min(Total, Page * PageSize);
 
+    /// <summary>The position of the page's last row (<see cref="ListCursor"/>), for the Next link; null when the list is not read by position, or this is its end.</summary>
+    public string? NextCursor { get; init; }
+
+    /// <summary>The position of the page's first row, for the Previous link; null when the list is not read by position, or the previous page is the first.</summary>
+    public string? PreviousCursor { get; init; }
+
     /// <summary>How many pages <paramref name="total"/> rows fill; an empty list still has its one (empty) page.</summary>
     public static int PageCount(int total, int pageSize) => Math.Max(1, (total + pageSize - 1) / pageSize);
 }
@@ -20,5 +26,9 @@ public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total, int Page, in
     : ListPage(Total, Page, PageSize, TotalIsLowerBound)
 {
     /// <summary>The same page with its rows made into others (rows read from the database into list items).</summary>
-    public ListPage<TResult> Select<TResult>(Func<T, TResult> selector) => new(Items.Select(selector).ToList(), Total, Page, PageSize, TotalIsLowerBound);
+    public ListPage<TResult> Select<TResult>(Func<T, TResult> selector) => new(Items.Select(selector).ToList(), Total, Page, PageSize, TotalIsLowerBound)
+    {
+        NextCursor = NextCursor,
+        PreviousCursor = PreviousCursor,
+    };
 }

@@ -46,4 +46,66 @@ public static class ListPaging
         var items = await sort(matches).Skip((number - 1) * pageSize).Take(pageSize).Select(projection).ToListAsync(cancellationToken);
         return new ListPage<TItem>(items, count.Total, number, pageSize, count.IsCapped);
     }
+
+    /// <summary>
+    /// One page of a list that can be read by position (<see cref="ListCursor"/>): after or before
+    /// the row the link names (the page's Next and Previous links carry it), so a deep page reads
+    /// its own rows through the sort's index instead of skipping every row before it. Without a
+    /// usable position the page is read by its number, as <see cref="ToPageAsync"/> does, except
+    /// the last page of an exactly counted list, read from the end backwards. Each page carries the
+    /// positions of its first and last rows for its own links.
+    /// </summary>
+    /// <param name="matches">The list's rows, filtered (by its search) but not sorted.</param>
+    public static async Task<ListPage<TItem>> ToKeysetPageAsync<TRow, TItem>(
+        this IQueryable<TRow> matches,
+        ListQuery query,
+        ListKeyset<TRow, TItem> keyset,
+        ListCount count,
+        CancellationToken cancellationToken)
+    {
+        var size = query.SafePageSize;
+        var descending = query.SortsDescending;
+        var pageCount = ListPage.PageCount(count.Total, size);
+        var number = Math.Clamp(query.Page, 1, pageCount);
+        var items = number > 1 && query.Seek is { } seek ? await SeekAsync(matches, keyset, seek, descending, size, cancellationToken) : null;
+        if (items is null && number == pageCount && number > 1 && !count.IsCapped)
+        {
+            // The last page: its rows are the first of the reverse order, however deep the list.
+            items = await keyset.Sort(matches, !descending).Take(count.Total - ((number - 1) * size)).Select(keyset.Projection).ToListAsync(cancellationToken);
+            items.Reverse();
+        }
+
+        items ??= await keyset.Sort(matches, descending).Skip((number - 1) * size).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
+        return new ListPage<TItem>(items, count.Total, number, size, count.IsCapped)
+        {
+            NextCursor = number < pageCount && items.Count > 0 ? CursorOf(items[^1]) : null,
+            PreviousCursor = number > 2 && items.Count > 0 ? CursorOf(items[0]) : null,
+        };
+
+        string CursorOf(TItem item)
+        {
+            var (value, tie) = keyset.PositionOf(item);
+            return new ListCursor(query.SortKey, descending, value, tie).Encode();
+        }
+    }
+
+    /// <returns>The page's rows; null when the position does not give a page (unreadable for the column, nothing after it, too little before it), and the page is read by its number.</returns>
+    private static async Task<List<TItem>?> SeekAsync<TRow, TItem>(
+        IQueryable<TRow> matches, ListKeyset<TRow, TItem> keyset, ListSeek seek, bool descending, int size, CancellationToken cancellationToken)
+    {
+        if (keyset.Past(seek.At, seek.Backward == descending) is not { } past)
+        {
+            return null;
+        }
+
+        var rows = await keyset.Sort(matches.Where(past), descending != seek.Backward).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
+        if (!seek.Backward)
+        {
+            return rows.Count > 0 ? rows : null;
+        }
+
+        // Fewer rows before the position than a page: the list's start is near (rows were deleted), so its number places it better.
+        rows.Reverse();
+        return rows.Count == size ? rows : null;
+    }
 }

@@ -6,7 +6,18 @@ namespace AuthClients.Web.Features.Lists;
 /// </summary>
 /// <param name="Columns">The columns this list sorts by; an unknown <paramref name="Sort"/> falls back on its default.</param>
 /// <param name="Filter">One of the list's filters (Auth Clients: <c>unused</c>, <c>disabled</c>); an unknown one shows every row.</param>
-public sealed record ListQuery(ListColumns Columns, string? Search, string? Sort, string? Direction, int Page = 1, int PageSize = ListQuery.DefaultPageSize, string? Filter = null)
+/// <param name="After">The Next link's token (<see cref="ListCursor"/>): the page starts after the row it names.</param>
+/// <param name="Before">The Previous link's token: the page ends before the row it names.</param>
+public sealed record ListQuery(
+    ListColumns Columns,
+    string? Search,
+    string? Sort,
+    string? Direction,
+    int Page = 1,
+    int PageSize = ListQuery.DefaultPageSize,
+    string? Filter = null,
+    string? After = null,
+    string? Before = null)
 {
     public const int DefaultPageSize = 15;
     public const string Ascending = "asc";
@@ -24,6 +35,16 @@ public sealed record ListQuery(ListColumns Columns, string? Search, string? Sort
 
     /// <summary>The filter the URL names when the list offers it; null shows every row.</summary>
     public string? FilterKey => Columns.FilterFor(Filter);
+
+    /// <summary>
+    /// Where the page starts, when the URL carries a position taken in this list's order; null
+    /// (the page is read by its number) for none, or for a token that cannot be read or belongs
+    /// to another column or direction.
+    /// </summary>
+    public ListSeek? Seek =>
+        ListCursor.Decode(After) is { } after && after.Fits(this) ? new ListSeek(after, Backward: false)
+        : ListCursor.Decode(Before) is { } before && before.Fits(this) ? new ListSeek(before, Backward: true)
+        : null;
 
     /// <summary>The direction a click on a column's header asks for: the sorted column reverses, another starts in its own order.</summary>
     public string DirectionOnClick(string key) =>

@@ -33,9 +33,10 @@ public sealed class AuthClientsController(AuthClientQueries clients, AuthClientC
     protected override string ConflictMessage => AuthClientCommands.ConflictMessage;
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? search, string? sort, string? dir, int page = 1, int perPage = ListQuery.DefaultPageSize, string? filter = null)
+    public async Task<IActionResult> Index(
+        string? search, string? sort, string? dir, int page = 1, int perPage = ListQuery.DefaultPageSize, string? filter = null, string? after = null, string? before = null)
     {
-        var query = new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter);
+        var query = new ListQuery(AuthClientSort.Columns, search, sort, dir, page, perPage, filter, after, before);
         return View(new ListViewModel<AuthClientListItem>(query, await clients.ListAsync(query, HttpContext.RequestAborted)));
     }
 

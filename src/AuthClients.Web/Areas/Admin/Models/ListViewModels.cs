@@ -7,13 +7,21 @@ namespace AuthClients.Web.Areas.Admin.Models;
 /// <summary>A searched, sorted, paged list (Auth Clients, Users, Groups) as its page shows it.</summary>
 public sealed record ListViewModel<T>(ListQuery Query, ListPage<T> Page)
 {
-    /// <summary>The line under the table; its per-page form keeps the search and the sort.</summary>
+    /// <summary>
+    /// The line under the table; its per-page form keeps the search and the sort. The links to the
+    /// pages either side carry the position of this page's last or first row, when the list gives
+    /// one (<see cref="ListPage.NextCursor"/>), so they are read from there instead of by number.
+    /// </summary>
     public ListFooterViewModel Footer(string action, IUrlHelper url) => new(
         action,
         Page,
         ListQuery.PageSizes,
         new Dictionary<string, string?> { ["search"] = Query.Term, ["sort"] = Query.Sort, ["dir"] = Query.Direction, ["filter"] = Query.FilterKey },
-        page => url.ListUrl(Query, page: page));
+        page => url.ListUrl(
+            Query,
+            page: page,
+            after: page == Page.Page + 1 ? Page.NextCursor : null,
+            before: page == Page.Page - 1 ? Page.PreviousCursor : null));
 }
 
 /// <summary>
@@ -109,15 +117,18 @@ public sealed record UserCellsViewModel(string Name, string Email, bool IsActive
 /// <summary>The URLs of a list's own pages.</summary>
 public static class ListUrls
 {
-    /// <summary>The list's URL with its state, changed as given; a page size that is the default is left out.</summary>
-    public static string ListUrl(this IUrlHelper url, ListQuery query, string? sort = null, string? dir = null, int? page = null) =>
-        url.ListAction(query, sort ?? query.Sort, dir ?? query.Direction, page ?? 1, query.FilterKey);
+    /// <summary>
+    /// The list's URL with its state, changed as given; a page size that is the default is left out.
+    /// <paramref name="after"/> or <paramref name="before"/> is the position the page is read from (<see cref="ListCursor"/>).
+    /// </summary>
+    public static string ListUrl(this IUrlHelper url, ListQuery query, string? sort = null, string? dir = null, int? page = null, string? after = null, string? before = null) =>
+        url.ListAction(query, sort ?? query.Sort, dir ?? query.Direction, page ?? 1, query.FilterKey, after, before);
 
     /// <summary>The list's first page with <paramref name="filter"/> (null: every row), keeping the search, sort and page size.</summary>
     public static string FilterUrl(this IUrlHelper url, ListQuery query, string? filter) =>
         url.ListAction(query, query.Sort, query.Direction, 1, filter);
 
-    private static string ListAction(this IUrlHelper url, ListQuery query, string? sort, string? dir, int page, string? filter) =>
+    private static string ListAction(this IUrlHelper url, ListQuery query, string? sort, string? dir, int page, string? filter, string? after = null, string? before = null) =>
         url.Action("Index", new
         {
             search = query.Term,
@@ -126,5 +137,7 @@ public static class ListUrls
             page,
             perPage = query.SafePageSize == ListQuery.DefaultPageSize ? (int?)null : query.SafePageSize,
             filter,
+            after,
+            before,
         })!;
 }
