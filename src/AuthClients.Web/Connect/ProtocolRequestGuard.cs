@@ -1,3 +1,4 @@
+using System.Buffers;
 using AuthClients.Web.Hosting;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Primitives;
@@ -50,7 +51,12 @@ public sealed class ProtocolRequestGuard : IOpenIddictServerHandler<ProcessReque
     // Read from a query string or form, a parameter is one string or several.
     private static StringValues ValuesOf(OpenIddictParameter value) => (StringValues?)value ?? StringValues.Empty;
 
-    // Tab and line breaks are whitespace in a JSON-valued parameter (claims); nothing else is text.
-    private static bool HasControlCharacter(string? text) =>
-        text is not null && text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'));
+    // Every control character (char.IsControl: U+0000-U+001F, U+007F-U+009F) but tab and line breaks,
+    // which are whitespace in a JSON-valued parameter (claims). Searched vectorised: every token request
+    // is scanned (a refresh token is about 2,000 characters), and a LINQ scan per character was about
+    // 3% of a refresh's CPU in a profile.
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))]);
+
+    internal static bool HasControlCharacter(string? text) => text is not null && text.AsSpan().ContainsAny(ControlCharacters);
 }
