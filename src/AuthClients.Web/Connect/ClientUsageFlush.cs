@@ -1,7 +1,13 @@
+using System.Globalization;
+using System.Text;
 using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Activity;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Connect;
@@ -147,25 +153,58 @@ public sealed partial class ClientUsageFlush(
 
             // Rows in one order (clients, then credentials, each by Id) on every instance, so two
             // instances flushing at once wait for each other instead of deadlocking.
-            foreach (var (id, use) in clients.OrderBy(c => c.Key, StringComparer.Ordinal))
-            {
-                var (at, from) = (use.At, use.From);
-                await db.AuthClients
-                    .Where(a => a.Id == id && (a.LastUsedAt == null || a.LastUsedAt < at))
-                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUsedAt, at).SetProperty(a => a.LastUsedFrom, from), ct);
-            }
-
-            foreach (var (id, use) in credentials.OrderBy(c => c.Key, StringComparer.Ordinal))
-            {
-                var (at, from) = (use.At, use.From);
-                await db.AuthClientCredentials
-                    .Where(c => c.Id == id && (c.LastUsedAt == null || c.LastUsedAt < at))
-                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastUsedAt, at).SetProperty(c => c.LastUsedFrom, from), ct);
-            }
+            await WriteLastUsedAsync<AuthClientApplication>(db, clients, ct);
+            await WriteLastUsedAsync<AuthClientCredential>(db, credentials, ct);
 
             await ClientActivityWriter.WriteAsync(db, counted, activityOptions.Value.FailuresKept, ct);
             await transaction.CommitAsync(ct);
         }, cancellationToken);
+    }
+
+    /// <summary>Rows per command of <see cref="WriteLastUsedAsync"/>: 3 parameters each, well under every provider's limit (SQL Server's 2,100).</summary>
+    private const int LastUsedRowsPerCommand = 200;
+
+    /// <summary>
+    /// One conditional update per row, as EF Core's <c>ExecuteUpdate</c> would write it (table and
+    /// column names from the model, quoted by the provider), sent <see cref="LastUsedRowsPerCommand"/>
+    /// rows to a command. Written as SQL because a flush after a round robin over many clients
+    /// has thousands of rows, and each <c>ExecuteUpdate</c> went through EF Core's query pipeline:
+    /// 14.5% of the app's CPU in a perf profile of 100,000 clients in round robin.
+    /// </summary>
+    private static async Task WriteLastUsedAsync<TEntity>(AppDbContext db, IReadOnlyDictionary<string, ClientUsage.Use> uses, CancellationToken cancellationToken)
+    {
+        if (uses.Count == 0)
+        {
+            return;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var (tableName, id, at, from) = (sql.DelimitIdentifier(table.Name, table.Schema), Column("Id"), Column("LastUsedAt"), Column("LastUsedFrom"));
+
+        foreach (var rows in uses.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(LastUsedRowsPerCommand))
+        {
+            var text = new StringBuilder();
+            var parameters = new List<object>(3 * rows.Length);
+            foreach (var (key, use) in rows)
+            {
+                // An unknown address is written as NULL: a raw parameter cannot carry a null.
+                var n = parameters.Count;
+                var fromValue = use.From is null ? "NULL" : $"{{{n + 2}}}";
+                text.Append(CultureInfo.InvariantCulture,
+                    $"UPDATE {tableName} SET {at} = {{{n + 1}}}, {from} = {fromValue} WHERE {id} = {{{n}}} AND ({at} IS NULL OR {at} < {{{n + 1}}});\n");
+                parameters.Add(key);
+                parameters.Add(use.At);
+                if (use.From is not null)
+                {
+                    parameters.Add(use.From);
+                }
+            }
+
+            await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the last-used times of {Clients} clients and {Credentials} credentials, {Counts} activity counts and {Failures} failed authentications failed; they are kept in memory and written by a later flush. Further failures are not logged until one succeeds.")]

@@ -103,6 +103,55 @@ public sealed class LastUsedTests
     }
 
     [Fact]
+    public async Task FlushOfMoreRowsThanOneCommandHolds_WritesEachRowsOwnUse_AndMovesNoneBack()
+    {
+        // 205 clients: more than the 200 rows the flush puts in one command, so two commands per table.
+        await using var app = App();
+        var clients = new List<RegisteredClient>();
+        for (var i = 0; i < 205; i++)
+        {
+            clients.Add(await app.RegisterClientAsync());
+        }
+
+        var credentials = new List<string>();
+        foreach (var client in clients)
+        {
+            credentials.Add(await CredentialIdAsync(app, client));
+        }
+
+        var now = Minute(DateTime.UtcNow);
+        var usage = app.Services.GetRequiredService<ClientUsage>();
+
+        // The first client was used later than the batch below says: the batch must not move it back.
+        usage.Return(Batch(clients[0].Id, now, "198.51.100.250"), new Dictionary<string, ClientUsage.Use>());
+        Assert.True(await FlushAsync(app), FlushErrors(app));
+
+        // Each row its own minute; every third with no address (a caller whose address was unknown).
+        ClientUsage.Use UseOf(int i) => new(now.AddMinutes(-1 - i), i % 3 == 0 ? null : $"198.51.100.{i}");
+        usage.Return(
+            clients.Select((c, i) => (c.Id, Use: UseOf(i))).ToDictionary(x => x.Id, x => x.Use),
+            credentials.Select((id, i) => (id, Use: UseOf(i))).ToDictionary(x => x.id, x => x.Use));
+        var updatesBefore = Updates(app);
+        Assert.True(await FlushAsync(app), FlushErrors(app));
+
+        Assert.Equal(4, Updates(app) - updatesBefore); // two commands per table, not one per row
+        var wrong = new List<string>();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            var use = UseOf(i);
+            var expected = i == 0
+                ? new LastUse(now, "198.51.100.250", use.At, use.From)
+                : new LastUse(use.At, use.From, use.At, use.From);
+            if (await ReadAsync(app, clients[i]) is var read && read != expected)
+            {
+                wrong.Add($"client {i}: {read}, expected {expected}");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong.Take(10)));
+    }
+
+    [Fact]
     public async Task GracefulStop_WritesWhatWasGathered()
     {
         using var database = TestDatabase.Create();
@@ -312,6 +361,10 @@ public sealed class LastUsedTests
         Assert.True(await FlushAsync(app));
         return await ReadAsync(app, client);
     }
+
+    /// <summary>Why a flush failed, as the app logged it.</summary>
+    private static string FlushErrors(AuthClientsAppFactory app) =>
+        string.Join('\n', app.LogEntries.Where(e => e.Exception is not null).Select(e => $"{e.Message} {e.Exception}"));
 
     private static Task<bool> FlushAsync(AuthClientsAppFactory app) => app.Services.GetRequiredService<ClientUsageFlush>().FlushAsync();
 
