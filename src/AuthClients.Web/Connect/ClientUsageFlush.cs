@@ -15,8 +15,8 @@ namespace AuthClients.Web.Connect;
 /// <summary>
 /// Writes what <see cref="ClientUsage"/> (last use) and <see cref="ClientActivity"/> (tokens and
 /// failures per client) gathered: every <c>AuthClients:Credentials:LastUsedFlushInterval</c> and once
-/// more when the app stops, in one short transaction. Last use is one set-based update per client and
-/// per credential that only ever moves <c>LastUsedAt</c> forward, so when several instances flush,
+/// more when the app stops, in one short transaction. Last use is one conditional update per client and
+/// per credential (sent many to a command) that only ever moves <c>LastUsedAt</c> forward, so when several instances flush,
 /// the latest use wins whatever the order of their flushes; counts are added to their hour's rows
 /// (<see cref="ClientActivityWriter"/>). A batch that cannot be written (the database is down) goes
 /// back to memory for the next flush; that is logged once, not per flush. The timer runs while
