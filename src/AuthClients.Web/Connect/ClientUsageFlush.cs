@@ -169,7 +169,8 @@ public sealed partial class ClientUsageFlush(
     /// column names from the model, quoted by the provider), sent <see cref="LastUsedRowsPerCommand"/>
     /// rows to a command. Written as SQL because a flush after a round robin over many clients
     /// has thousands of rows, and each <c>ExecuteUpdate</c> went through EF Core's query pipeline:
-    /// 14.5% of the app's CPU in a perf profile of 100,000 clients in round robin.
+    /// about 5% of a token's CPU at the steady state of a round robin over 100,000 clients
+    /// (docs/performance.md, "Issue 16, third look").
     /// </summary>
     private static async Task WriteLastUsedAsync<TEntity>(AppDbContext db, IReadOnlyDictionary<string, ClientUsage.Use> uses, CancellationToken cancellationToken)
     {
@@ -182,7 +183,7 @@ public sealed partial class ClientUsageFlush(
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
         string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-        var (tableName, id, at, from) = (sql.DelimitIdentifier(table.Name, table.Schema), Column("Id"), Column("LastUsedAt"), Column("LastUsedFrom"));
+        var (tableName, id, at, from) = (sql.DelimitIdentifier(table.Name, table.Schema), Column(nameof(AuthClientCredential.Id)), Column(nameof(AuthClientCredential.LastUsedAt)), Column(nameof(AuthClientCredential.LastUsedFrom)));
 
         foreach (var rows in uses.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(LastUsedRowsPerCommand))
         {
