@@ -1,6 +1,10 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using static AuthClients.Web.Connect.ClientActivity;
 
 namespace AuthClients.Web.Connect;
@@ -10,8 +14,7 @@ namespace AuthClients.Web.Connect;
 /// <list type="bullet">
 /// <item>each count is added to its hour's row (<c>Count = Count + n</c>), or inserted when there is
 /// none yet. Another instance may insert the same row between the two: the insert then fails on the
-/// key, is rolled back to its savepoint (EF Core takes one before each <c>SaveChanges</c> inside a
-/// transaction, on every provider), and the count is added to that row instead.</item>
+/// key, is rolled back to a savepoint, and the count is added to that row instead (<see cref="AddCountsAsync"/>).</item>
 /// <item>failures are inserted, then each client named in the batch keeps only its newest
 /// <c>Activity:FailuresKept</c> rows (in one statement per 500 clients).</item>
 /// </list>
@@ -21,88 +24,94 @@ internal static class ClientActivityWriter
 {
     private const int ClientsPerDelete = 500;
 
+    /// <summary>Rows per command of <see cref="AddCountsAsync"/>: 4 parameters each, well under every provider's limit (SQL Server's 2,100).</summary>
+    private const int CountRowsPerCommand = 200;
+
     public static async Task WriteAsync(AppDbContext db, Batch batch, int failuresKept, CancellationToken cancellationToken)
     {
-        await AddCountsAsync(db, batch.Tokens,
-            (key, n) => db.ClientTokenCounts
-                .Where(c => c.ClientId == key.ClientId && c.Hour == key.Hour && c.GrantType == key.Name)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Count, c => c.Count + n), cancellationToken),
-            (key, n) => db.ClientTokenCounts.Add(new ClientTokenCount { ClientId = key.ClientId, Hour = key.Hour, GrantType = key.Name, Count = n }),
-            cancellationToken);
-        await AddCountsAsync(db, batch.FailureCounts,
-            (key, n) => db.ClientFailureCounts
-                .Where(c => c.ClientId == key.ClientId && c.Hour == key.Hour && c.Reason == key.Name)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Count, c => c.Count + n), cancellationToken),
-            (key, n) => db.ClientFailureCounts.Add(new ClientFailureCount { ClientId = key.ClientId, Hour = key.Hour, Reason = key.Name, Count = n }),
-            cancellationToken);
+        await AddCountsAsync<ClientTokenCount>(db, batch.Tokens, nameof(ClientTokenCount.GrantType), cancellationToken);
+        await AddCountsAsync<ClientFailureCount>(db, batch.FailureCounts, nameof(ClientFailureCount.Reason), cancellationToken);
         await AddFailuresAsync(db, batch.Failures, failuresKept, cancellationToken);
     }
 
-    private static async Task AddCountsAsync(
-        AppDbContext db,
-        IReadOnlyDictionary<CountKey, long> counts,
-        Func<CountKey, long, Task<int>> addToRow,
-        Action<CountKey, long> insertRow,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// For each count, in key order: <c>UPDATE ... SET Count = Count + n</c>, then an <c>INSERT ...
+    /// WHERE NOT EXISTS</c> of the row, which inserts only when the update found none. Sent as SQL,
+    /// <see cref="CountRowsPerCommand"/> rows to a command, because a flush after a round robin
+    /// over many clients has thousands of rows and one EF Core <c>ExecuteUpdate</c> each went through
+    /// its query pipeline (docs/performance.md). Table and column names come from the model, quoted by the provider.
+    /// <para>
+    /// Another instance may insert a row between the two statements: the insert then fails on the
+    /// key. The command is rolled back to its savepoint and its rows are written one by one, each
+    /// tried a second time after such a failure, when its update finds the other instance's row.
+    /// </para>
+    /// </summary>
+    private static async Task AddCountsAsync<TEntity>(AppDbContext db, IReadOnlyDictionary<CountKey, long> counts, string nameProperty, CancellationToken cancellationToken)
     {
-        var ordered = counts.OrderBy(c => c.Key.ClientId, StringComparer.Ordinal).ThenBy(c => c.Key.Hour).ThenBy(c => c.Key.Name, StringComparer.Ordinal).ToList();
-        var missing = new List<KeyValuePair<CountKey, long>>();
-        foreach (var (key, n) in ordered)
-        {
-            if (await addToRow(key, n) == 0)
-            {
-                missing.Add(new(key, n));
-            }
-        }
-
-        if (missing.Count == 0)
+        if (counts.Count == 0)
         {
             return;
         }
 
-        // The usual case: the first flush of an hour inserts its rows, all in one statement batch.
-        foreach (var (key, n) in missing)
-        {
-            insertRow(key, n);
-        }
+        var names = QuotedNames.Of<TEntity>(db);
+        var (tableName, clientId, hour, name, count) = (names.Table,
+            names.Column(nameof(ClientTokenCount.ClientId)), names.Column(nameof(ClientTokenCount.Hour)), names.Column(nameProperty), names.Column(nameof(ClientTokenCount.Count)));
 
-        if (await TrySaveAsync(db, cancellationToken))
-        {
-            return;
-        }
+        // {0} client, {1} hour, {2} name, {3} n: the update, then the insert when there was nothing to add to.
+        var where = $"{clientId} = {{0}} AND {hour} = {{1}} AND {name} = {{2}}";
+        var addOrInsert =
+            $"UPDATE {tableName} SET {count} = {count} + {{3}} WHERE {where};\n" +
+            $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) SELECT {{0}}, {{1}}, {{2}}, {{3}} WHERE NOT EXISTS (SELECT 1 FROM {tableName} WHERE {where});\n";
 
-        // Another instance inserted some of them meanwhile: row by row, adding to the ones that exist now.
-        foreach (var (key, n) in missing)
+        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Activity counts are written inside the flush's transaction.");
+        var ordered = counts.OrderBy(c => c.Key.ClientId, StringComparer.Ordinal).ThenBy(c => c.Key.Hour).ThenBy(c => c.Key.Name, StringComparer.Ordinal);
+        foreach (var rows in ordered.Chunk(CountRowsPerCommand))
         {
-            if (await addToRow(key, n) > 0)
+            if (await TryExecuteAsync(db, transaction, rows, addOrInsert, cancellationToken))
             {
                 continue;
             }
 
-            insertRow(key, n);
-            if (!await TrySaveAsync(db, cancellationToken) && await addToRow(key, n) == 0)
+            foreach (var row in rows)
             {
-                throw new DbUpdateException($"The activity count of client {key.ClientId} at {key.Hour:O} ({key.Name}) could be neither inserted nor added to.");
+                if (!await TryExecuteAsync(db, transaction, [row], addOrInsert, cancellationToken)
+                    && !await TryExecuteAsync(db, transaction, [row], addOrInsert, cancellationToken))
+                {
+                    throw new DbUpdateException($"The activity count of client {row.Key.ClientId} at {row.Key.Hour:O} ({row.Key.Name}) could be neither inserted nor added to.");
+                }
             }
         }
     }
 
-    /// <summary>Saves the added rows; false (and nothing saved, nothing left tracked) when the database refused them, e.g. on a duplicate key.</summary>
-    private static async Task<bool> TrySaveAsync(AppDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="addOrInsert"/> for each row in one command; false (and nothing of it
+    /// kept) when the database refused it, e.g. on a key another instance inserted meanwhile.
+    /// </summary>
+    private static async Task<bool> TryExecuteAsync(AppDbContext db, IDbContextTransaction transaction, KeyValuePair<CountKey, long>[] rows, string addOrInsert, CancellationToken cancellationToken)
     {
+        var text = new StringBuilder();
+        var parameters = new List<object>(4 * rows.Length);
+        foreach (var (key, n) in rows)
+        {
+            var at = parameters.Count;
+            text.AppendFormat(CultureInfo.InvariantCulture, addOrInsert, $"{{{at}}}", $"{{{at + 1}}}", $"{{{at + 2}}}", $"{{{at + 3}}}");
+            parameters.AddRange([key.ClientId, key.Hour, key.Name, n]);
+        }
+
+        const string savepoint = "activity_counts";
+        await transaction.CreateSavepointAsync(savepoint, cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
+            await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbException) when (!cancellationToken.IsCancellationRequested)
         {
+            await transaction.RollbackToSavepointAsync(savepoint, cancellationToken);
             return false;
         }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+
+        await transaction.ReleaseSavepointAsync(savepoint, cancellationToken);
+        return true;
     }
 
     private static async Task AddFailuresAsync(AppDbContext db, IReadOnlyList<Failure> failures, int kept, CancellationToken cancellationToken)

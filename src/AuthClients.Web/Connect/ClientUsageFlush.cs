@@ -5,9 +5,6 @@ using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Activity;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace AuthClients.Web.Connect;
@@ -179,11 +176,8 @@ public sealed partial class ClientUsageFlush(
             return;
         }
 
-        var entity = db.Model.FindEntityType(typeof(TEntity)) ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
-        var (tableName, id, at, from) = (sql.DelimitIdentifier(table.Name, table.Schema), Column(nameof(AuthClientCredential.Id)), Column(nameof(AuthClientCredential.LastUsedAt)), Column(nameof(AuthClientCredential.LastUsedFrom)));
+        var names = QuotedNames.Of<TEntity>(db);
+        var (tableName, id, at, from) = (names.Table, names.Column(nameof(AuthClientCredential.Id)), names.Column(nameof(AuthClientCredential.LastUsedAt)), names.Column(nameof(AuthClientCredential.LastUsedFrom)));
 
         foreach (var rows in uses.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(LastUsedRowsPerCommand))
         {

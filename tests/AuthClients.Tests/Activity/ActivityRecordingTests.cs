@@ -147,6 +147,47 @@ public sealed class ActivityRecordingTests
     }
 
     [Fact]
+    public async Task FlushOfMoreCountsThanOneCommandHolds_AddsToTheRowsThatExist_AndInsertsTheOthers()
+    {
+        // 205 clients: more than the 200 counts the flush puts in one command.
+        await using var app = App(clock: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var activity = app.Services.GetRequiredService<ClientActivity>();
+        string ClientId(int i) => $"batch-client-{i:D3}";
+
+        // The even ones already have this hour's row.
+        for (var i = 0; i < 205; i += 2)
+        {
+            activity.TokenIssued(ClientId(i), "client_credentials");
+        }
+
+        Assert.True(await FlushAsync(app));
+
+        for (var i = 0; i < 205; i++)
+        {
+            for (var n = 0; n <= i % 3; n++)
+            {
+                activity.TokenIssued(ClientId(i), "client_credentials");
+            }
+        }
+
+        var writesBefore = ActivityWrites(app);
+        Assert.True(await FlushAsync(app));
+
+        Assert.Equal(2, ActivityWrites(app) - writesBefore); // two commands, not one or two per row
+        var wrong = new List<string>();
+        for (var i = 0; i < 205; i++)
+        {
+            var expected = (i % 2 == 0 ? 1L : 0L) + (i % 3) + 1;
+            if (await TokenCountsAsync(app, ClientId(i)) is var counts && counts.SequenceEqual([("client_credentials", expected)]) is false)
+            {
+                wrong.Add($"{ClientId(i)}: {string.Join(", ", counts)}, expected {expected}");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong.Take(10)));
+    }
+
+    [Fact]
     public async Task LatestFailures_AreKeptUpToFailuresKept_NewestFirst_WhileTheCountsKeepEveryOne()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -438,8 +479,9 @@ public sealed class ActivityRecordingTests
     }
 
     /// <summary>
-    /// The race made certain: another instance inserts the hour's row after this one found none to
-    /// add to and before its own insert. The insert fails on the key, and the count is added to that row.
+    /// The race made certain: another instance inserts the hour's row (uncommitted) before this one's
+    /// command, and commits it only once this one's insert waits on that row's key: after this one's
+    /// update found nothing to add to. The insert then fails on the key, and the count is added to that row.
     /// </summary>
     [Fact]
     public async Task RowInsertedByAnotherInstanceMeanwhile_IsAddedTo()
@@ -447,7 +489,7 @@ public sealed class ActivityRecordingTests
         using var database = TestDatabase.CreatePostgreSql();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var hour = ClientActivity.Hour(clock.GetUtcNow().UtcDateTime);
-        var otherInstance = new InsertBeforeFirstInsert(database.ConnectionString, hour);
+        await using var otherInstance = new InsertDuringFirstInsert(database.ConnectionString, hour);
         await using var app = App(database, clock, services: s => s.ConfigureDbContext<PostgreSqlAppDbContext>(o => o.AddInterceptors(otherInstance)));
         var client = await app.RegisterClientAsync();
         otherInstance.ClientId = client.ClientId;
@@ -460,6 +502,7 @@ public sealed class ActivityRecordingTests
         Assert.True(await FlushAsync(app));
 
         Assert.True(otherInstance.Inserted);
+        Assert.True(await otherInstance.CommittedWhileInsertWaited, "This instance's insert never waited on the other's row: the race was not played.");
         Assert.Equal([("client_credentials", 5L + 3L)], await TokenCountsAsync(app, client.ClientId));
     }
 
@@ -596,12 +639,21 @@ public sealed class ActivityRecordingTests
     private static DateTime Second(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond));
 }
 
-/// <summary>Plays another instance: inserts the hour's row of <see cref="ClientId"/> just before this app's first insert of a token count.</summary>
-internal sealed class InsertBeforeFirstInsert(string connectionString, DateTime hour) : DbCommandInterceptor
+/// <summary>
+/// Plays another instance: inserts the hour's row of <see cref="ClientId"/> in a transaction of its
+/// own just before this app's first command that inserts token counts, and commits it once a
+/// statement of this database waits on a lock (this app's insert, on the row's key).
+/// </summary>
+internal sealed class InsertDuringFirstInsert(string connectionString, DateTime hour) : DbCommandInterceptor, IAsyncDisposable
 {
+    private NpgsqlConnection? _connection;
+
     public string? ClientId { get; set; }
 
     public bool Inserted { get; private set; }
+
+    /// <summary>True once committed while another statement waited on a lock; false when none did within 30 s.</summary>
+    public Task<bool> CommittedWhileInsertWaited { get; private set; } = Task.FromResult(false);
 
     public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
@@ -625,11 +677,43 @@ internal sealed class InsertBeforeFirstInsert(string connectionString, DateTime 
         }
 
         Inserted = true;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var insert = new NpgsqlCommand("""INSERT INTO "ClientTokenCounts" ("ClientId", "Hour", "GrantType", "Count") VALUES (@client, @hour, 'client_credentials', 5)""", connection);
-        insert.Parameters.AddWithValue("client", ClientId);
-        insert.Parameters.AddWithValue("hour", hour);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        _connection = new NpgsqlConnection(connectionString);
+        await _connection.OpenAsync(cancellationToken);
+        var transaction = await _connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""INSERT INTO "ClientTokenCounts" ("ClientId", "Hour", "GrantType", "Count") VALUES (@client, @hour, 'client_credentials', 5)""", _connection, transaction))
+        {
+            insert.Parameters.AddWithValue("client", ClientId);
+            insert.Parameters.AddWithValue("hour", hour);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Not awaited: the app's command runs now, and waits on this transaction's row.
+        CommittedWhileInsertWaited = CommitOnceWaitedOnAsync(transaction);
+    }
+
+    private async Task<bool> CommitOnceWaitedOnAsync(NpgsqlTransaction transaction)
+    {
+        var waited = false;
+        await using (var watcher = new NpgsqlConnection(connectionString))
+        {
+            await watcher.OpenAsync();
+            await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", watcher);
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); !waited && DateTime.UtcNow < deadline; await Task.Delay(20))
+            {
+                waited = (long)(await waiting.ExecuteScalarAsync())! > 0;
+            }
+        }
+
+        await transaction.CommitAsync();
+        return waited;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await CommittedWhileInsertWaited;
+            await _connection.DisposeAsync();
+        }
     }
 }
