@@ -97,6 +97,7 @@ public sealed partial class AuthClientApplicationManager(
         }
 
         var credentials = new ClientCredentialSet([.. rows.Credentials.Select(ClientCredentialEntry.From)]);
+        clients.CountCredentialsReadWithClient();
         _readInThisScope.Add(identifier);
         _foundInThisScope[identifier] = application;
         _credentialsInThisScope[identifier] = credentials;

@@ -67,6 +67,18 @@ public sealed class AuthClientCache : IDisposable
     public ClientCredentialSet? FindRememberedCredentials(string clientId) =>
         _entries?.Get<ClientCredentialSet>(RememberedKey(CredentialsKey(clientId)));
 
+    /// <summary>
+    /// Counts the credentials of a client that missed as a miss too: they were read from the
+    /// database with the client (<see cref="AuthClientApplicationManager"/>), without a look-up here.
+    /// </summary>
+    public void CountCredentialsReadWithClient()
+    {
+        if (_entries is not null)
+        {
+            _metrics.CacheLookup(CredentialsMetricName, hit: false);
+        }
+    }
+
     /// <summary>The cached entry, or null; each look-up counts as a hit or a miss for the operators' hit rate.</summary>
     private T? Lookup<T>(string key, string metricName) where T : class
     {
