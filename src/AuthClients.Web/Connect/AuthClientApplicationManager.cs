@@ -97,12 +97,10 @@ public sealed partial class AuthClientApplicationManager(
         }
 
         var credentials = new ClientCredentialSet([.. rows.Credentials.Select(ClientCredentialEntry.From)]);
-        clients.CountCredentialsReadWithClient();
         _readInThisScope.Add(identifier);
         _foundInThisScope[identifier] = application;
         _credentialsInThisScope[identifier] = credentials;
-        clients.Add(application, generation);
-        clients.AddCredentials(identifier, credentials, generation);
+        clients.Add(application, credentials, generation);
         return application;
     }
 

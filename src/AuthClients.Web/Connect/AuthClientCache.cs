@@ -14,7 +14,9 @@ namespace AuthClients.Web.Connect;
 /// <para>
 /// Each copy is also remembered for <see cref="RememberedFor"/>, unless
 /// <see cref="ResilienceOptions.ServeDuringOutage"/> is off: only for a client-credentials token
-/// request that finds the database unreachable (<see cref="AuthClientApplicationManager"/>).
+/// request that finds the database unreachable (<see cref="AuthClientApplicationManager"/>). At most
+/// <see cref="ResilienceOptions.RememberedClients"/> are remembered, as compact copies: only what
+/// such a request reads.
 /// </para>
 /// </summary>
 public sealed class AuthClientCache : IDisposable
@@ -27,26 +29,52 @@ public sealed class AuthClientCache : IDisposable
 
     private readonly AuthClientsMetrics _metrics;
     private readonly MemoryCache? _entries;
+    private readonly MemoryCache? _remembered;
     private readonly TimeSpan _lifetime;
-    private readonly bool _remembers;
     private long _generation;
 
     /// <summary>How long a client read from the database may serve client-credentials tokens during an outage: "read in the last few minutes".</summary>
     public static readonly TimeSpan RememberedFor = TimeSpan.FromMinutes(5);
 
-    public AuthClientCache(IOptions<TokenPerformanceOptions> options, IOptions<ResilienceOptions> resilience, AuthClientsMetrics metrics)
+    public AuthClientCache(IOptions<TokenPerformanceOptions> options, IOptions<ResilienceOptions> resilience, AuthClientsMetrics metrics, TimeProvider clock)
     {
         _metrics = metrics;
         _lifetime = options.Value.EffectiveClientCacheLifetime;
-        _remembers = resilience.Value.ServeDuringOutage > TimeSpan.Zero;
-        if (_lifetime > TimeSpan.Zero)
+        if (_lifetime <= TimeSpan.Zero)
         {
-            // Two entries per client (the client and its credentials), twice when they are also remembered.
-            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = (_remembers ? 4L : 2L) * options.Value.ClientCacheSize });
+            return;
+        }
+
+        // Two entries per client: the client and its credentials. MemoryCache drops expired entries
+        // in a scan it starts at most once per ExpirationScanFrequency (a minute by default); until
+        // then they stay reachable. In a round robin over 100,000 clients that kept a minute of
+        // clients alive (1,000 to 2,500 a second) when 2 s of them are current: most of the heap's
+        // growth under that load (docs/performance.md). Scanned at the lifetime, they go with it.
+        _entries = new MemoryCache(new MemoryCacheOptions
+        {
+            SizeLimit = 2L * options.Value.ClientCacheSize,
+            ExpirationScanFrequency = _lifetime > MinimumScanInterval ? _lifetime : MinimumScanInterval,
+            Clock = new CacheClock(clock),
+        });
+        if (resilience.Value.ServeDuringOutage > TimeSpan.Zero)
+        {
+            // One entry per client. Over its size, MemoryCache refuses a new entry and removes the oldest 5% in the background.
+            _remembered = new MemoryCache(new MemoryCacheOptions { SizeLimit = resilience.Value.RememberedClients, Clock = new CacheClock(clock) });
         }
     }
 
+    private static readonly TimeSpan MinimumScanInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The app's clock for the caches' expiry (MemoryCache predates <see cref="TimeProvider"/>).</summary>
+    private sealed class CacheClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => clock.GetUtcNow();
+    }
+
     public bool Enabled => _entries is not null;
+
+    /// <summary>Entries held for the lifetime (clients and credentials), expired or not: what the memory holds.</summary>
+    internal int HeldCount => _entries?.Count ?? 0;
 
     /// <summary>Changes whenever a client is written; a read started before a write does not fill the cache.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -61,23 +89,14 @@ public sealed class AuthClientCache : IDisposable
 
     /// <summary>The copy of the client read in the last <see cref="RememberedFor"/>, however old; only while the database cannot be reached.</summary>
     public AuthClientApplication? FindRemembered(string clientId) =>
-        _entries?.Get<AuthClientApplication>(RememberedKey(clientId)) is { } remembered ? Copy(remembered) : null;
+        _remembered?.Get<RememberedClient>(clientId) is { } remembered ? Copy(remembered.Client) : null;
 
     /// <summary>The client's credentials as read in the last <see cref="RememberedFor"/>; only while the database cannot be reached.</summary>
     public ClientCredentialSet? FindRememberedCredentials(string clientId) =>
-        _entries?.Get<ClientCredentialSet>(RememberedKey(CredentialsKey(clientId)));
+        _remembered?.Get<RememberedClient>(clientId)?.Credentials;
 
-    /// <summary>
-    /// Counts the credentials of a client that missed as a miss too: they were read from the
-    /// database with the client (<see cref="AuthClientApplicationManager"/>), without a look-up here.
-    /// </summary>
-    public void CountCredentialsReadWithClient()
-    {
-        if (_entries is not null)
-        {
-            _metrics.CacheLookup(CredentialsMetricName, hit: false);
-        }
-    }
+    /// <summary>An outage copy: the client as a client-credentials request reads it (<see cref="Compact"/>), and its credentials.</summary>
+    private sealed record RememberedClient(AuthClientApplication Client, ClientCredentialSet Credentials);
 
     /// <summary>The cached entry, or null; each look-up counts as a hit or a miss for the operators' hit rate.</summary>
     private T? Lookup<T>(string key, string metricName) where T : class
@@ -92,18 +111,28 @@ public sealed class AuthClientCache : IDisposable
         return cached;
     }
 
-    /// <summary>Keeps a copy of <paramref name="application"/>, unless a client was written since <paramref name="generation"/>.</summary>
-    public void Add(AuthClientApplication application, long generation)
+    /// <summary>
+    /// Keeps a copy of <paramref name="application"/> and its credentials, read together from the
+    /// database, unless a client was written since <paramref name="generation"/>. The credentials
+    /// were not looked up here first: they count as a miss too, as the client did.
+    /// </summary>
+    public void Add(AuthClientApplication application, ClientCredentialSet credentials, long generation)
     {
-        if (application.ClientId is { } clientId)
+        if (_entries is null || application.ClientId is not { } clientId)
         {
-            Set(clientId, Copy(application), generation);
+            return;
         }
+
+        _metrics.CacheLookup(CredentialsMetricName, hit: false);
+        Set(generation, new RememberedClient(Compact(application), credentials), (clientId, Copy(application)), (CredentialsKey(clientId), credentials));
     }
 
-    /// <summary>Keeps the client's credentials, unless a client was written since <paramref name="generation"/>.</summary>
-    public void AddCredentials(string clientId, ClientCredentialSet credentials, long generation) =>
-        Set(CredentialsKey(clientId), credentials, generation);
+    /// <summary>Keeps the client's credentials (read again on their own), unless a client was written since <paramref name="generation"/>.</summary>
+    public void AddCredentials(string clientId, ClientCredentialSet credentials, long generation)
+    {
+        var remembered = _remembered?.Get<RememberedClient>(clientId);
+        Set(generation, remembered is null ? null : remembered with { Credentials = credentials }, (CredentialsKey(clientId), credentials));
+    }
 
     /// <summary>Forgets the client: the next request reads its row.</summary>
     public void Remove(string? clientId)
@@ -117,11 +146,9 @@ public sealed class AuthClientCache : IDisposable
         Interlocked.Increment(ref _generation);
         if (clientId is not null)
         {
-            foreach (var key in new[] { clientId, CredentialsKey(clientId) })
-            {
-                _entries.Remove(key);
-                _entries.Remove(RememberedKey(key));
-            }
+            _entries.Remove(clientId);
+            _entries.Remove(CredentialsKey(clientId));
+            _remembered?.Remove(clientId);
         }
     }
 
@@ -131,59 +158,84 @@ public sealed class AuthClientCache : IDisposable
     /// the copy is stored, then the generation is read again, and a write that moved it in between
     /// gets its copy removed here, or by <see cref="Remove"/> if that comes after the store.
     /// </summary>
-    private void Set(string key, object value, long generation)
+    private void Set(long generation, RememberedClient? remembered, params ReadOnlySpan<(string Key, object Value)> entries)
     {
         if (_entries is null || generation != Generation)
         {
             return;
         }
 
-        _entries.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
-        if (_remembers)
+        foreach (var (key, value) in entries)
         {
-            _entries.Set(RememberedKey(key), value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberedFor });
+            _entries.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _lifetime });
+        }
+
+        if (remembered?.Client.ClientId is { } clientId)
+        {
+            _remembered?.Set(clientId, remembered, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RememberedFor });
         }
 
         if (generation != Generation)
         {
-            _entries.Remove(key);
-            _entries.Remove(RememberedKey(key));
+            foreach (var (key, _) in entries)
+            {
+                _entries.Remove(key);
+            }
+
+            if (remembered?.Client.ClientId is { } removed)
+            {
+                _remembered?.Remove(removed);
+            }
         }
     }
 
     // Client IDs are digits: no client's key can look like another's credentials key.
     private static string CredentialsKey(string clientId) => "credentials:" + clientId;
 
-    private static string RememberedKey(string key) => "remembered:" + key;
+    public void Dispose()
+    {
+        _entries?.Dispose();
+        _remembered?.Dispose();
+    }
 
-    public void Dispose() => _entries?.Dispose();
-
-    private static AuthClientApplication Copy(AuthClientApplication source) => new()
+    /// <summary>
+    /// The client as a client-credentials token request reads it (type, permissions, requirements,
+    /// settings, display name, whether it is enabled), for the outage copy: no redirect URIs, search
+    /// text or other columns of the page, which a remembered client would otherwise keep for minutes.
+    /// </summary>
+    private static AuthClientApplication Compact(AuthClientApplication source) => new()
     {
         Id = source.Id,
         ApplicationType = source.ApplicationType,
         ClientId = source.ClientId,
-        ClientSecret = source.ClientSecret,
         ClientType = source.ClientType,
-        ConcurrencyToken = source.ConcurrencyToken,
         ConsentType = source.ConsentType,
         DisplayName = source.DisplayName,
-        DisplayNames = source.DisplayNames,
         JsonWebKeySet = source.JsonWebKeySet,
         Permissions = source.Permissions,
-        PostLogoutRedirectUris = source.PostLogoutRedirectUris,
-        Properties = source.Properties,
-        RedirectUris = source.RedirectUris,
         Requirements = source.Requirements,
         Settings = source.Settings,
-        Number = source.Number,
-        NormalizedName = source.NormalizedName,
-        PrimaryRedirectUri = source.PrimaryRedirectUri,
-        SearchText = source.SearchText,
-        CreatedAt = source.CreatedAt,
-        CreatedById = source.CreatedById,
         IsEnabled = source.IsEnabled,
-        LastUsedAt = source.LastUsedAt,
-        LastUsedFrom = source.LastUsedFrom,
     };
+
+    /// <summary>Every column: <see cref="Compact"/> and the rest.</summary>
+    private static AuthClientApplication Copy(AuthClientApplication source)
+    {
+        var copy = Compact(source);
+        copy.ClientSecret = source.ClientSecret;
+        copy.ConcurrencyToken = source.ConcurrencyToken;
+        copy.DisplayNames = source.DisplayNames;
+        copy.PostLogoutRedirectUris = source.PostLogoutRedirectUris;
+        copy.Properties = source.Properties;
+        copy.RedirectUris = source.RedirectUris;
+        copy.Number = source.Number;
+        copy.NormalizedName = source.NormalizedName;
+        copy.PrimaryRedirectUri = source.PrimaryRedirectUri;
+        copy.SearchText = source.SearchText;
+        copy.CreatedAt = source.CreatedAt;
+        copy.CreatedById = source.CreatedById;
+        copy.LastUsedAt = source.LastUsedAt;
+        copy.LastUsedFrom = source.LastUsedFrom;
+        return copy;
+    }
 }

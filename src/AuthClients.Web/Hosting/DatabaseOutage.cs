@@ -23,6 +23,15 @@ public sealed class ResilienceOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "OAuthServer:Resilience:ServeDuringOutage must be between {1} (off) and {2}.")]
     public TimeSpan ServeDuringOutage { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How many clients this instance remembers for an outage at most: the most recently read. Each
+    /// costs memory for as long as it is remembered (a compact copy of the client and its credentials,
+    /// about 1 KB), so a round robin over many clients would otherwise keep every client of the last
+    /// <see cref="AuthClients.Web.Connect.AuthClientCache.RememberedFor"/> (docs/performance.md).
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "OAuthServer:Resilience:RememberedClients must be between {1} and {2}.")]
+    public int RememberedClients { get; set; } = 10_000;
 }
 
 /// <summary>

@@ -59,23 +59,27 @@ public sealed class DatabaseFaultTests
         Assert.True(DatabaseFaults.IsUnavailable(fault) == unavailable, $"{name}: expected {(unavailable ? "an outage" : "no outage")}");
 
     [Theory]
-    [InlineData("-00:00:01")]
-    [InlineData("00:10:01")]
-    [InlineData("1.00:00:00")]
-    [InlineData("soon")]
-    public void BadServeDuringOutage_StopsTheAppWithAMessageNamingIt(string value)
+    [InlineData(nameof(ResilienceOptions.ServeDuringOutage), "-00:00:01")]
+    [InlineData(nameof(ResilienceOptions.ServeDuringOutage), "00:10:01")]
+    [InlineData(nameof(ResilienceOptions.ServeDuringOutage), "1.00:00:00")]
+    [InlineData(nameof(ResilienceOptions.ServeDuringOutage), "soon")]
+    [InlineData(nameof(ResilienceOptions.RememberedClients), "0")]
+    [InlineData(nameof(ResilienceOptions.RememberedClients), "-5")]
+    [InlineData(nameof(ResilienceOptions.RememberedClients), "1000001")]
+    [InlineData(nameof(ResilienceOptions.RememberedClients), "many")]
+    public void BadResilienceSetting_StopsTheAppWithAMessageNamingIt(string setting, string value)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Default"] = "Data Source=:memory:",
-                [$"{ResilienceOptions.Section}:{nameof(ResilienceOptions.ServeDuringOutage)}"] = value,
+                [$"{ResilienceOptions.Section}:{setting}"] = value,
             })
             .Build();
 
         var failure = Assert.Throws<OptionsValidationException>(() =>
             new ServiceCollection().AddAppDatabase(configuration, new HostingEnvironment { EnvironmentName = "Testing", ContentRootPath = Path.GetTempPath() }));
 
-        Assert.Contains("OAuthServer:Resilience:ServeDuringOutage", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"OAuthServer:Resilience:{setting}", failure.Message, StringComparison.Ordinal);
     }
 }
