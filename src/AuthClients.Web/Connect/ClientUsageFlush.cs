@@ -17,7 +17,7 @@ namespace AuthClients.Web.Connect;
 /// the latest use wins whatever the order of their flushes; counts are added to their hour's rows
 /// (<see cref="ClientActivityWriter"/>). A batch that cannot be written (the database is down) goes
 /// back to memory for the next flush; that is logged once, not per flush. The timer runs while
-/// either is on.
+/// either is on; a flush also comes early when the token counts fill up (<see cref="ClientActivity.Filling"/>).
 /// </summary>
 public sealed partial class ClientUsageFlush(
     ClientUsage usage,
@@ -44,9 +44,24 @@ public sealed partial class ClientUsageFlush(
         using var timer = new PeriodicTimer(options.Value.LastUsedFlushInterval, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            var mayFlushEarly = true;
+            while (true)
             {
-                await FlushAsync(stoppingToken);
+                // Early when the token counts fill up (ClientActivity.Filling), but not again after a
+                // flush the database refused: that batch waits for the timer, as it always did.
+                var woke = mayFlushEarly ? await Task.WhenAny(tick, activity.Filling) : tick;
+                if (woke == tick)
+                {
+                    if (!await tick)
+                    {
+                        break;
+                    }
+
+                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                }
+
+                mayFlushEarly = await FlushAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -342,6 +342,43 @@ public sealed class ActivityRecordingTests
         Assert.Single(app.LogEntries, e => e.Category == typeof(ClientActivity).FullName && e.Level == LogLevel.Warning);
     }
 
+    /// <summary>
+    /// More clients ask for tokens within one flush interval than the counts can hold (a round robin
+    /// over many clients): the flush comes early, when half the cap is held, not at the interval's end
+    /// (10 minutes here), and every token is counted in the database; nothing is dropped.
+    /// </summary>
+    [Fact]
+    public async Task MoreClientsThanTheCapWithinOneInterval_AreFlushedEarly_AndNoTokenCountIsDropped()
+    {
+        await using var app = App();
+        var activity = app.Services.GetRequiredService<ClientActivity>();
+        const int rounds = 3, perRound = ClientActivity.FlushEarlyAt + 1_000;
+        Assert.True(rounds * perRound > ClientActivity.MaxCountKeys);
+
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < perRound; i++)
+            {
+                activity.TokenIssued($"many-{round}-{i}", "client_credentials");
+            }
+
+            // The early flush takes what is held; without it the next round would pass the cap.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (activity.PendingCount >= ClientActivity.FlushEarlyAt && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.True(activity.PendingCount < ClientActivity.FlushEarlyAt, $"round {round}: no early flush within 30 s ({activity.PendingCount} counts held)");
+        }
+
+        Assert.True(await FlushAsync(app));
+        var counted = await app.WithServicesAsync(s => s.GetRequiredService<AppDbContext>().ClientTokenCounts.AsNoTracking()
+            .Where(c => c.ClientId.StartsWith("many-")).SumAsync(c => c.Count));
+        Assert.Equal(rounds * perRound, counted);
+        Assert.DoesNotContain(app.LogEntries, e => e.Category == typeof(ClientActivity).FullName && e.Level == LogLevel.Warning);
+    }
+
     [Fact]
     public async Task ClientsAlreadyHeld_CannotGrowTheFailuresPastTheCap()
     {
