@@ -177,12 +177,13 @@ public sealed partial class ClientUsageFlush(
     private const int LastUsedRowsPerCommand = 200;
 
     /// <summary>
-    /// One conditional update per row, as EF Core's <c>ExecuteUpdate</c> would write it (table and
-    /// column names from the model, quoted by the provider), sent <see cref="LastUsedRowsPerCommand"/>
-    /// rows to a command. Written as SQL because a flush after a round robin over many clients
-    /// has thousands of rows, and each <c>ExecuteUpdate</c> went through EF Core's query pipeline:
-    /// about 5% of a token's CPU at the steady state of a round robin over 100,000 clients
-    /// (docs/performance.md, "Issue 16, third look").
+    /// Conditional updates (only ever forward), <see cref="LastUsedRowsPerCommand"/> rows to a command,
+    /// with table and column names from the model, quoted by the provider. Written as SQL because a
+    /// flush after a round robin over many clients has thousands of rows, and each EF Core
+    /// <c>ExecuteUpdate</c> went through its query pipeline: about 5% of a token's CPU at the steady
+    /// state of a round robin over 100,000 clients (docs/performance.md, "Issue 16, third look").
+    /// SQLite and PostgreSQL get one <c>WITH v AS (VALUES ...) UPDATE ... FROM v</c> per command, parsed once;
+    /// SQL Server, whose <c>UPDATE ... FROM</c> differs, one statement per row.
     /// </summary>
     private static async Task WriteLastUsedAsync<TEntity>(AppDbContext db, IReadOnlyDictionary<string, ClientUsage.Use> uses, CancellationToken cancellationToken)
     {
@@ -194,23 +195,37 @@ public sealed partial class ClientUsageFlush(
         var names = QuotedNames.Of<TEntity>(db);
         var (tableName, id, at, from) = (names.Table, names.Column(nameof(AuthClientCredential.Id)), names.Column(nameof(AuthClientCredential.LastUsedAt)), names.Column(nameof(AuthClientCredential.LastUsedFrom)));
 
+        var perRow = db.Database.IsSqlServer();
         foreach (var rows in uses.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(LastUsedRowsPerCommand))
         {
-            var text = new StringBuilder();
+            var text = new StringBuilder(perRow ? "" : "WITH v (used_id, used_at, used_from) AS (VALUES ");
             var parameters = new List<object>(3 * rows.Length);
             foreach (var (key, use) in rows)
             {
                 // An unknown address is written as NULL: a raw parameter cannot carry a null.
                 var n = parameters.Count;
                 var fromValue = use.From is null ? "NULL" : $"{{{n + 2}}}";
-                text.Append(CultureInfo.InvariantCulture,
-                    $"UPDATE {tableName} SET {at} = {{{n + 1}}}, {from} = {fromValue} WHERE {id} = {{{n}}} AND ({at} IS NULL OR {at} < {{{n + 1}}});\n");
+                if (perRow)
+                {
+                    text.Append(CultureInfo.InvariantCulture,
+                        $"UPDATE {tableName} SET {at} = {{{n + 1}}}, {from} = {fromValue} WHERE {id} = {{{n}}} AND ({at} IS NULL OR {at} < {{{n + 1}}});\n");
+                }
+                else
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{(n == 0 ? "" : ", ")}({{{n}}}, {{{n + 1}}}, {fromValue})");
+                }
+
                 parameters.Add(key);
                 parameters.Add(use.At);
                 if (use.From is not null)
                 {
                     parameters.Add(use.From);
                 }
+            }
+
+            if (!perRow)
+            {
+                text.Append(CultureInfo.InvariantCulture, $") UPDATE {tableName} SET {at} = v.used_at, {from} = v.used_from FROM v WHERE {tableName}.{id} = v.used_id AND ({tableName}.{at} IS NULL OR {tableName}.{at} < v.used_at);");
             }
 
             await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, cancellationToken);
