@@ -67,12 +67,8 @@ internal static class ClientActivityWriter
             names.Column(nameof(ClientTokenCount.ClientId)), names.Column(nameof(ClientTokenCount.Hour)), names.Column(nameProperty), names.Column(nameof(ClientTokenCount.Count)));
 
         // {0} client, {1} hour, {2} name, {3} n.
-        var where = $"{clientId} = {{0}} AND {hour} = {{1}} AND {name} = {{2}}";
         var statement = db.Database.IsSqlServer()
-            ? new CountStatement("",
-                $"UPDATE {tableName} SET {count} = {count} + {{3}} WHERE {where};\n" +
-                $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) SELECT {{0}}, {{1}}, {{2}}, {{3}} WHERE NOT EXISTS (SELECT 1 FROM {tableName} WHERE {where});\n",
-                "", "")
+            ? SqlServerAddOrInsert(tableName, clientId, hour, name, count)
             : new CountStatement(
                 $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) VALUES ",
                 "({0}, {1}, {2}, {3})",
@@ -97,6 +93,16 @@ internal static class ClientActivityWriter
                 }
             }
         }
+    }
+
+    /// <summary>SQL Server's pair per row: the update, then the insert when there was nothing to add to.</summary>
+    private static CountStatement SqlServerAddOrInsert(string tableName, string clientId, string hour, string name, string count)
+    {
+        var where = $"{clientId} = {{0}} AND {hour} = {{1}} AND {name} = {{2}}";
+        return new CountStatement("",
+            $"UPDATE {tableName} SET {count} = {count} + {{3}} WHERE {where};\n" +
+            $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) SELECT {{0}}, {{1}}, {{2}}, {{3}} WHERE NOT EXISTS (SELECT 1 FROM {tableName} WHERE {where});\n",
+            "", "");
     }
 
     /// <summary>

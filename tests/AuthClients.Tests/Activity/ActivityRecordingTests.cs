@@ -365,13 +365,7 @@ public sealed class ActivityRecordingTests
             // The early flush writes what was held when the mark was passed (the rest of the round,
             // at most perRound - FlushEarlyAt, may come after it); without it the next round would pass the cap.
             var expected = (round + 1) * perRound - (perRound - ClientActivity.FlushEarlyAt);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await CountedAsync(app) < expected && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            Assert.True(await CountedAsync(app) >= expected, $"round {round}: no early flush within 30 s ({activity.PendingCount} counts held)");
+            await Polling.Eventually(async () => await CountedAsync(app) >= expected, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), $"round {round}: no early flush");
         }
 
         Assert.True(await FlushAsync(app));

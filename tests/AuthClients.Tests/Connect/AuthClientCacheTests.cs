@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
@@ -119,14 +120,6 @@ public sealed class AuthClientCacheTests
     }
 
     /// <summary>Waits for the cache's background work (its scan, its compaction), for at most 10 s.</summary>
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(condition(), "the cache's background work did not happen within 10 s");
-    }
+    private static Task WaitUntil(Func<bool> condition) =>
+        Polling.Eventually(() => Task.FromResult(condition()), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20), "the cache's background work did not happen");
 }

@@ -151,15 +151,8 @@ public sealed partial class TwoInstancesTests
         return row.ClientId;
     }
 
-    private static async Task Eventually(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{failure} after {Bound.TotalSeconds} s.");
-            await Task.Delay(200);
-        }
-    }
+    private static Task Eventually(Func<Task<bool>> condition, string failure) =>
+        Polling.Eventually(condition, Bound, TimeSpan.FromMilliseconds(200), failure);
 
     /// <summary>A user with only View Auth Clients, created through Identity straight in the shared database.</summary>
     private static async Task<string> CreateViewerAsync(TestDatabase database)
