@@ -133,7 +133,29 @@ public sealed class AuthClientQueries(
             AuthClientSort.Redirect => (r.PrimaryRedirectUri, r.Number),
             AuthClientSort.LastUsed => (r.LastUsedAt?.Ticks.ToString(CultureInfo.InvariantCulture), r.Number),
             _ => (null, r.Number),
-        });
+        },
+        (clients, descending, skip, take) => Window(clients, sortKey, descending, skip, take));
+
+    /// <summary>
+    /// The clients at a depth of the order, chosen by the sorted column alone (see
+    /// <see cref="ListKeyset{TRow, TItem}.Window"/>): the unique name and number indexes hold their
+    /// column; the other orders are of two columns and a tie, which no index holds.
+    /// </summary>
+    private static IQueryable<AuthClientApplication>? Window(IQueryable<AuthClientApplication> clients, string sortKey, bool descending, int skip, int take)
+    {
+        var window = Sorted(clients, sortKey, descending).Skip(skip).Take(take);
+        switch (sortKey)
+        {
+            case AuthClientSort.Name:
+                var names = window.Select(a => a.NormalizedName);
+                return clients.Where(a => names.Contains(a.NormalizedName));
+            case AuthClientSort.Redirect or AuthClientSort.LastUsed:
+                return null;
+            default:
+                var numbers = window.Select(a => a.Number);
+                return clients.Where(a => numbers.Contains(a.Number));
+        }
+    }
 
     // Ties are broken by the client's number in the list's own direction, so the reverse order
     // (a Previous link reads it) is exactly the order reversed, and one index serves both.

@@ -9,11 +9,19 @@ namespace AuthClients.Web.Features.Lists;
 /// <param name="Past">The rows past a position: after it in ascending order (<c>greater</c> true) or before it; null when the position's value cannot be read for this column.</param>
 /// <param name="Projection">The row as the page reads it.</param>
 /// <param name="PositionOf">A row's value in the sorted column (as text) and its tie-breaker, for the links' tokens.</param>
+/// <param name="Window">
+/// The rows at a depth of the order (skip, take), chosen by the sorted column alone, for a page
+/// reached by its number: <c>WHERE key IN (SELECT key ... ORDER BY key OFFSET n LIMIT size)</c>.
+/// Where an index holds that column, the database walks the index past the skipped rows without
+/// reading the rows behind them, and reads only the page's (PostgreSQL read every skipped row:
+/// 2 s for the middle page of 1,000,000 clients by name). Null for an order no index holds alone.
+/// </param>
 public sealed record ListKeyset<TRow, TItem>(
     Func<IQueryable<TRow>, bool, IQueryable<TRow>> Sort,
     Func<ListCursor, bool, Expression<Func<TRow, bool>>?> Past,
     Expression<Func<TRow, TItem>> Projection,
-    Func<TItem, (string? Value, long Tie)> PositionOf);
+    Func<TItem, (string? Value, long Tie)> PositionOf,
+    Func<IQueryable<TRow>, bool, int, int, IQueryable<TRow>?> Window);
 
 /// <summary>The <c>WHERE</c> of a page read by position, for a column sorted with its ties broken by a unique number.</summary>
 public static class ListKeysetFilter

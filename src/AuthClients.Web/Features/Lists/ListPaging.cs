@@ -75,7 +75,14 @@ public static class ListPaging
             items.Reverse();
         }
 
-        items ??= await keyset.Sort(matches, descending).Skip((number - 1) * size).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
+        if (items is null)
+        {
+            var skip = (number - 1) * size;
+            items = skip > 0 && keyset.Window(matches, descending, skip, size) is { } window
+                ? await keyset.Sort(window, descending).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken)
+                : await keyset.Sort(matches, descending).Skip(skip).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
+        }
+
         return new ListPage<TItem>(items, count.Total, number, size, count.IsCapped)
         {
             NextCursor = number < pageCount && items.Count > 0 ? CursorOf(items[^1]) : null,
