@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The token endpoint and list page benchmark, in one command (docs/performance.md explains it):
 #
-#   bench/run.sh [--provider Sqlite|PostgreSql] [--seconds 30] [--warm-up 30] [--list-clients 1000000] [--keep]
+#   bench/run.sh [--provider Sqlite|PostgreSql] [--seconds 30] [--warm-up 90] [--list-clients 1000000] [--keep]
 #                                                           # both providers without --provider, one block of rows each
 #   bench/run.sh --list-only [--provider ...] [--list-clients 1000000]
 #                                                           # only: the list page and the 100,000-client round robin (and the seeding time)

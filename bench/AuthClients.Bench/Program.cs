@@ -555,7 +555,7 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             args.Contains("--audit-log"),
             Value("--postgres"),
             args.Contains("--outage")) { Providers = providers, ListOnly = args.Contains("--list-only"), UserFlowsOnly = args.Contains("--user-flows"),
-            WarmUpSeconds = int.Parse(Value("--warm-up") ?? "30", CultureInfo.InvariantCulture) };
+            WarmUpSeconds = int.Parse(Value("--warm-up") ?? "90", CultureInfo.InvariantCulture) };
     }
 }
 
