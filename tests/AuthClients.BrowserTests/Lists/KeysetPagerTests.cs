@@ -42,6 +42,12 @@ public sealed class KeysetPagerTests(ChromiumFixture chromium) : BrowserTest(chr
         await pager.GetByRole(AriaRole.Link, new() { Name = "Previous", Exact = true }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("[?&]before="));
         Assert.Equal(second, await NamesShownAsync());
+
+        // Typed by number (no position in the URL), the same pages: page 2 read through ListKeyset.Window, the last from the end.
+        await Page.GotoAsync($"{Routes.AuthClients}?sort={AuthClientSort.Name}&dir=asc&page=2");
+        Assert.Equal(second, await NamesShownAsync());
+        await Page.GotoAsync($"{Routes.AuthClients}?sort={AuthClientSort.Name}&dir=asc&page=3");
+        Assert.Equal(names.Skip(30), await NamesShownAsync());
         Assert.Empty(Session.PageProblems);
     }
 
