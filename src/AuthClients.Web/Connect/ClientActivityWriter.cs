@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -69,7 +67,7 @@ internal static class ClientActivityWriter
         // {0} client, {1} hour, {2} name, {3} n.
         var statement = db.Database.IsSqlServer()
             ? SqlServerAddOrInsert(tableName, clientId, hour, name, count)
-            : new CountStatement(
+            : new RowsCommand(
                 $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) VALUES ",
                 "({0}, {1}, {2}, {3})",
                 ", ",
@@ -96,44 +94,27 @@ internal static class ClientActivityWriter
     }
 
     /// <summary>SQL Server's pair per row: the update, then the insert when there was nothing to add to.</summary>
-    private static CountStatement SqlServerAddOrInsert(string tableName, string clientId, string hour, string name, string count)
+    private static RowsCommand SqlServerAddOrInsert(string tableName, string clientId, string hour, string name, string count)
     {
         var where = $"{clientId} = {{0}} AND {hour} = {{1}} AND {name} = {{2}}";
-        return new CountStatement("",
+        return new RowsCommand("",
             $"UPDATE {tableName} SET {count} = {count} + {{3}} WHERE {where};\n" +
             $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) SELECT {{0}}, {{1}}, {{2}}, {{3}} WHERE NOT EXISTS (SELECT 1 FROM {tableName} WHERE {where});\n",
             "", "");
     }
 
     /// <summary>
-    /// One command adding the rows' counts: <see cref="Head"/>, <see cref="PerRow"/> for each row
-    /// ({0} to {3} its client, hour, name and count) joined by <see cref="Between"/>, then <see cref="Tail"/>.
-    /// </summary>
-    private sealed record CountStatement(string Head, string PerRow, string Between, string Tail);
-
-    /// <summary>
     /// Adds the rows' counts in one command; false (and nothing of it kept) when the database
     /// refused it, e.g. on a key another instance inserted meanwhile.
     /// </summary>
-    private static async Task<bool> TryExecuteAsync(AppDbContext db, IDbContextTransaction transaction, KeyValuePair<CountKey, long>[] rows, CountStatement statement, CancellationToken cancellationToken)
+    private static async Task<bool> TryExecuteAsync(AppDbContext db, IDbContextTransaction transaction, KeyValuePair<CountKey, long>[] rows, RowsCommand statement, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder(statement.Head);
-        var parameters = new List<object>(4 * rows.Length);
-        foreach (var (key, n) in rows)
-        {
-            var at = parameters.Count;
-            text.Append(at == 0 ? "" : statement.Between);
-            text.AppendFormat(CultureInfo.InvariantCulture, statement.PerRow, $"{{{at}}}", $"{{{at + 1}}}", $"{{{at + 2}}}", $"{{{at + 3}}}");
-            parameters.AddRange([key.ClientId, key.Hour, key.Name, n]);
-        }
-
-        text.Append(statement.Tail);
-
+        var (text, parameters) = statement.For(rows, row => [row.Key.ClientId, row.Key.Hour, row.Key.Name, row.Value]);
         const string savepoint = "activity_counts";
         await transaction.CreateSavepointAsync(savepoint, cancellationToken);
         try
         {
-            await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(text, parameters, cancellationToken);
         }
         catch (DbException) when (!cancellationToken.IsCancellationRequested)
         {

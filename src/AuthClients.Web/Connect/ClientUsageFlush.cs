@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Activity;
@@ -195,40 +193,20 @@ public sealed partial class ClientUsageFlush(
         var names = QuotedNames.Of<TEntity>(db);
         var (tableName, id, at, from) = (names.Table, names.Column(nameof(AuthClientCredential.Id)), names.Column(nameof(AuthClientCredential.LastUsedAt)), names.Column(nameof(AuthClientCredential.LastUsedFrom)));
 
-        var perRow = db.Database.IsSqlServer();
+        // {0} the row's id, {1} the time, {2} the address (NULL when unknown).
+        var statement = db.Database.IsSqlServer()
+            ? new RowsCommand("",
+                $"UPDATE {tableName} SET {at} = {{1}}, {from} = {{2}} WHERE {id} = {{0}} AND ({at} IS NULL OR {at} < {{1}});\n", "", "")
+            : new RowsCommand(
+                "WITH v (used_id, used_at, used_from) AS (VALUES ",
+                "({0}, {1}, {2})",
+                ", ",
+                $") UPDATE {tableName} SET {at} = v.used_at, {from} = v.used_from FROM v WHERE {tableName}.{id} = v.used_id AND ({tableName}.{at} IS NULL OR {tableName}.{at} < v.used_at);");
+
         foreach (var rows in uses.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(LastUsedRowsPerCommand))
         {
-            var text = new StringBuilder(perRow ? "" : "WITH v (used_id, used_at, used_from) AS (VALUES ");
-            var parameters = new List<object>(3 * rows.Length);
-            foreach (var (key, use) in rows)
-            {
-                // An unknown address is written as NULL: a raw parameter cannot carry a null.
-                var n = parameters.Count;
-                var fromValue = use.From is null ? "NULL" : $"{{{n + 2}}}";
-                if (perRow)
-                {
-                    text.Append(CultureInfo.InvariantCulture,
-                        $"UPDATE {tableName} SET {at} = {{{n + 1}}}, {from} = {fromValue} WHERE {id} = {{{n}}} AND ({at} IS NULL OR {at} < {{{n + 1}}});\n");
-                }
-                else
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"{(n == 0 ? "" : ", ")}({{{n}}}, {{{n + 1}}}, {fromValue})");
-                }
-
-                parameters.Add(key);
-                parameters.Add(use.At);
-                if (use.From is not null)
-                {
-                    parameters.Add(use.From);
-                }
-            }
-
-            if (!perRow)
-            {
-                text.Append(CultureInfo.InvariantCulture, $") UPDATE {tableName} SET {at} = v.used_at, {from} = v.used_from FROM v WHERE {tableName}.{id} = v.used_id AND ({tableName}.{at} IS NULL OR {tableName}.{at} < v.used_at);");
-            }
-
-            await db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, cancellationToken);
+            var (text, parameters) = statement.For(rows, row => [row.Key, row.Value.At, row.Value.From]);
+            await db.Database.ExecuteSqlRawAsync(text, parameters, cancellationToken);
         }
     }
 

@@ -14,14 +14,15 @@ namespace AuthClients.Web.Features.Lists;
 /// reached by its number: <c>WHERE key IN (SELECT key ... ORDER BY key OFFSET n LIMIT size)</c>.
 /// Where an index holds that column, the database walks the index past the skipped rows without
 /// reading the rows behind them, and reads only the page's (PostgreSQL read every skipped row:
-/// 2 s for the middle page of 1,000,000 clients by name). Null for an order no index holds alone.
+/// 2 s for the middle page of 1,000,000 clients by name). Null for an order no index holds alone:
+/// such a page is read with <c>OFFSET</c>.
 /// </param>
 public sealed record ListKeyset<TRow, TItem>(
     Func<IQueryable<TRow>, bool, IQueryable<TRow>> Sort,
     Func<ListCursor, bool, Expression<Func<TRow, bool>>?> Past,
     Expression<Func<TRow, TItem>> Projection,
     Func<TItem, (string? Value, long Tie)> PositionOf,
-    Func<IQueryable<TRow>, bool, int, int, IQueryable<TRow>?> Window);
+    Func<IQueryable<TRow>, bool, int, int, IQueryable<TRow>>? Window);
 
 /// <summary>The <c>WHERE</c> of a page read by position, for a column sorted with its ties broken by a unique number.</summary>
 public static class ListKeysetFilter

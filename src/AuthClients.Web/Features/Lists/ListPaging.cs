@@ -78,7 +78,7 @@ public static class ListPaging
         if (items is null)
         {
             var skip = (number - 1) * size;
-            items = skip > 0 && keyset.Window(matches, descending, skip, size) is { } window
+            items = skip > 0 && keyset.Window?.Invoke(matches, descending, skip, size) is { } window
                 ? await keyset.Sort(window, descending).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken)
                 : await keyset.Sort(matches, descending).Skip(skip).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
         }
