@@ -1,7 +1,8 @@
 -- wrk script: authorization_code exchanges, each code sent once. Arguments after "--": a file of
 -- codes (one a line, minted beforehand for a signed-in user with the same PKCE challenge), the
 -- client's id and secret, the redirect URI and the PKCE code verifier. Codes are single use, so
--- the run is a fixed number of exchanges: when the codes run out the thread stops, and the rate is
+-- the run is a fixed number of exchanges: when the codes run out the thread stops (without
+-- sending an empty code), and the rate is
 -- the answers over the time from the first request to the last answer counted, measured here
 -- (wrk's own duration is the whole -d). Run with -t1. Prints one RESULT line for bench/AuthClients.Bench.
 local ffi = require("ffi")
@@ -34,6 +35,11 @@ function request()
     started_us = now_us()
   end
   next_code = next_code + 1
+  if next_code > #codes then
+    -- Every code is sent. Stopped here, before this request (its code empty) can be answered: its
+    -- 400 would count as a bad answer. The answers still in flight are not counted either.
+    wrk.thread:stop()
+  end
   return wrk.format("POST", nil, { ["Content-Type"] = "application/x-www-form-urlencoded" }, prefix .. (codes[next_code] or "") .. suffix)
 end
 
@@ -42,10 +48,6 @@ function response(status, headers, body)
   last_answer_us = now_us()
   if status ~= 200 then
     bad_answers = bad_answers + 1
-  end
-  if next_code >= #codes then
-    -- Every code is sent: stop with this answer (the few still in flight are not counted).
-    wrk.thread:stop()
   end
 end
 
