@@ -524,8 +524,11 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
     /// round robin, so they measure the steady state. A freshly started app spends its first half
     /// minute or so of load re-compiling hot methods (tiered JIT: about half a core on this machine's
     /// 2 cores, measured with dotnet-counters); with 3 s a refresh cost 16 ms of CPU, with 60 s 4.9 ms.
+    /// PostgreSQL's server shares the cores, and its refresh needed 90 s (docs/performance.md).
     /// </summary>
-    public int WarmUpSeconds { get; init; } = 30;
+    public int WarmUpSeconds { get; init; } = DefaultWarmUpSeconds;
+
+    private const int DefaultWarmUpSeconds = 90;
 
     /// <summary>--provider Sqlite or PostgreSql; both (SQLite first) without it.</summary>
     public IReadOnlyList<string> Providers { get; init; } = [BenchDatabase.Sqlite, BenchDatabase.PostgreSql];
@@ -555,7 +558,7 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             args.Contains("--audit-log"),
             Value("--postgres"),
             args.Contains("--outage")) { Providers = providers, ListOnly = args.Contains("--list-only"), UserFlowsOnly = args.Contains("--user-flows"),
-            WarmUpSeconds = int.Parse(Value("--warm-up") ?? "90", CultureInfo.InvariantCulture) };
+            WarmUpSeconds = Value("--warm-up") is { } warmUp ? int.Parse(warmUp, CultureInfo.InvariantCulture) : DefaultWarmUpSeconds };
     }
 }
 

@@ -45,6 +45,9 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     /// <summary>Answer authorization_code and refresh_token requests inside OpenIddict instead of routing them to the MVC controller.</summary>
     public bool HandleUserGrantsInline { get; set; } = true;
 
+    /// <summary>Find the OpenIddict server's handlers of each event type once (<see cref="IndexedServerDispatcher"/>), not among all of them on every event.</summary>
+    public bool IndexServerHandlers { get; set; } = true;
+
     /// <summary>
     /// Write a database row for each access token and ID token issued to a user under an
     /// authorization (code and refresh grants). Without one, the API, introspection and OpenIddict
@@ -112,6 +115,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public bool EffectiveHandleClientCredentialsInline => !Baseline && HandleClientCredentialsInline;
 
     public bool EffectiveHandleUserGrantsInline => !Baseline && HandleUserGrantsInline;
+
+    public bool EffectiveIndexServerHandlers => !Baseline && IndexServerHandlers;
 
     public bool EffectiveStoreUserAccessTokens => Baseline || StoreUserAccessTokens;
 

@@ -96,6 +96,11 @@ public static class OpenIddictHosting
         services.AddHostedService<ServerKeyRotation>();
         services.AddSingleton<ClientAuthenticationThrottle>();
         services.AddScoped<SignInContinuation>();
+        if (performance.EffectiveIndexServerHandlers)
+        {
+            services.AddSingleton<IndexedServerDispatcher.HandlerIndex>();
+            services.AddScoped<IOpenIddictServerDispatcher, IndexedServerDispatcher>();
+        }
 
         services.AddOpenIddict()
             .AddCore(options =>
