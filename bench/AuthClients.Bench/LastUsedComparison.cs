@@ -24,6 +24,9 @@ internal static class LastUsedComparison
     {
         public List<LoadResult> Rounds { get; } = [];
 
+        /// <summary>The app's CPU milliseconds per answer in each round.</summary>
+        public List<double> CpuPerAnswer { get; } = [];
+
         public LoadResult Median => Rounds.OrderBy(r => r.PerSecond).ElementAt(Rounds.Count / 2);
     }
 
@@ -64,9 +67,11 @@ internal static class LastUsedComparison
             {
                 for (var turn = 0; turn < apps.Count; turn++)
                 {
-                    var (variant, _, _, tokenUrl, clientFile) = apps[(round + turn) % apps.Count];
+                    var (variant, app, _, tokenUrl, clientFile) = apps[(round + turn) % apps.Count];
                     Console.Error.WriteLine($"[last used] round {round + 1} of {rounds}: tracking {variant.Name}, {seconds} s (load {Wrk.LoadAverage()})");
-                    variant.Rounds.Add(await Wrk.RunAsync(Path.Combine(scripts, "token.lua"), tokenUrl, 8, seconds, clientFile));
+                    var (result, cpu) = await AppCpu.PerAnswerAsync(app.ProcessId, () => Wrk.RunAsync(Path.Combine(scripts, "token.lua"), tokenUrl, 8, seconds, clientFile));
+                    variant.Rounds.Add(result);
+                    variant.CpuPerAnswer.Add(cpu);
                 }
             }
 
@@ -84,7 +89,7 @@ internal static class LastUsedComparison
             report.Note($"Not a target: tracking {variants[1].Name}, {Rate(worst)} tokens/s, {(worst.PerSecond / off.PerSecond).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}x off.");
             foreach (var variant in variants)
             {
-                report.Note($"Tracking {variant.Name}: rounds {string.Join(", ", variant.Rounds.Select(Rate))} tokens/s (load before -> after: {string.Join("; ", variant.Rounds.Select(r => r.Load))}).");
+                report.Note($"Tracking {variant.Name}: rounds {string.Join(", ", variant.Rounds.Select(Rate))} tokens/s, app CPU per token {string.Join(", ", variant.CpuPerAnswer.Select(Ms))} (load before -> after: {string.Join("; ", variant.Rounds.Select(r => r.Load))}).");
             }
 
             foreach (var (variant, _, database, _, _) in apps)
@@ -115,7 +120,7 @@ internal static class LastUsedComparison
         report.Note($"Token latency p50 / p99 (median rounds): {string.Join("; ", variants.Select(v => $"{v.Name} {Ms(v.Median.P50Ms)} / {Ms(v.Median.P99Ms)}"))}.");
         foreach (var (variant, database) in variants.Zip(databases))
         {
-            report.Note($"{variant.Name}: rounds {string.Join(", ", variant.Rounds.Select(Rate))} tokens/s (load before -> after: {string.Join("; ", variant.Rounds.Select(r => r.Load))}); " +
+            report.Note($"{variant.Name}: rounds {string.Join(", ", variant.Rounds.Select(Rate))} tokens/s, app CPU per token {string.Join(", ", variant.CpuPerAnswer.Select(Ms))} (load before -> after: {string.Join("; ", variant.Rounds.Select(r => r.Load))}); " +
                 $"{await ClientsWithLastUseAsync(database)} of the 16 clients with a last use, {await TokensCountedAsync(database):N0} tokens counted in the database while it runs.");
         }
     }

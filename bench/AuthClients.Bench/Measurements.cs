@@ -15,6 +15,26 @@ internal sealed record LoadResult(long Requests, double Seconds, long StatusErro
     public bool Clean => StatusErrors == 0 && SocketErrors == 0 && Requests > 0;
 }
 
+/// <summary>The CPU time a process has used: the app's own cost of a load run, which other work on the machine changes far less than the rate.</summary>
+internal static class AppCpu
+{
+    /// <summary>utime + stime of /proc/&lt;pid&gt;/stat (fields 14 and 15, in clock ticks of 1/100 s), read directly.</summary>
+    public static TimeSpan Of(int processId)
+    {
+        var stat = File.ReadAllText($"/proc/{processId}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return TimeSpan.FromMilliseconds(10 * (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Runs <paramref name="run"/> and returns its result with the app's CPU milliseconds per answer.</summary>
+    public static async Task<(LoadResult Result, double MsPerAnswer)> PerAnswerAsync(int processId, Func<Task<LoadResult>> run)
+    {
+        var before = Of(processId);
+        var result = await run();
+        return (result, (Of(processId) - before).TotalMilliseconds / Math.Max(1, result.Requests));
+    }
+}
+
 internal static partial class Wrk
 {
     /// <summary>Runs wrk with 2 threads and <paramref name="connections"/> keep-alive connections for <paramref name="seconds"/> (issue 6's settings).</summary>

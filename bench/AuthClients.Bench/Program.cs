@@ -365,23 +365,11 @@ static async Task<LoadResult> Sampled(AppProcess app, Dictionary<string, long> r
 {
     using var sampling = new CancellationTokenSource();
     var sampler = SampleRssAsync(app, rss, label, sampling.Token);
-    var cpuBefore = CpuTime(app.ProcessId);
-    var result = await run();
-    // The app's own CPU time per answer: a figure that a machine shared with other work changes far
-    // less than the rate, which is what the other work leaves of the cores.
-    var cpu = CpuTime(app.ProcessId) - cpuBefore;
-    Console.Error.WriteLine($"[{label}] app CPU {cpu.TotalSeconds:0.00} s for {result.Requests:N0} answers: {cpu.TotalMilliseconds / Math.Max(1, result.Requests):0.00} ms per answer");
+    var (result, msPerAnswer) = await AppCpu.PerAnswerAsync(app.ProcessId, run);
+    Console.Error.WriteLine($"[{label}] app CPU {msPerAnswer * result.Requests / 1000:0.00} s for {result.Requests:N0} answers: {msPerAnswer:0.00} ms per answer");
     await sampling.CancelAsync();
     await sampler;
     return result;
-}
-
-// utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 1/100 s), read directly.
-static TimeSpan CpuTime(int processId)
-{
-    var stat = File.ReadAllText($"/proc/{processId}/stat");
-    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    return TimeSpan.FromMilliseconds(10 * (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)));
 }
 
 static async Task SampleRssAsync(AppProcess app, Dictionary<string, long> rss, string label, CancellationToken stop)
