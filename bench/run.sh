@@ -12,6 +12,8 @@
 #   bench/run.sh --user-flows [--provider ...] [--seconds 10] # only: the refresh_token and authorization_code rows, optimised and baseline
 #   bench/run.sh --outage                                   # only: token requests failed / total through a 3 s PostgreSQL restart under load
 #                                                           #   (a server of its own from /usr/lib/postgresql/*/bin, as the tests start one)
+#   bench/run.sh --reference [--provider ...] [--seconds 10] # only: client_credentials and refresh rows of the app side by side with
+#                                                           #   an independent OpenIddict server with OpenIddict's defaults (bench/ReferenceServer)
 #
 # Publishes the app in Release, builds the driver (bench/AuthClients.Bench), and runs it: for each
 # provider it starts the optimised app and a baseline app (OAuthServer:Performance:Baseline=true:
@@ -39,9 +41,19 @@ rm -rf "$out/app" "$out/driver"
 # For a runtime, so it is ReadyToRun-precompiled, as docs/operations.md recommends for production.
 dotnet publish "$repo/src/AuthClients.Web" -c Release -r linux-x64 --self-contained false -o "$out/app" --nologo -v quiet
 dotnet build "$repo/bench/AuthClients.Bench" -c Release -o "$out/driver" --nologo -v quiet
+args=()
+for arg in "$@"; do
+    if [[ $arg == --reference ]]; then
+        rm -rf "$out/reference"
+        dotnet publish "$repo/bench/ReferenceServer" -c Release -r linux-x64 --self-contained false -o "$out/reference" --nologo -v quiet
+        args+=(--reference "$out/reference")
+    else
+        args+=("$arg")
+    fi
+done
 
 echo "==> $(nproc) cores; uptime: $(uptime)"
 mkdir -p "$out"
 timeout --kill-after=30s 100m dotnet "$out/driver/AuthClients.Bench.dll" \
     --app "$out/app" --scripts "$repo/bench" \
-    --out "$out/results-$(date -u +%Y%m%dT%H%M%SZ).md" "$@"
+    --out "$out/results-$(date -u +%Y%m%dT%H%M%SZ).md" "${args[@]}"

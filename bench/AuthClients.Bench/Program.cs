@@ -11,6 +11,8 @@ using static AuthClients.Bench.Figures;
 //   AuthClients.Bench --app ... --scripts ... --activity [--seconds 30] [--rounds 3]: only the cost of last use and activity counting together
 //   AuthClients.Bench --app ... --scripts ... --outage: only token requests through a 3 s PostgreSQL restart (OutageBench)
 //   AuthClients.Bench --app ... --scripts ... --user-flows [--provider ...] [--seconds 10]: only the refresh and code rows (optimised and baseline)
+//   AuthClients.Bench --app ... --scripts ... --reference <published bench/ReferenceServer> [--provider ...]: the app's client_credentials and
+//     refresh rows side by side with an independent OpenIddict server's (ReferenceBench)
 // For each provider (both without --provider) it starts the optimised app and a baseline app
 // (OAuthServer:Performance:Baseline=true) on loopback ports, over SQLite files in a temporary folder
 // or databases on a PostgreSQL server of its own, loads them with wrk, and prints the table.
@@ -96,6 +98,15 @@ async Task<int> FinishAsync()
 async Task MeasureProviderAsync(BenchDatabases databases)
 {
     var targets = ProviderTargets.For(databases.Provider);
+    if (settings.ReferenceApp is { } referenceApp)
+    {
+        report.Section($"{databases.Label}: AuthClients (optimised) in the measured column, the OpenIddict reference server (bench/ReferenceServer, OpenIddict's defaults) in the baseline column; wrk -t1 -c8");
+        var app = await MeasureServerAsync(databases, "optimised", baseline: false);
+        var reference = await MeasureReferenceAsync(databases, referenceApp);
+        ReportAgainstReference(databases, app, reference);
+        return;
+    }
+
     report.Section($"{databases.Label}: {targets.Conditions}");
     if (settings.ListOnly)
     {
@@ -181,6 +192,56 @@ void ReportList(BenchDatabases databases, ListFigures list)
     report.Note($"{databases.Label}: the Admin Dashboard (/admin) over the same clients: p50 {Ms(list.DashboardP50)}, p95 {Ms(list.DashboardP95)}.");
 }
 
+// --reference: the OpenIddict reference server on a database of its own, loaded as the app is: the
+// same client_credentials script over 16 clients, the same refresh script over 64 chains (minted with
+// the password grant, which the reference allows and the app keeps for its own users).
+async Task<ReferenceFigures> MeasureReferenceAsync(BenchDatabases databases, string referenceApp)
+{
+    var database = await databases.CreateAsync("reference");
+    var tag = $"{databases.Label} reference";
+    var rss = new Dictionary<string, long>();
+    await using var server = await AppProcess.StartAsync(new AppLaunch(Path.Combine(referenceApp, "ReferenceServer.dll"), referenceApp)
+    {
+        EnvironmentName = "Production",
+        Port = FreeLoopbackPort(),
+        LogPath = Path.Combine(work, $"{databases.Provider}-reference.log"),
+        Settings = ReferenceBench.Settings(database),
+    });
+    await server.WaitUntilAsync(async http => (await http.GetAsync(".well-known/openid-configuration")).IsSuccessStatusCode, TimeSpan.FromMinutes(2), pollInterval);
+    var tokenUrl = new Uri(server.BaseAddress, "connect/token");
+    var script = (string file) => Path.Combine(settings.Scripts, file);
+    var clientFile = Path.Combine(work, $"{databases.Provider}-reference-clients.txt");
+    await File.WriteAllLinesAsync(clientFile, ReferenceBench.Clients.Select(c => $"{c.ClientId}:{c.Secret}"));
+
+    Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of client_credentials, wrk -t1 (load {Wrk.LoadAverage()})");
+    await Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.WarmUpSeconds, clientFile);
+    var tokens = await Sampled(server, rss, "reference client_credentials -t1", () => Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
+
+    var refreshClient = ReferenceBench.Clients[0];
+    var refreshTokens = await ReferenceBench.RefreshTokensAsync(server.BaseAddress, 2 * BenchSizes.RefreshChains);
+    var warmUpTokens = Path.Combine(work, $"{databases.Provider}-reference-refresh-warm-up.txt");
+    var runTokens = Path.Combine(work, $"{databases.Provider}-reference-refresh.txt");
+    await File.WriteAllLinesAsync(warmUpTokens, refreshTokens.Take(BenchSizes.RefreshChains));
+    await File.WriteAllLinesAsync(runTokens, refreshTokens.Skip(BenchSizes.RefreshChains));
+    Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of refresh_token grants, wrk -t1 (load {Wrk.LoadAverage()})");
+    await Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.WarmUpSeconds, warmUpTokens, refreshClient.ClientId, refreshClient.Secret);
+    var refresh = await Sampled(server, rss, "reference refresh_token", () => Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.Seconds, runTokens, refreshClient.ClientId, refreshClient.Secret));
+
+    var tokenRows = Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM \"OpenIddictTokens\""), CultureInfo.InvariantCulture);
+    return new ReferenceFigures(tokens, refresh, tokenRows, rss);
+}
+
+void ReportAgainstReference(BenchDatabases databases, ServerFigures app, ReferenceFigures reference)
+{
+    report.Comparison("client_credentials tokens/s (8 connections, wrk -t1)", Rate(app.TokensOneThread), Rate(reference.Tokens), app.TokensOneThread.PerSecond / reference.Tokens.PerSecond);
+    report.Comparison("client_credentials latency p99", Ms(app.TokensOneThread.P99Ms), Ms(reference.Tokens.P99Ms), reference.Tokens.P99Ms / app.TokensOneThread.P99Ms);
+    report.Comparison("refresh_token grants/s, each token used once (rotation and reuse detection on)", Rate(app.Refresh), Rate(reference.Refresh), app.Refresh.PerSecond / reference.Refresh.PerSecond);
+    report.Comparison("refresh_token grant latency p99", Ms(app.Refresh.P99Ms), Ms(reference.Refresh.P99Ms), reference.Refresh.P99Ms / app.Refresh.P99Ms);
+    report.Comparison("RSS under these loads (max)", Mb(app.Rss.Values.Max()), Mb(reference.Rss.Values.Max()), null);
+    report.Note($"{databases.Label}: load average per run (1-minute, before -> after), AuthClients / reference: client_credentials {app.TokensOneThread.Load} / {reference.Tokens.Load}; refresh {app.Refresh.Load} / {reference.Refresh.Load}.");
+    report.Note($"{databases.Label}: token rows the reference server wrote (it stores every token, as OpenIddict does by default): {reference.TokenRows:N0}.");
+}
+
 async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string name, bool baseline)
 {
     var database = await databases.CreateAsync(name);
@@ -208,6 +269,14 @@ async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string na
         if (settings.UserFlowsOnly)
         {
             tokens = me = ceiling = tokensOneThread = notRun;
+        }
+        else if (settings.ReferenceApp is not null)
+        {
+            // Only issue 16's client_credentials row, as the reference server's is measured.
+            tokens = me = ceiling = notRun;
+            Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of client_credentials, wrk -t1 (load {Wrk.LoadAverage()})");
+            await Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.WarmUpSeconds, clientFile);
+            tokensOneThread = await Sampled(app, rss, "client_credentials -t1", () => Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
         }
         else
         {
@@ -256,7 +325,7 @@ async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string na
         await File.WriteAllLinesAsync(codesFile, runCodes);
         codes = await Sampled(app, rss, "authorization_code", () => Wrk.RunOneThreadAsync(script("code.lua"), tokenUrl, 8, settings.Seconds, flows.CodeScriptArguments(codesFile)));
 
-        if (settings.UserFlowsOnly)
+        if (settings.UserFlowsOnly || settings.ReferenceApp is not null)
         {
             return new ServerFigures(tokens, me, ceiling, TimeSpan.Zero, firstStart, 0, "", tokensOneThread, refresh, codes, notRun, minting, rss);
         }
@@ -507,6 +576,9 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
     /// <summary>--user-flows: only the refresh_token and authorization_code runs, optimised and baseline, per provider.</summary>
     public bool UserFlowsOnly { get; init; }
 
+    /// <summary>--reference: the published OpenIddict reference server (bench/ReferenceServer) to measure side by side with the app.</summary>
+    public string? ReferenceApp { get; init; }
+
     /// <summary>
     /// --warm-up: seconds of load before the first client_credentials run, the refresh run and the
     /// round robin, so they measure the steady state. A freshly started app spends its first half
@@ -546,6 +618,7 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             args.Contains("--audit-log"),
             Value("--postgres"),
             args.Contains("--outage")) { Providers = providers, ListOnly = args.Contains("--list-only"), UserFlowsOnly = args.Contains("--user-flows"),
+            ReferenceApp = Value("--reference"),
             WarmUpSeconds = Value("--warm-up") is { } warmUp ? int.Parse(warmUp, CultureInfo.InvariantCulture) : DefaultWarmUpSeconds };
     }
 }
@@ -562,6 +635,10 @@ internal sealed class Report
         AllPassed &= pass;
         _rows.Add([measure, target, measured, baseline, ratio is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-", pass ? "PASS" : "FAIL"]);
     }
+
+    /// <summary>A row without a target: the app's figure against another server's, in the baseline column.</summary>
+    public void Comparison(string measure, string measured, string other, double? ratio) =>
+        _rows.Add([measure, "-", measured, other, ratio is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-", "-"]);
 
     public void Note(string note) => _notes.Add(note);
 
