@@ -22,7 +22,9 @@ var pollInterval = TimeSpan.FromMilliseconds(10);
 var work = Directory.CreateTempSubdirectory("authclients-bench-").FullName;
 var report = new Report();
 report.Note($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at start {Wrk.LoadAverage()}.");
-report.Note($"Settings: {settings.Seconds} s per load run after a warm-up ({settings.WarmUpSeconds} s before the first client_credentials, refresh and round-robin runs: the steady state, once tiered compilation has settled), 8 keep-alive connections: wrk -t2 for issue 6's rows (as in the earlier tables), wrk -t1 for issue 16's; {settings.ListClients:N0} clients for the list page; work folder {work}.");
+report.Note(settings.ReferenceApp is null
+    ? $"Settings: {settings.Seconds} s per load run after a warm-up ({settings.WarmUpSeconds} s before the first client_credentials, refresh and round-robin runs: the steady state, once tiered compilation has settled), 8 keep-alive connections: wrk -t2 for issue 6's rows (as in the earlier tables), wrk -t1 for issue 16's; {settings.ListClients:N0} clients for the list page; work folder {work}."
+    : $"Settings: {settings.Seconds} s per load run after a {settings.WarmUpSeconds} s warm-up (the steady state, once tiered compilation has settled) for both servers, wrk -t1 with 8 keep-alive connections; work folder {work}.");
 
 var watchdog = new CancellationTokenSource(TimeSpan.FromMinutes(settings.TimeLimitMinutes));
 watchdog.Token.Register(() =>
@@ -57,7 +59,8 @@ try
         return await FinishAsync();
     }
 
-    report.Note("Last-used tracking (AuthClients:Credentials:TrackLastUsed) and activity counting (Activity:Enabled) are on in every app of these rows, named in its settings.");
+    report.Note("Last-used tracking (AuthClients:Credentials:TrackLastUsed) and activity counting (Activity:Enabled) are on in every app of these rows, named in its settings"
+        + (settings.ReferenceApp is null ? "." : " (the reference server has neither)."));
     var floor = CryptoFloor.Measure();
     foreach (var provider in settings.Providers)
     {

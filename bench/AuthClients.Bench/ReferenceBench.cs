@@ -14,6 +14,8 @@ internal sealed record ReferenceFigures(LoadResult Tokens, LoadResult Refresh, l
 internal static class ReferenceBench
 {
     private const int ClientCount = 16;
+
+    // The one user bench/ReferenceServer knows (its ReferenceUser): the two are separate programs.
     private const string UserName = "bench-user";
     private const string UserPassword = "bench-password";
 

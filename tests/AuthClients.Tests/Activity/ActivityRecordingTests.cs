@@ -556,13 +556,15 @@ public sealed class ActivityRecordingTests
 
             case FailureReasons.ExpiredCredential:
             {
+                // Expired by a clock moved less than the flush interval (10 minutes here): moved past
+                // it, the flush's timer fires and may write the refusal before the test looks.
                 var created = await app.CreateClientAsync(new AuthClientSettings
                 {
                     Name = $"expiring-{Guid.NewGuid():N}",
                     Grants = new(ClientCredentials: true),
-                    SecretExpiresAt = clock.GetUtcNow().UtcDateTime.AddDays(1),
+                    SecretExpiresAt = clock.GetUtcNow().UtcDateTime.AddMinutes(1),
                 });
-                clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+                clock.Advance(TimeSpan.FromMinutes(2));
                 return (created.ClientId, await http.RequestClientTokenAsync(new RegisteredClient(created.Id, created.ClientId, created.Secret!)));
             }
 
