@@ -216,19 +216,9 @@ async Task<ReferenceFigures> MeasureReferenceAsync(BenchDatabases databases, str
     var clientFile = Path.Combine(work, $"{databases.Provider}-reference-clients.txt");
     await File.WriteAllLinesAsync(clientFile, ReferenceBench.Clients.Select(c => $"{c.ClientId}:{c.Secret}"));
 
-    Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of client_credentials, wrk -t1 (load {Wrk.LoadAverage()})");
-    await Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.WarmUpSeconds, clientFile);
-    var tokens = await Sampled(server, rss, "reference client_credentials -t1", () => Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
-
-    var refreshClient = ReferenceBench.Clients[0];
+    var tokens = await WarmedUpRunAsync(server, rss, tag, "reference client_credentials -t1", "client_credentials", script("token.lua"), tokenUrl, [clientFile], [clientFile]);
     var refreshTokens = await ReferenceBench.RefreshTokensAsync(server.BaseAddress, 2 * BenchSizes.RefreshChains);
-    var warmUpTokens = Path.Combine(work, $"{databases.Provider}-reference-refresh-warm-up.txt");
-    var runTokens = Path.Combine(work, $"{databases.Provider}-reference-refresh.txt");
-    await File.WriteAllLinesAsync(warmUpTokens, refreshTokens.Take(BenchSizes.RefreshChains));
-    await File.WriteAllLinesAsync(runTokens, refreshTokens.Skip(BenchSizes.RefreshChains));
-    Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of refresh_token grants, wrk -t1 (load {Wrk.LoadAverage()})");
-    await Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.WarmUpSeconds, warmUpTokens, refreshClient.ClientId, refreshClient.Secret);
-    var refresh = await Sampled(server, rss, "reference refresh_token", () => Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.Seconds, runTokens, refreshClient.ClientId, refreshClient.Secret));
+    var refresh = await RefreshRunAsync(server, rss, tag, "reference refresh_token", $"{databases.Provider}-reference", tokenUrl, refreshTokens, ReferenceBench.Clients[0]);
 
     var tokenRows = Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM \"OpenIddictTokens\""), CultureInfo.InvariantCulture);
     return new ReferenceFigures(tokens, refresh, tokenRows, rss);
@@ -277,9 +267,7 @@ async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string na
         {
             // Only issue 16's client_credentials row, as the reference server's is measured.
             tokens = me = ceiling = notRun;
-            Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of client_credentials, wrk -t1 (load {Wrk.LoadAverage()})");
-            await Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.WarmUpSeconds, clientFile);
-            tokensOneThread = await Sampled(app, rss, "client_credentials -t1", () => Wrk.RunOneThreadAsync(script("token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
+            tokensOneThread = await WarmedUpRunAsync(app, rss, tag, "client_credentials -t1", "client_credentials", script("token.lua"), tokenUrl, [clientFile], [clientFile]);
         }
         else
         {
@@ -305,13 +293,7 @@ async Task<ServerFigures> MeasureServerAsync(BenchDatabases databases, string na
         using var flows = await UserFlows.StartAsync(app.BaseAddress, userClient);
         var (startCodes, _) = await flows.MintCodesAsync(2 * BenchSizes.RefreshChains);
         var exchanged = await flows.ExchangeAsync(startCodes);
-        var warmUpTokens = Path.Combine(work, $"{databases.Provider}-{name}-refresh-warm-up.txt");
-        var runTokens = Path.Combine(work, $"{databases.Provider}-{name}-refresh.txt");
-        await File.WriteAllLinesAsync(warmUpTokens, exchanged.Take(BenchSizes.RefreshChains).Select(e => e.RefreshToken));
-        await File.WriteAllLinesAsync(runTokens, exchanged.Skip(BenchSizes.RefreshChains).Select(e => e.RefreshToken));
-        Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of refresh_token grants, wrk -t1 (load {Wrk.LoadAverage()})");
-        await Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.WarmUpSeconds, warmUpTokens, userClient.ClientId, userClient.Secret);
-        refresh = await Sampled(app, rss, "refresh_token", () => Wrk.RunOneThreadAsync(script("refresh.lua"), tokenUrl, 8, settings.Seconds, runTokens, userClient.ClientId, userClient.Secret));
+        refresh = await RefreshRunAsync(app, rss, tag, "refresh_token", $"{databases.Provider}-{name}", tokenUrl, [.. exchanged.Select(e => e.RefreshToken)], userClient);
 
         // Codes are single use and minting them is slower than exchanging them: the warm-up's rate
         // sizes the run (twice what it would use, at most CodesPerSecond per second); should the app
@@ -424,12 +406,33 @@ async Task<ListFigures> MeasureListAsync(BenchDatabases databases)
     var ids = await Seeder.ListClientIdsAsync(database, BenchSizes.RoundRobinClients);
     var clientFile = Path.Combine(work, $"{databases.Provider}-round-robin-clients.txt");
     await File.WriteAllLinesAsync(clientFile, ids.Select(id => $"{id}:{probe.Secret}"));
-    var tokenUrl = new Uri(app.BaseAddress, "connect/token");
-    Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of client_credentials over {ids.Count:N0} clients in round robin, wrk -t1 (load {Wrk.LoadAverage()})");
-    await Wrk.RunOneThreadAsync(Path.Combine(settings.Scripts, "token.lua"), tokenUrl, 8, settings.WarmUpSeconds, clientFile);
-    var roundRobin = await Sampled(app, rss, $"round robin over {ids.Count:N0} clients",
-        () => Wrk.RunOneThreadAsync(Path.Combine(settings.Scripts, "token.lua"), tokenUrl, 8, settings.Seconds, clientFile));
+    var roundRobin = await WarmedUpRunAsync(app, rss, tag, $"round robin over {ids.Count:N0} clients", $"client_credentials over {ids.Count:N0} clients in round robin",
+        Path.Combine(settings.Scripts, "token.lua"), new Uri(app.BaseAddress, "connect/token"), [clientFile], [clientFile]);
     return new ListFigures(pages, seeding.Elapsed, notUsedText, AdminPages.Percentile(dashboard, 50), AdminPages.Percentile(dashboard, 95), ids.Count, roundRobin, rss);
+}
+
+// --warm-up seconds of wrk -t1 -c8 on script, then the measured run (Sampled) with the same script:
+// the steady state, once tiered compilation has settled. The two runs may read different files
+// (refresh tokens and codes are single use).
+async Task<LoadResult> WarmedUpRunAsync(AppProcess server, Dictionary<string, long> rss, string tag, string label, string what, string script, Uri url,
+    string[] warmUpArguments, string[] runArguments)
+{
+    Console.Error.WriteLine($"[{tag}] {settings.WarmUpSeconds} s warm-up, then {settings.Seconds} s of {what}, wrk -t1 (load {Wrk.LoadAverage()})");
+    await Wrk.RunOneThreadAsync(script, url, 8, settings.WarmUpSeconds, warmUpArguments);
+    return await Sampled(server, rss, label, () => Wrk.RunOneThreadAsync(script, url, 8, settings.Seconds, runArguments));
+}
+
+// The refresh row: the first RefreshChains tokens for the warm-up, the next RefreshChains for the
+// measured run, each the start of a chain that refresh.lua follows, as client.
+async Task<LoadResult> RefreshRunAsync(AppProcess server, Dictionary<string, long> rss, string tag, string label, string filePrefix, Uri tokenUrl,
+    IReadOnlyList<string> refreshTokens, BenchClient client)
+{
+    var warmUpTokens = Path.Combine(work, $"{filePrefix}-refresh-warm-up.txt");
+    var runTokens = Path.Combine(work, $"{filePrefix}-refresh.txt");
+    await File.WriteAllLinesAsync(warmUpTokens, refreshTokens.Take(BenchSizes.RefreshChains));
+    await File.WriteAllLinesAsync(runTokens, refreshTokens.Skip(BenchSizes.RefreshChains).Take(BenchSizes.RefreshChains));
+    return await WarmedUpRunAsync(server, rss, tag, label, "refresh_token grants", Path.Combine(settings.Scripts, "refresh.lua"), tokenUrl,
+        [warmUpTokens, client.ClientId, client.Secret], [runTokens, client.ClientId, client.Secret]);
 }
 
 // A load run while the app's resident memory is sampled every 250 ms; the maximum goes into rss under label.
