@@ -1125,3 +1125,43 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261201234111_AuthClientOrderChanges'
+)
+BEGIN
+    ALTER TABLE [AuthClientTotals] ADD [Changes] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261201234111_AuthClientOrderChanges'
+)
+BEGIN
+    EXEC(N'ALTER TRIGGER [AuthClientTotal_Count] ON [OpenIddictApplications] AFTER INSERT, UPDATE, DELETE AS
+    BEGIN
+        SET NOCOUNT ON;
+        -- Only an insert, a delete or a rename moves a client in the orders of the list; the
+        -- last-used flushes update other columns, and an update of no row changes nothing.
+        IF NOT EXISTS (SELECT 1 FROM inserted i FULL JOIN deleted d ON d.[Id] = i.[Id]
+                       WHERE i.[Id] IS NULL OR d.[Id] IS NULL OR i.[NormalizedName] <> d.[NormalizedName])
+            RETURN;
+        UPDATE [AuthClientTotals]
+        SET [Count] = [Count] + (SELECT COUNT_BIG(*) FROM inserted) - (SELECT COUNT_BIG(*) FROM deleted), [Changes] = [Changes] + 1
+        WHERE [Id] = 1;
+    END');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261201234111_AuthClientOrderChanges'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261201234111_AuthClientOrderChanges', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -35,6 +35,7 @@ public static class WebHosting
         services.AddHostedService(sp => sp.GetRequiredService<AuditRetention>());
         services.AddScoped<ClientSecrets>();
         services.AddScoped<AuthClientQueries>();
+        services.AddSingleton<AuthClientPageAnchors>();
         services.AddScoped<AuthClientCommands>();
         services.AddScoped<AuthClientCredentials>();
         services.AddScoped<AuthClientSearch>();

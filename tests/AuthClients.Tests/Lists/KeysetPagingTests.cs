@@ -13,12 +13,14 @@ namespace AuthClients.Tests.Lists;
 /// A database of its own holding 37 clients whose sort values tie: "alpha 01".."alpha 25", then
 /// "beta 01".."beta 12"; every fourth without a redirect URI, the others on one of three; a third
 /// never used, a third used two hours ago (all at the same time), a third idle 10, 20, ... days.
+/// Its app keeps a position every 3 clients (<see cref="AuthClientListOptions.PageAnchorSpacing"/>),
+/// so the whole list's pages typed by their number in the name and number orders start from them.
 /// </summary>
 public sealed class TiedListFixture : IAsyncLifetime
 {
     public const int Total = 37;
 
-    public AuthClientsAppFactory App { get; } = new();
+    public AuthClientsAppFactory App { get; } = new() { Settings = { [$"{AuthClientListOptions.Section}:{nameof(AuthClientListOptions.PageAnchorSpacing)}"] = "3" } };
 
     public async Task InitializeAsync()
     {

@@ -27,4 +27,12 @@ public sealed class AuthClientTotal
     public int Id { get; set; }
 
     public long Count { get; set; }
+
+    /// <summary>
+    /// Goes up whenever a client is added, deleted or renamed (the same triggers, and one on the
+    /// name): the only changes that move a client in the list's name and number orders. A page
+    /// typed by its number starts from positions remembered for one value of it
+    /// (<c>AuthClientPageAnchors</c>), so every instance sees another's change on its next page.
+    /// </summary>
+    public long Changes { get; set; }
 }

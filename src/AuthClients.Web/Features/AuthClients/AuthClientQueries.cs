@@ -21,6 +21,7 @@ public sealed class AuthClientQueries(
     AuthClientSearch search,
     IOptions<CredentialOptions> credentialOptions,
     IOptions<AuthClientListOptions> listOptions,
+    AuthClientPageAnchors anchors,
     TimeProvider clock)
 {
     /// <summary>
@@ -30,6 +31,7 @@ public sealed class AuthClientQueries(
     /// client has a secret to copy, when its first one expires). The credentials used to be two
     /// correlated subqueries in the rows' query; PostgreSQL turned one into a scan of every
     /// credential (180 ms at 1,000,000 clients) when its statistics said few secrets were copyable.
+    /// A page of the whole list typed by its number starts from <see cref="AuthClientPageAnchors"/>.
     /// </summary>
     public async Task<ListPage<AuthClientListItem>> ListAsync(ListQuery query, CancellationToken cancellationToken = default)
     {
@@ -49,10 +51,18 @@ public sealed class AuthClientQueries(
             count = null;
         }
 
-        count ??= query.Term is null && query.FilterKey is null
-            ? ListCount.Exact((int)await db.AuthClientTotals.Where(t => t.Id == AuthClientTotal.RowId).Select(t => t.Count).SingleAsync(cancellationToken))
-            : await clients.CountUpToAsync(countLimit, cancellationToken);
-        var rows = await clients.ToKeysetPageAsync(query, Keyset(query.SortKey), count, cancellationToken);
+        var keyset = Keyset(query.SortKey);
+        Func<int, CancellationToken, Task<ListAnchors?>>? anchorsFor = null;
+        if (query.Term is null && query.FilterKey is null)
+        {
+            // The whole list: its count and its change counter are read (kept by triggers), not counted.
+            var total = await db.AuthClientTotals.Where(t => t.Id == AuthClientTotal.RowId).Select(t => new { t.Count, t.Changes }).SingleAsync(cancellationToken);
+            count = ListCount.Exact((int)total.Count);
+            anchorsFor = (skip, ct) => anchors.ForAsync(db, keyset, total.Changes, skip, ct);
+        }
+
+        count ??= await clients.CountUpToAsync(countLimit, cancellationToken);
+        var rows = await clients.ToKeysetPageAsync(query, keyset, count, cancellationToken, anchorsFor);
 
         var ids = rows.Items.Select(r => r.Id).ToList();
         var credentials = (await db.AuthClientCredentials.AsNoTracking()
@@ -134,7 +144,8 @@ public sealed class AuthClientQueries(
     // Every order breaks its ties by the client's number in the list's own direction, so the reverse
     // order (a Previous link reads it) is exactly the order reversed, and one index serves both.
     // Only the name and number orders have a window for a page typed by its number (see
-    // ListKeyset.Window): their unique indexes hold the sorted column. The redirect and last-use
+    // ListKeyset.Window) and positions to start it from (ListAnchors): their unique indexes hold the
+    // sorted column. The redirect and last-use
     // orders begin with a "has a value" flag and end with the tie, which no index holds.
 
     /// <summary>Newest first, and the Client ID order (numbers are given in creation order).</summary>
@@ -147,7 +158,8 @@ public sealed class AuthClientQueries(
         {
             var numbers = clients.OrderBy(a => a.Number, descending).Skip(skip).Take(take).Select(a => a.Number);
             return clients.Where(a => numbers.Contains(a.Number));
-        });
+        })
+    { IndexedProperty = nameof(AuthClientApplication.Number) };
 
     /// <summary>
     /// Names are unique: no tie to break, and PostgreSQL then walks the name index without an
@@ -164,7 +176,8 @@ public sealed class AuthClientQueries(
         {
             var names = clients.OrderBy(a => a.NormalizedName, descending).Skip(skip).Take(take).Select(a => a.NormalizedName);
             return clients.Where(a => names.Contains(a.NormalizedName));
-        });
+        })
+    { IndexedProperty = nameof(AuthClientApplication.NormalizedName) };
 
     /// <summary>
     /// A client without a redirect URI (client credentials only) counts as the lowest on every

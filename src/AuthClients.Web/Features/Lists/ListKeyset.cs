@@ -22,7 +22,16 @@ public sealed record ListKeyset<TRow, TItem>(
     Func<ListCursor, bool, Expression<Func<TRow, bool>>?> Past,
     Expression<Func<TRow, TItem>> Projection,
     Func<TItem, (string? Value, long Tie)> PositionOf,
-    Func<IQueryable<TRow>, bool, int, int, IQueryable<TRow>>? Window);
+    Func<IQueryable<TRow>, bool, int, int, IQueryable<TRow>>? Window)
+{
+    /// <summary>
+    /// The row's property the list is sorted by, for an order with a <see cref="Window"/> (a unique
+    /// index holds it alone): a page typed by its number deep in the whole list may then start from
+    /// positions read along that index (<see cref="ListAnchors"/>), each with the property's value
+    /// as text and the row's tie-breaker. Null for the other orders.
+    /// </summary>
+    public string? IndexedProperty { get; init; }
+}
 
 /// <summary>The <c>WHERE</c> of a page read by position, for a column sorted with its ties broken by a unique number.</summary>
 public static class ListKeysetFilter

@@ -56,12 +56,18 @@ public static class ListPaging
     /// positions of its first and last rows for its own links.
     /// </summary>
     /// <param name="matches">The list's rows, filtered (by its search) but not sorted.</param>
+    /// <param name="anchorsFor">
+    /// For a page read by its number that skips the given rows: positions in the list's order to
+    /// start from (<see cref="ListAnchors"/>), or null to skip them all. Only for a whole list
+    /// whose <paramref name="count"/> is exact.
+    /// </param>
     public static async Task<ListPage<TItem>> ToKeysetPageAsync<TRow, TItem>(
         this IQueryable<TRow> matches,
         ListQuery query,
         ListKeyset<TRow, TItem> keyset,
         ListCount count,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<int, CancellationToken, Task<ListAnchors?>>? anchorsFor = null)
     {
         var size = query.SafePageSize;
         var descending = query.SortsDescending;
@@ -78,6 +84,12 @@ public static class ListPaging
         if (items is null)
         {
             var skip = (number - 1) * size;
+            if (skip > 0 && anchorsFor is not null && (await anchorsFor(skip, cancellationToken))?.Nearest(skip, count.Total, descending) is ({ } after, var rest)
+                && keyset.Past(after, !descending) is { } past)
+            {
+                (matches, skip) = (matches.Where(past), rest);
+            }
+
             items = skip > 0 && keyset.Window?.Invoke(matches, descending, skip, size) is { } window
                 ? await keyset.Sort(window, descending).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken)
                 : await keyset.Sort(matches, descending).Skip(skip).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);

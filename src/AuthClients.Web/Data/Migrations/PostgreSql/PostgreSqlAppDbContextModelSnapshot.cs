@@ -505,6 +505,9 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<long>("Changes")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Count")
                         .HasColumnType("bigint");
 

@@ -508,6 +508,9 @@ namespace AuthClients.Web.Data.Migrations.SqlServer
                     b.Property<int>("Id")
                         .HasColumnType("int");
 
+                    b.Property<long>("Changes")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Count")
                         .HasColumnType("bigint");
 

@@ -492,6 +492,9 @@ namespace AuthClients.Web.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Changes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Count")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,86 @@
+using System.Globalization;
+using AngleSharp.Html.Dom;
+using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Data;
+using AuthClients.Web.Features.AuthClients;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuthClients.Tests.Lists;
+
+/// <summary>
+/// A page of the whole list typed by its number starts from positions the instance keeps
+/// (<see cref="AuthClientPageAnchors"/>, every 3 clients here): after a client is added, deleted or
+/// renamed, by this instance, another one on the same database, or SQL, every typed page of the name
+/// and number orders still shows what the list holds, as one page of all the clients shows it.
+/// </summary>
+public sealed class PageAnchorTests
+{
+    private const int PerPage = 10;
+    private static readonly string[] Orders = ["", "sort=id&dir=asc", "sort=name&dir=asc", "sort=name&dir=desc"];
+
+    private static string Spacing => $"{AuthClientListOptions.Section}:{nameof(AuthClientListOptions.PageAnchorSpacing)}";
+
+    [Fact]
+    public async Task TypedPages_AfterEachKindOfChange_ByAnyInstanceOrSql_ShowWhatTheListHolds()
+    {
+        await using var first = new AuthClientsAppFactory { Settings = { [Spacing] = "3" } };
+        await using var second = new AuthClientsAppFactory { Database = first.Database, Settings = { [Spacing] = "3" } };
+        // 45 clients, created out of name order (7 and 46 have no common factor).
+        foreach (var i in Enumerable.Range(1, 45))
+        {
+            await first.SeedClientAsync($"anchor {i * 7 % 46:D2}");
+        }
+
+        await AssertTypedPagesMatchTheListAsync(first, "before any change");
+
+        await second.SeedClientAsync("anchor 00");
+        await AssertTypedPagesMatchTheListAsync(first, "after another instance added a client");
+
+        var renamed = await IdOfAsync(first, "anchor 03");
+        await second.WithServicesAsync(async services =>
+        {
+            var commands = services.GetRequiredService<AuthClientCommands>();
+            var settings = (await services.GetRequiredService<AuthClientQueries>().GetSettingsAsync(renamed))!;
+            var result = await commands.UpdateAsync(renamed, settings with { Name = "anchor 99" }, OAuthScopesApi());
+            Assert.Equal(Web.Features.Access.ChangeStatus.Saved, result.Status);
+        });
+        await AssertTypedPagesMatchTheListAsync(first, "after another instance renamed a client from near the start to the end");
+
+        var deleted = await IdOfAsync(first, "anchor 05");
+        await second.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(deleted));
+        await AssertTypedPagesMatchTheListAsync(first, "after another instance deleted a client");
+
+        await second.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients
+            .Where(a => a.DisplayName == "anchor 45")
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.DisplayName, "anchor 00a").SetProperty(a => a.NormalizedName, "ANCHOR 00A")));
+        await AssertTypedPagesMatchTheListAsync(first, "after SQL renamed a client from the end to the start");
+
+        await first.SeedClientAsync("anchor 00b");
+        await AssertTypedPagesMatchTheListAsync(first, "after this instance added a client");
+    }
+
+    /// <summary>Every typed page of every order, on the instance that keeps positions from before the change.</summary>
+    private static async Task AssertTypedPagesMatchTheListAsync(AuthClientsAppFactory app, string when)
+    {
+        var browser = await app.SignedInAsAdminAsync();
+        foreach (var order in Orders)
+        {
+            var all = Names(await browser.GetDocumentAsync($"{AuthClientPages.List}?{order}&perPage=100"));
+            var pages = (all.Count + PerPage - 1) / PerPage;
+            for (var page = 1; page <= pages; page++)
+            {
+                var shown = Names(await browser.GetDocumentAsync($"{AuthClientPages.List}?{order}&perPage={PerPage}&page={page.ToString(CultureInfo.InvariantCulture)}"));
+                Assert.True(all.Skip((page - 1) * PerPage).Take(PerPage).SequenceEqual(shown),
+                    $"{when}: page {page} of \"{order}\" shows {string.Join(", ", shown)}; the list holds {string.Join(", ", all)}");
+            }
+        }
+    }
+
+    private static List<string> Names(IHtmlDocument page) => page.Rows().Select(r => r.Name).ToList();
+
+    private static Task<string> IdOfAsync(AuthClientsAppFactory app, string name) =>
+        app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients.Where(a => a.DisplayName == name).Select(a => a.Id!).SingleAsync());
+
+    private static HashSet<string> OAuthScopesApi() => Web.Connect.OAuthScopes.Api.ToHashSet();
+}
