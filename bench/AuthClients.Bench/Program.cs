@@ -386,7 +386,7 @@ async Task<ListFigures> MeasureListAsync(BenchDatabases databases)
     {
         ("first page, newest first", "admin/auth-clients"),
         ($"page {middle:N0} sorted by name, reached by Next", reachedByNext),
-        ($"page {middle:N0} sorted by name, typed as page={middle} (OFFSET)", $"{byName}&page={middle}"),
+        ($"page {middle:N0} sorted by name, typed as page={middle} (no position in the link)", $"{byName}&page={middle}"),
         ("search \"4242\" (selective)", "admin/auth-clients?search=4242"),
         ("search \"invoice\" (1 client in 8 matches)", "admin/auth-clients?search=invoice"),
         ("search \"ex\" (2 letters; 7 clients in 10 match)", "admin/auth-clients?search=ex"),

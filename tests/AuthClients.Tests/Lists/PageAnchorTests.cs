@@ -2,6 +2,7 @@ using System.Globalization;
 using AngleSharp.Html.Dom;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.AuthClients;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ namespace AuthClients.Tests.Lists;
 /// A page of the whole list typed by its number starts from positions the instance keeps
 /// (<see cref="AuthClientPageAnchors"/>, every 3 clients here): after a client is added, deleted or
 /// renamed, by this instance, another one on the same database, or SQL, every typed page of the name
-/// and number orders still shows what the list holds, as one page of all the clients shows it.
+/// and number orders still shows what the list holds, as one page of all the clients shows it,
+/// both while the instance reads its positions again and once it has.
 /// </summary>
 public sealed class PageAnchorTests
 {
@@ -60,8 +62,19 @@ public sealed class PageAnchorTests
         await AssertTypedPagesMatchTheListAsync(first, "after this instance added a client");
     }
 
-    /// <summary>Every typed page of every order, on the instance that keeps positions from before the change.</summary>
+    /// <summary>
+    /// Every typed page of every order, on the instance that keeps positions from before the change:
+    /// first as it answers right after the change (without positions, while it reads them again),
+    /// then once it has read them.
+    /// </summary>
     private static async Task AssertTypedPagesMatchTheListAsync(AuthClientsAppFactory app, string when)
+    {
+        await AssertTypedPagesAsync(app, when);
+        await WaitForPositionsAsync(app);
+        await AssertTypedPagesAsync(app, $"{when}, from the positions read since");
+    }
+
+    private static async Task AssertTypedPagesAsync(AuthClientsAppFactory app, string when)
     {
         var browser = await app.SignedInAsAdminAsync();
         foreach (var order in Orders)
@@ -76,6 +89,22 @@ public sealed class PageAnchorTests
             }
         }
     }
+
+    /// <summary>Until the instance has positions of both orders for the list as it is now (it starts reading them if it has not).</summary>
+    private static Task WaitForPositionsAsync(AuthClientsAppFactory app) => app.WithServicesAsync(async services =>
+    {
+        var anchors = services.GetRequiredService<AuthClientPageAnchors>();
+        var changes = await services.GetRequiredService<AppDbContext>().AuthClientTotals.Select(t => t.Changes).SingleAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        foreach (var property in new[] { nameof(AuthClientApplication.NormalizedName), nameof(AuthClientApplication.Number) })
+        {
+            while (anchors.For(property, changes, skip: int.MaxValue) is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no positions by {property} after a minute");
+                await Task.Delay(10);
+            }
+        }
+    });
 
     private static List<string> Names(IHtmlDocument page) => page.Rows().Select(r => r.Name).ToList();
 

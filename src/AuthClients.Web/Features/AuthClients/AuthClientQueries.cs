@@ -52,13 +52,13 @@ public sealed class AuthClientQueries(
         }
 
         var keyset = Keyset(query.SortKey);
-        Func<int, CancellationToken, Task<ListAnchors?>>? anchorsFor = null;
+        Func<int, ListAnchors?>? anchorsFor = null;
         if (query.Term is null && query.FilterKey is null)
         {
             // The whole list: its count and its change counter are read (kept by triggers), not counted.
             var total = await db.AuthClientTotals.Where(t => t.Id == AuthClientTotal.RowId).Select(t => new { t.Count, t.Changes }).SingleAsync(cancellationToken);
             count = ListCount.Exact((int)total.Count);
-            anchorsFor = (skip, ct) => anchors.ForAsync(db, keyset, total.Changes, skip, ct);
+            anchorsFor = keyset.IndexedProperty is { } property ? skip => anchors.For(property, total.Changes, skip) : null;
         }
 
         count ??= await clients.CountUpToAsync(countLimit, cancellationToken);

@@ -67,7 +67,7 @@ public static class ListPaging
         ListKeyset<TRow, TItem> keyset,
         ListCount count,
         CancellationToken cancellationToken,
-        Func<int, CancellationToken, Task<ListAnchors?>>? anchorsFor = null)
+        Func<int, ListAnchors?>? anchorsFor = null)
     {
         var size = query.SafePageSize;
         var descending = query.SortsDescending;
@@ -84,7 +84,7 @@ public static class ListPaging
         if (items is null)
         {
             var skip = (number - 1) * size;
-            if (skip > 0 && anchorsFor is not null && (await anchorsFor(skip, cancellationToken))?.Nearest(skip, count.Total, descending) is ({ } after, var rest)
+            if (skip > 0 && anchorsFor is not null && anchorsFor(skip)?.Nearest(skip, count.Total, descending) is ({ } after, var rest)
                 && keyset.Past(after, !descending) is { } past)
             {
                 (matches, skip) = (matches.Where(past), rest);
