@@ -145,8 +145,8 @@ public sealed class AuthClientQueries(
     // order (a Previous link reads it) is exactly the order reversed, and one index serves both.
     // Only the name and number orders have a window for a page typed by its number (see
     // ListKeyset.Window) and positions to start it from (ListAnchors): their unique indexes hold the
-    // sorted column. The redirect and last-use
-    // orders begin with a "has a value" flag and end with the tie, which no index holds.
+    // sorted column. The redirect and last-use orders begin with a "has a value" flag and end with
+    // the tie, which no index holds.
 
     /// <summary>Newest first, and the Client ID order (numbers are given in creation order).</summary>
     private static readonly ListKeyset<AuthClientApplication, ListRow> ByNumber = new(
