@@ -32,7 +32,8 @@ public sealed partial class AuthClientPageAnchors(
     ILogger<AuthClientPageAnchors> logger)
 {
     private readonly ConcurrentDictionary<string, Read> _read = new();
-    private readonly ConcurrentDictionary<string, Task> _reading = new();
+    // The orders whose positions are being read: at most one read per order at a time.
+    private readonly ConcurrentDictionary<string, bool> _reading = new();
 
     /// <summary>
     /// The positions of the list sorted by <paramref name="property"/> (a
@@ -64,8 +65,7 @@ public sealed partial class AuthClientPageAnchors(
 
     private void StartReading(string property, int spacing)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_reading.TryAdd(property, done.Task))
+        if (!_reading.TryAdd(property, true))
         {
             return;
         }
@@ -89,11 +89,11 @@ public sealed partial class AuthClientPageAnchors(
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {
+                // The app is stopping: nothing is kept, and nothing is wrong.
             }
             finally
             {
                 _reading.TryRemove(property, out _);
-                done.SetResult();
             }
         }, CancellationToken.None);
     }
