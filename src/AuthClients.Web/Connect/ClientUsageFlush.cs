@@ -1,3 +1,4 @@
+using AuthClients.Web.Hosting;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Features.Activity;
@@ -24,13 +25,15 @@ public sealed partial class ClientUsageFlush(
     IOptions<CredentialOptions> options,
     IOptions<ActivityOptions> activityOptions,
     TimeProvider clock,
-    ILogger<ClientUsageFlush> logger) : BackgroundService, IHostedLifecycleService
+    ILogger<ClientUsageFlush> logger) : PeriodicBackgroundService(clock), IHostedLifecycleService
 {
     // One flush at a time: the timer's, the one at stop, and a test's.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _failedFlushes;
 
     private bool Enabled => usage.Enabled || activity.Enabled;
+
+    protected override TimeSpan Period => options.Value.LastUsedFlushInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,10 +42,9 @@ public sealed partial class ClientUsageFlush(
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.LastUsedFlushInterval, clock);
         try
         {
-            var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            var tick = Timer.WaitForNextTickAsync(stoppingToken).AsTask();
             var mayFlushEarly = true;
             while (true)
             {
@@ -56,7 +58,7 @@ public sealed partial class ClientUsageFlush(
                         break;
                     }
 
-                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                    tick = Timer.WaitForNextTickAsync(stoppingToken).AsTask();
                 }
 
                 mayFlushEarly = await FlushAsync(stoppingToken);

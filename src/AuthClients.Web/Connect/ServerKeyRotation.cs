@@ -1,3 +1,4 @@
+using AuthClients.Web.Hosting;
 using AuthClients.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,15 +18,16 @@ internal sealed partial class ServerKeyRotation(
     IOptionsMonitorCache<OpenIddictServerOptions> serverOptions,
     IOptionsMonitorCache<OpenIddictValidationOptions> validationOptions,
     TimeProvider clock,
-    ILogger<ServerKeyRotation> logger) : BackgroundService
+    ILogger<ServerKeyRotation> logger) : PeriodicBackgroundService(clock)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override TimeSpan Period => Interval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var loaded = await LoadedKeyIdsAsync(stoppingToken);
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await Timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -65,7 +67,7 @@ internal sealed partial class ServerKeyRotation(
     private async Task<HashSet<string>> CurrentKeyIdsAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var ids = await scope.ServiceProvider.GetRequiredService<AppDbContext>().ServerKeys
             .Where(k => k.NotAfter > now).Select(k => k.Id).ToListAsync(cancellationToken);
         return ids.ToHashSet(StringComparer.Ordinal);

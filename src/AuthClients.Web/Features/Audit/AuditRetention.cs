@@ -17,7 +17,7 @@ public sealed partial class AuditRetention(
     IServiceScopeFactory scopes,
     IOptions<AuditOptions> options,
     TimeProvider clock,
-    ILogger<AuditRetention> logger) : BackgroundService
+    ILogger<AuditRetention> logger) : PeriodicBackgroundService(clock)
 {
     public const string LeaseName = "audit-retention";
     public const int BatchSize = 5_000;
@@ -26,12 +26,13 @@ public sealed partial class AuditRetention(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _failedRuns;
 
+    protected override TimeSpan Period => options.Value.PruneInterval;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PruneInterval, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await Timer.WaitForNextTickAsync(stoppingToken))
             {
                 await RunOnceAsync(stoppingToken);
             }
@@ -94,7 +95,7 @@ public sealed partial class AuditRetention(
 
     private async Task<PruneResult> PruneAsync(AppDbContext db, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var auditCutoff = now.AddDays(-options.Value.RetentionDays);
         var activityCutoff = now.AddDays(-options.Value.ActivityRetentionDays);
 
