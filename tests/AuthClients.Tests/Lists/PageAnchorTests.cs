@@ -39,18 +39,10 @@ public sealed class PageAnchorTests
         await second.SeedClientAsync("anchor 00");
         await AssertTypedPagesMatchTheListAsync(first, "after another instance added a client");
 
-        var renamed = await IdOfAsync(first, "anchor 03");
-        await second.WithServicesAsync(async services =>
-        {
-            var commands = services.GetRequiredService<AuthClientCommands>();
-            var settings = (await services.GetRequiredService<AuthClientQueries>().GetSettingsAsync(renamed))!;
-            var result = await commands.UpdateAsync(renamed, settings with { Name = "anchor 99" }, OAuthScopesApi());
-            Assert.Equal(Web.Features.Access.ChangeStatus.Saved, result.Status);
-        });
+        await second.ChangeClientAsync(await ClientNamedAsync(first, "anchor 03"), settings => settings with { Name = "anchor 99" });
         await AssertTypedPagesMatchTheListAsync(first, "after another instance renamed a client from near the start to the end");
 
-        var deleted = await IdOfAsync(first, "anchor 05");
-        await second.WithServicesAsync(services => services.GetRequiredService<AuthClientCommands>().DeleteAsync(deleted));
+        await second.DeleteClientAsync(await ClientNamedAsync(first, "anchor 05"));
         await AssertTypedPagesMatchTheListAsync(first, "after another instance deleted a client");
 
         await second.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients
@@ -108,8 +100,6 @@ public sealed class PageAnchorTests
 
     private static List<string> Names(IHtmlDocument page) => page.Rows().Select(r => r.Name).ToList();
 
-    private static Task<string> IdOfAsync(AuthClientsAppFactory app, string name) =>
-        app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients.Where(a => a.DisplayName == name).Select(a => a.Id!).SingleAsync());
-
-    private static HashSet<string> OAuthScopesApi() => Web.Connect.OAuthScopes.Api.ToHashSet();
+    private static async Task<RegisteredClient> ClientNamedAsync(AuthClientsAppFactory app, string name) =>
+        (await app.FindStoredClientByNameAsync(name)) is { } client ? new RegisteredClient(client.Id, client.ClientId, client.Secret) : throw new InvalidOperationException($"No client {name}.");
 }
