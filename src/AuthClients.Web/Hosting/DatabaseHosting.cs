@@ -87,7 +87,6 @@ public static class DatabaseHosting
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:
-                connectionString = WithAutomaticPreparation(connectionString);
                 services.AddDbContextPool<PostgreSqlAppDbContext>((sp, o) => o
                     .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(d => new PostgreSqlRetries(d, sp.GetRequiredService<DatabaseOutage>())))
                     .UseOutageHandling(sp));
@@ -154,33 +153,6 @@ public static class DatabaseHosting
             throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
                 [$"ConnectionStrings:Default is not a {provider} connection string ({unreadable.Message}): set Database:Provider to the database it points to (Sqlite, SqlServer or PostgreSql)."]);
         }
-    }
-
-    /// <summary>
-    /// How many statements each PostgreSQL connection keeps prepared on the server, unless the connection
-    /// string sets <c>Max Auto Prepare</c> itself (0 turns it off).
-    /// </summary>
-    public const int AutoPreparedStatements = 50;
-
-    /// <summary>
-    /// Npgsql prepares a statement on the server once a connection has run it a few times, so PostgreSQL
-    /// parses and plans it once per connection instead of on every run. The app's hot statements are few
-    /// and always the same (a token's row, its user, the redemption, the new token, a client), and
-    /// without this PostgreSQL spends a part of every grant parsing them again (docs/performance.md,
-    /// "Issue 16, tenth look"). EF Core lists every column by name, so a column added by a migration
-    /// while other instances run does not change a prepared statement's result.
-    /// </summary>
-    internal static string WithAutomaticPreparation(string connectionString)
-    {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        var set = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Any(key => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), nameof(builder.MaxAutoPrepare), StringComparison.OrdinalIgnoreCase));
-        if (!set)
-        {
-            builder.MaxAutoPrepare = AutoPreparedStatements;
-        }
-
-        return builder.ConnectionString;
     }
 
     /// <summary>
