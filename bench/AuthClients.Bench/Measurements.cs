@@ -26,6 +26,44 @@ internal static class AppCpu
         return TimeSpan.FromMilliseconds(10 * (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>
+    /// The CPU time of every PostgreSQL server process on the machine (by name: the bench's own server
+    /// when it runs one, and any other), whose share of a grant's cost the app's own figure leaves out.
+    /// A backend that exits takes its time with it; the app's pooled connections stay for the run.
+    /// </summary>
+    public static TimeSpan OfPostgreSqlServers()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(folder), out var processId) && IsPostgreSql(folder))
+            {
+                try
+                {
+                    total += Of(processId);
+                }
+                catch (IOException)
+                {
+                    // gone meanwhile
+                }
+            }
+        }
+
+        return total;
+
+        static bool IsPostgreSql(string folder)
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(folder, "comm")).TrimEnd() == "postgres";
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="run"/> and returns its result with the app's CPU milliseconds per answer.</summary>
     public static async Task<(LoadResult Result, double MsPerAnswer)> PerAnswerAsync(int processId, Func<Task<LoadResult>> run)
     {

@@ -440,8 +440,11 @@ static async Task<LoadResult> Sampled(AppProcess app, Dictionary<string, long> r
 {
     using var sampling = new CancellationTokenSource();
     var sampler = SampleRssAsync(app, rss, label, sampling.Token);
+    var serversBefore = AppCpu.OfPostgreSqlServers();
     var (result, msPerAnswer) = await AppCpu.PerAnswerAsync(app.ProcessId, run);
-    Console.Error.WriteLine($"[{label}] app CPU {msPerAnswer * result.Requests / 1000:0.00} s for {result.Requests:N0} answers: {msPerAnswer:0.00} ms per answer");
+    var servers = AppCpu.OfPostgreSqlServers() - serversBefore;
+    Console.Error.WriteLine($"[{label}] app CPU {msPerAnswer * result.Requests / 1000:0.00} s for {result.Requests:N0} answers: {msPerAnswer:0.00} ms per answer" +
+        (servers > TimeSpan.Zero ? $"; PostgreSQL server processes {servers.TotalMilliseconds / Math.Max(1, result.Requests):0.00} ms per answer" : ""));
     await sampling.CancelAsync();
     await sampler;
     return result;
