@@ -10,10 +10,12 @@ namespace AuthClients.Web.Connect;
 /// OpenIddict's server dispatcher (7.8's <c>OpenIddictServerDispatcher</c>, step for step: the same
 /// handlers in the same order, each filter asked just before its handler runs, the same stops
 /// and Debug lines), except that the handlers of an event are found once per event type instead of
-/// on every event. OpenIddict walks its whole handler list (409 descriptors of 49 event types here)
-/// for each of the dozen events of a token request and compares each one's event type: 5% of a
-/// client-credentials token's CPU (perf, docs/performance.md). Resolving the handlers and asking
-/// their filters is left as it was.
+/// on every event, with their singleton filters and handlers already resolved. OpenIddict walks its
+/// whole handler list (409 descriptors of 49 event types here) for each of the dozen events of a
+/// token request and compares each one's event type: 5% of a client-credentials token's CPU; then,
+/// for each of the hundred or so handlers a request runs, it asks the request's container for the
+/// handler and each filter and casts them to their contravariant interfaces: another 5 to 8% (perf,
+/// docs/performance.md). Scoped and transient handlers and filters are still resolved per request.
 /// Off in the baseline (<see cref="TokenPerformanceOptions.EffectiveIndexServerHandlers"/>).
 /// </summary>
 public sealed partial class IndexedServerDispatcher(
@@ -25,14 +27,16 @@ public sealed partial class IndexedServerDispatcher(
     public async ValueTask DispatchAsync<TContext>(TContext context) where TContext : BaseContext
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var descriptor in index.For<TContext>(options.CurrentValue))
+        var debug = logger.IsEnabled(LogLevel.Debug); // the names the Debug lines carry cost a call each
+        foreach (var step in index.For<TContext>(options.CurrentValue))
         {
-            if (!await IsActiveAsync(descriptor, context))
+            var active = IsActiveAsync(step, context);
+            if (!(active.IsCompletedSuccessfully ? active.Result : await active))
             {
                 continue;
             }
 
-            var handler = HandlerOf<TContext>(descriptor);
+            var handler = step.Handler ?? Resolve<IOpenIddictServerHandler<TContext>>(step.Descriptor.ServiceDescriptor.ServiceType, OpenIddictResources.FormatID0098);
             try
             {
                 await handler.HandleAsync(context);
@@ -43,18 +47,44 @@ public sealed partial class IndexedServerDispatcher(
                 throw;
             }
 
-            LogProcessed(logger, typeof(TContext).FullName, handler.GetType().FullName);
-            switch (context)
+            if (debug)
             {
-                case BaseRequestContext { IsRequestHandled: true }:
+                LogProcessed(logger, typeof(TContext).FullName, handler.GetType().FullName);
+            }
+
+            if (context is not BaseRequestContext request)
+            {
+                continue;
+            }
+
+            if (request.IsRequestHandled)
+            {
+                if (debug)
+                {
                     LogHandled(logger, typeof(TContext).FullName, handler.GetType().FullName);
-                    return;
-                case BaseRequestContext { IsRequestSkipped: true }:
+                }
+
+                return;
+            }
+
+            if (request.IsRequestSkipped)
+            {
+                if (debug)
+                {
                     LogSkipped(logger, typeof(TContext).FullName, handler.GetType().FullName);
-                    return;
-                case BaseValidatingContext { IsRejected: true }:
+                }
+
+                return;
+            }
+
+            if (request is BaseValidatingContext { IsRejected: true })
+            {
+                if (debug)
+                {
                     LogRejected(logger, typeof(TContext).FullName, handler.GetType().FullName);
-                    return;
+                }
+
+                return;
             }
         }
     }
@@ -75,41 +105,79 @@ public sealed partial class IndexedServerDispatcher(
     [LoggerMessage(EventId = 6136, Level = LogLevel.Debug, Message = "The event {EventName} was marked as rejected by {HandlerName}.")]
     private static partial void LogRejected(ILogger logger, string? eventName, string? handlerName);
 
-    private async ValueTask<bool> IsActiveAsync<TContext>(OpenIddictServerHandlerDescriptor descriptor, TContext context) where TContext : BaseContext
+    /// <summary>Asks the step's filters in order; without a state machine while each answers at once, as OpenIddict's do.</summary>
+    private ValueTask<bool> IsActiveAsync<TContext>(HandlerStep<TContext> step, TContext context) where TContext : BaseContext
     {
-        foreach (var filterType in descriptor.FilterTypes)
+        for (var i = 0; i < step.Filters.Length; i++)
         {
-            if (provider.GetService(filterType) is not IOpenIddictServerHandlerFilter<TContext> filter)
+            var answer = FilterAt(step, i).IsActiveAsync(context);
+            if (!answer.IsCompletedSuccessfully)
             {
-                throw new InvalidOperationException(OpenIddictResources.FormatID0099(filterType));
+                return RestAsync(answer, i);
             }
 
-            if (!await filter.IsActiveAsync(context))
+            if (!answer.Result)
             {
-                return false;
+                return ValueTask.FromResult(false);
             }
         }
 
-        return true;
+        return ValueTask.FromResult(true);
+
+        async ValueTask<bool> RestAsync(ValueTask<bool> pending, int at)
+        {
+            if (!await pending)
+            {
+                return false;
+            }
+
+            for (var i = at + 1; i < step.Filters.Length; i++)
+            {
+                if (!await FilterAt(step, i).IsActiveAsync(context))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
-    private IOpenIddictServerHandler<TContext> HandlerOf<TContext>(OpenIddictServerHandlerDescriptor descriptor) where TContext : BaseContext =>
-        descriptor.ServiceDescriptor.ImplementationInstance as IOpenIddictServerHandler<TContext>
-        ?? provider.GetService(descriptor.ServiceDescriptor.ServiceType) as IOpenIddictServerHandler<TContext>
-        ?? throw new InvalidOperationException(OpenIddictResources.FormatID0098(descriptor.ServiceDescriptor.ServiceType));
+    private IOpenIddictServerHandlerFilter<TContext> FilterAt<TContext>(HandlerStep<TContext> step, int i) where TContext : BaseContext =>
+        step.Filters[i] ?? Resolve<IOpenIddictServerHandlerFilter<TContext>>(step.Descriptor.FilterTypes[i], OpenIddictResources.FormatID0099);
+
+    private T Resolve<T>(Type type, Func<object?, string> missing) where T : class =>
+        provider.GetService(type) as T ?? throw new InvalidOperationException(missing(type));
 
     /// <summary>
-    /// The handler descriptors of each event type, in OpenIddict's order (its list is sorted when its
-    /// options are built), for the options instance they were read from: options built anew (a
-    /// reload) are indexed anew. One per app.
+    /// A handler of one event type with its filters: the instances that are the same for every
+    /// request (inline handlers, singletons), or null where the request's container must be asked.
     /// </summary>
-    public sealed class HandlerIndex
+    public sealed record HandlerStep<TContext>(
+        OpenIddictServerHandlerDescriptor Descriptor,
+        IOpenIddictServerHandler<TContext>? Handler,
+        IOpenIddictServerHandlerFilter<TContext>?[] Filters) where TContext : BaseContext;
+
+    /// <summary>
+    /// The steps of each event type, in OpenIddict's order (its list is sorted when its options are
+    /// built), for the options instance they were read from: options built anew (a reload) are
+    /// indexed anew. One per app. A service's lifetime is read from the registrations (the last one
+    /// of its type is the one the container gives out); a singleton is taken from the app's root
+    /// container, which gives every scope that same instance.
+    /// </summary>
+    public sealed class HandlerIndex(IServiceProvider root, IEnumerable<ServiceDescriptor> registrations)
     {
-        private sealed record Snapshot(OpenIddictServerOptions Options, ConcurrentDictionary<Type, OpenIddictServerHandlerDescriptor[]> ByContext);
+        private sealed record Snapshot(OpenIddictServerOptions Options, ConcurrentDictionary<Type, object> ByContext);
+
+        private readonly Lazy<HashSet<Type>> _singletons = new(() =>
+        [
+            .. registrations.Where(r => !r.IsKeyedService).GroupBy(r => r.ServiceType)
+                .Where(g => g.Last().Lifetime == ServiceLifetime.Singleton).Select(g => g.Key),
+        ]);
 
         private Snapshot? _snapshot;
 
-        public OpenIddictServerHandlerDescriptor[] For<TContext>(OpenIddictServerOptions current)
+        public HandlerStep<TContext>[] For<TContext>(OpenIddictServerOptions current) where TContext : BaseContext
         {
             var snapshot = Volatile.Read(ref _snapshot);
             if (snapshot is null || !ReferenceEquals(snapshot.Options, current))
@@ -118,8 +186,19 @@ public sealed partial class IndexedServerDispatcher(
                 Volatile.Write(ref _snapshot, snapshot);
             }
 
-            return snapshot.ByContext.GetOrAdd(typeof(TContext), static (type, handlers) =>
-                [.. handlers.Where(d => d.ContextType == type)], current.Handlers);
+            return (HandlerStep<TContext>[])snapshot.ByContext.GetOrAdd(typeof(TContext), static (type, state) =>
+                state.Index.StepsOf<TContext>(state.Handlers), (Index: this, current.Handlers));
         }
+
+        private HandlerStep<TContext>[] StepsOf<TContext>(List<OpenIddictServerHandlerDescriptor> handlers) where TContext : BaseContext =>
+        [
+            .. handlers.Where(d => d.ContextType == typeof(TContext)).Select(d => new HandlerStep<TContext>(
+                d,
+                d.ServiceDescriptor.ImplementationInstance as IOpenIddictServerHandler<TContext> ?? Singleton<IOpenIddictServerHandler<TContext>>(d.ServiceDescriptor.ServiceType),
+                [.. d.FilterTypes.Select(Singleton<IOpenIddictServerHandlerFilter<TContext>>)])),
+        ];
+
+        private T? Singleton<T>(Type type) where T : class =>
+            _singletons.Value.Contains(type) ? root.GetService(type) as T : null;
     }
 }

@@ -11,7 +11,21 @@ namespace AuthClients.Web.Connect;
 /// <summary>What a user's tokens say, for every grant that issues them (the controller and <see cref="InlineTokenHandler"/>).</summary>
 public static class UserTokenClaims
 {
-    public static ClaimsIdentity Create(AppUser user, ImmutableArray<string> scopes)
+    public static ClaimsIdentity Create(AppUser user, ImmutableArray<string> scopes) => WithDestinations(Claimed(user, scopes));
+
+    /// <summary>
+    /// For a code or refresh token being exchanged: fresh claims (name, email) with the scopes and
+    /// authorization of the original grant, and when the user signed in (for the ID token).
+    /// </summary>
+    public static ClaimsIdentity Renewed(AppUser user, ClaimsPrincipal grant)
+    {
+        var identity = Claimed(user, grant.GetScopes());
+        identity.SetAuthorizationId(grant.GetAuthorizationId());
+        identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(grant)?.ToUnixTimeSeconds());
+        return WithDestinations(identity);
+    }
+
+    private static ClaimsIdentity Claimed(AppUser user, ImmutableArray<string> scopes)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id)
@@ -21,22 +35,12 @@ public static class UserTokenClaims
             .SetClaim(AppClaimTypes.SubjectKind, SubjectKinds.User);
         identity.SetScopes(scopes);
         identity.SetResources(OAuthScopes.ApiResource);
-        identity.SetDestinations(claim => DestinationsOf(claim, identity));
         return identity;
     }
 
-    /// <summary>
-    /// For a code or refresh token being exchanged: fresh claims (name, email) with the scopes and
-    /// authorization of the original grant, and when the user signed in (for the ID token).
-    /// </summary>
-    public static ClaimsIdentity Renewed(AppUser user, ClaimsPrincipal grant)
-    {
-        var identity = Create(user, grant.GetScopes());
-        identity.SetAuthorizationId(grant.GetAuthorizationId());
-        identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(grant)?.ToUnixTimeSeconds());
+    // Once, when every claim is there: OpenIddict writes each claim's destinations as JSON.
+    private static ClaimsIdentity WithDestinations(ClaimsIdentity identity) =>
         identity.SetDestinations(claim => DestinationsOf(claim, identity));
-        return identity;
-    }
 
     public static IEnumerable<string> DestinationsOf(Claim claim, ClaimsIdentity identity)
     {

@@ -98,7 +98,7 @@ public static class OpenIddictHosting
         services.AddScoped<SignInContinuation>();
         if (performance.EffectiveIndexServerHandlers)
         {
-            services.AddSingleton<IndexedServerDispatcher.HandlerIndex>();
+            services.AddSingleton(sp => new IndexedServerDispatcher.HandlerIndex(sp, services));
             services.AddScoped<IOpenIddictServerDispatcher, IndexedServerDispatcher>();
         }
 
@@ -109,6 +109,10 @@ public static class OpenIddictHosting
                     .UseDbContext<AppDbContext>()
                     .ReplaceDefaultEntities<AuthClientApplication, AuthClientAuthorization, AuthClientScope, AuthClientToken, string>();
                 options.ReplaceApplicationManager<AuthClientApplication, AuthClientApplicationManager>();
+                if (!performance.Baseline)
+                {
+                    options.ReplaceTokenStore<AuthClientToken, AuthClientTokenStore>();
+                }
             })
             .AddServer(options =>
             {

@@ -10,8 +10,9 @@ namespace AuthClients.Tests.Connect;
 /// <summary>
 /// The app's server dispatcher (on in every test app but the baseline's, so every OAuth test goes
 /// through it) runs what OpenIddict's own runs for the same handler list: the handlers of the
-/// event's type only, in order, each filter asked before its handler, and the same stop after a
-/// handler rejects, handles or skips the request, or throws.
+/// event's type only, in order, each filter asked before its handler (also when a filter answers
+/// later), and the same stop after a handler rejects, handles or skips the request, or throws. The
+/// handlers and filters it keeps are singletons only: a scoped one is the request's own.
 /// </summary>
 public sealed class IndexedServerDispatcherTests
 {
@@ -25,18 +26,39 @@ public sealed class IndexedServerDispatcherTests
     [InlineData(Ending.Throw)]
     public async Task RunsWhatOpenIddictsDispatcherRuns(Ending ending)
     {
-        var (openIddicts, ran) = await DispatchAsync(ending, (logger, options, provider) => new OpenIddictServerDispatcher(logger, options, provider));
-        var (indexed, ranIndexed) = await DispatchAsync(ending, (logger, options, provider) => new IndexedServerDispatcher(logger, options, provider, new IndexedServerDispatcher.HandlerIndex()));
+        var (openIddicts, ran) = await DispatchOnceAsync(ending, (logger, options, provider, _) => new OpenIddictServerDispatcher(logger, options, provider));
+        var (indexed, ranIndexed) = await DispatchOnceAsync(ending, (logger, options, provider, index) => new IndexedServerDispatcher(logger, options, provider, index));
 
-        Assert.Equal(ending == Ending.None ? ["first", "scoped", "middle", "last"] : ["first", "scoped", "middle"], ran);
+        Assert.Equal(ending == Ending.None ? ["first", "scoped", "awaited", "middle", "singleton", "last"] : ["first", "scoped", "awaited", "middle"], ran);
         Assert.Equal(ran, ranIndexed);
         Assert.Equal(openIddicts?.GetType(), indexed?.GetType());
     }
 
     [Fact]
+    public async Task ScopedFiltersAndHandlers_AreEachRequestsOwn_SingletonsAreShared()
+    {
+        await using var app = Build(Ending.None);
+        var index = new IndexedServerDispatcher.HandlerIndex(app, Registrations(Ending.None));
+        var scopes = new List<AsyncServiceScope> { app.CreateAsyncScope(), app.CreateAsyncScope() };
+        foreach (var scope in scopes)
+        {
+            await Dispatcher(scope.ServiceProvider, (logger, options, provider) => new IndexedServerDispatcher(logger, options, provider, index))
+                .DispatchAsync(new Probe(new OpenIddictServerTransaction()));
+        }
+
+        Assert.All(scopes, scope => Assert.Equal(1, scope.ServiceProvider.GetRequiredService<ScopedAccept>().Asked));
+        Assert.All(scopes, scope => Assert.Equal(1, scope.ServiceProvider.GetRequiredService<RecordingHandler>().Runs));
+        Assert.Equal(2, app.GetRequiredService<SingletonHandler>().Runs);
+        foreach (var scope in scopes)
+        {
+            await scope.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public void OptionsBuiltAnew_AreIndexedAnew()
     {
-        var index = new IndexedServerDispatcher.HandlerIndex();
+        var index = new IndexedServerDispatcher.HandlerIndex(new ServiceCollection().BuildServiceProvider(), []);
         var first = new OpenIddictServerOptions();
         first.Handlers.Add(Inline(1, "a", Ending.None));
         var second = new OpenIddictServerOptions();
@@ -47,29 +69,13 @@ public sealed class IndexedServerDispatcherTests
         Assert.Single(index.For<Probe>(first));
     }
 
-    private static async Task<(Exception? Thrown, List<string> Ran)> DispatchAsync(
-        Ending ending, Func<ILogger<OpenIddictServerDispatcher>, IOptionsMonitor<OpenIddictServerOptions>, IServiceProvider, IOpenIddictServerDispatcher> create)
+    private static async Task<(Exception? Thrown, List<string> Ran)> DispatchOnceAsync(Ending ending,
+        Func<ILogger<OpenIddictServerDispatcher>, IOptionsMonitor<OpenIddictServerOptions>, IServiceProvider, IndexedServerDispatcher.HandlerIndex, IOpenIddictServerDispatcher> create)
     {
-        var scoped = OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().UseScopedHandler<RecordingHandler>().SetOrder(2).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<Refuse>().AddSingleton<Accept>();
-        services.Add(scoped.ServiceDescriptor);
-        services.Configure<OpenIddictServerOptions>(options => options.Handlers.AddRange(
-        [
-            // Sorted by order, as OpenIddict sorts its list; another event's handlers between.
-            Inline(1, "first", Ending.None),
-            OpenIddictServerHandlerDescriptor.CreateBuilder<Other>().UseInlineHandler(_ => throw new InvalidOperationException("another event's handler ran")).SetOrder(1).Build(),
-            scoped,
-            OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().AddFilter<Refuse>().UseInlineHandler(c => Run(c, "filtered out", Ending.None)).SetOrder(3).Build(),
-            OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().AddFilter<Accept>().UseInlineHandler(c => Run(c, "middle", ending)).SetOrder(4).Build(),
-            Inline(5, "last", Ending.None),
-        ]));
-
-        await using var provider = services.BuildServiceProvider();
-        await using var scope = provider.CreateAsyncScope();
-        var dispatcher = create(
-            scope.ServiceProvider.GetRequiredService<ILogger<OpenIddictServerDispatcher>>(),
-            scope.ServiceProvider.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>(),
-            scope.ServiceProvider);
+        await using var app = Build(ending);
+        var index = new IndexedServerDispatcher.HandlerIndex(app, Registrations(ending));
+        await using var scope = app.CreateAsyncScope();
+        var dispatcher = Dispatcher(scope.ServiceProvider, (logger, options, provider) => create(logger, options, provider, index));
         var context = new Probe(new OpenIddictServerTransaction());
         try
         {
@@ -81,6 +87,38 @@ public sealed class IndexedServerDispatcherTests
             return (thrown, context.Ran);
         }
     }
+
+    private static ServiceProvider Build(Ending ending) =>
+        Registrations(ending).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+
+    private static IServiceCollection Registrations(Ending ending)
+    {
+        var scoped = OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().UseScopedHandler<RecordingHandler>().SetOrder(2).Build();
+        var singleton = OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().UseSingletonHandler<SingletonHandler>().SetOrder(7).Build();
+        IServiceCollection services = new ServiceCollection();
+        services.AddLogging().AddSingleton<Refuse>().AddSingleton<Accept>().AddSingleton<Later>().AddScoped<ScopedAccept>();
+        services.Add(scoped.ServiceDescriptor);
+        services.Add(singleton.ServiceDescriptor);
+        services.Configure<OpenIddictServerOptions>(options => options.Handlers.AddRange(
+        [
+            // Sorted by order, as OpenIddict sorts its list; another event's handlers between.
+            Inline(1, "first", Ending.None),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<Other>().UseInlineHandler(_ => throw new InvalidOperationException("another event's handler ran")).SetOrder(1).Build(),
+            scoped,
+            OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().AddFilter<Refuse>().UseInlineHandler(c => Run(c, "filtered out", Ending.None)).SetOrder(3).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().AddFilter<Accept>().AddFilter<Later>().AddFilter<ScopedAccept>()
+                .UseInlineHandler(c => Run(c, "awaited", Ending.None)).SetOrder(4).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().AddFilter<Later>().AddFilter<Refuse>().UseInlineHandler(c => Run(c, "refused after a later answer", Ending.None)).SetOrder(5).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().AddFilter<Accept>().UseInlineHandler(c => Run(c, "middle", ending)).SetOrder(6).Build(),
+            singleton,
+            Inline(8, "last", Ending.None),
+        ]));
+        return services;
+    }
+
+    private static IOpenIddictServerDispatcher Dispatcher(IServiceProvider scope,
+        Func<ILogger<OpenIddictServerDispatcher>, IOptionsMonitor<OpenIddictServerOptions>, IServiceProvider, IOpenIddictServerDispatcher> create) =>
+        create(scope.GetRequiredService<ILogger<OpenIddictServerDispatcher>>(), scope.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>(), scope);
 
     private static OpenIddictServerHandlerDescriptor Inline(int order, string name, Ending ending) =>
         OpenIddictServerHandlerDescriptor.CreateBuilder<Probe>().UseInlineHandler(c => Run(c, name, ending)).SetOrder(order).Build();
@@ -108,7 +146,24 @@ public sealed class IndexedServerDispatcherTests
 
     public sealed class RecordingHandler : IOpenIddictServerHandler<Probe>
     {
-        public ValueTask HandleAsync(Probe context) => Run(context, "scoped", Ending.None);
+        public int Runs { get; private set; }
+
+        public ValueTask HandleAsync(Probe context)
+        {
+            Runs++;
+            return Run(context, "scoped", Ending.None);
+        }
+    }
+
+    public sealed class SingletonHandler : IOpenIddictServerHandler<Probe>
+    {
+        public int Runs { get; private set; }
+
+        public ValueTask HandleAsync(Probe context)
+        {
+            Runs++;
+            return Run(context, "singleton", Ending.None);
+        }
     }
 
     public sealed class Refuse : IOpenIddictServerHandlerFilter<Probe>
@@ -119,5 +174,26 @@ public sealed class IndexedServerDispatcherTests
     public sealed class Accept : IOpenIddictServerHandlerFilter<Probe>
     {
         public ValueTask<bool> IsActiveAsync(Probe context) => ValueTask.FromResult(context.Ran.Count > 0);
+    }
+
+    /// <summary>Answers yes, but not at once.</summary>
+    public sealed class Later : IOpenIddictServerHandlerFilter<Probe>
+    {
+        public async ValueTask<bool> IsActiveAsync(Probe context)
+        {
+            await Task.Yield();
+            return true;
+        }
+    }
+
+    public sealed class ScopedAccept : IOpenIddictServerHandlerFilter<Probe>
+    {
+        public int Asked { get; private set; }
+
+        public ValueTask<bool> IsActiveAsync(Probe context)
+        {
+            Asked++;
+            return ValueTask.FromResult(true);
+        }
     }
 }
