@@ -82,7 +82,7 @@ public sealed partial class AuthClientApplicationManager(
         ClientRows? rows;
         try
         {
-            rows = await ReadClientWithCredentials(db, identifier, cancellationToken);
+            rows = await ClientWithCredentials.RunAsync(db, identifier, cancellationToken);
         }
         catch (Exception fault) when (MayServeFromCopy(fault) && clients.FindRemembered(identifier) is { } remembered)
         {
@@ -111,18 +111,13 @@ public sealed partial class AuthClientApplicationManager(
     /// A cache miss reads the client and its credentials in one compiled, untracked query (every
     /// caller only reads the client; the cache's copies are untracked too). Two queries through
     /// OpenIddict's store and EF Core's LINQ pipeline were about 30% of a token's CPU in a round
-    /// robin over 100,000 clients (perf, docs/performance.md). A compiled query serves one model,
-    /// so there is one per model (per database provider).
+    /// robin over 100,000 clients (perf, docs/performance.md).
     /// </summary>
-    private static Task<ClientRows?> ReadClientWithCredentials(AppDbContext db, string clientId, CancellationToken cancellationToken) =>
-        ClientWithCredentialsQueries.GetValue(db.Model, static _ =>
-            EF.CompileAsyncQuery((AppDbContext context, string id, CancellationToken _) =>
-                context.AuthClients.AsNoTracking()
-                    .Where(a => a.ClientId == id)
-                    .Select(a => new ClientRows(a, context.AuthClientCredentials.Where(c => c.ApplicationId == a.Id).ToList()))
-                    .FirstOrDefault()))(db, clientId, cancellationToken);
-
-    private static readonly ConditionalWeakTable<IModel, Func<AppDbContext, string, CancellationToken, Task<ClientRows?>>> ClientWithCredentialsQueries = new();
+    private static readonly PerModelQuery<string, ClientRows?> ClientWithCredentials = new((context, id, _) =>
+        context.AuthClients.AsNoTracking()
+            .Where(a => a.ClientId == id)
+            .Select(a => new ClientRows(a, context.AuthClientCredentials.Where(c => c.ApplicationId == a.Id).ToList()))
+            .FirstOrDefault());
 
     /// <summary>
     /// True when <paramref name="secret"/> is one of the client's active secrets (<see cref="AuthClientCredential"/>).

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using AuthClients.Web.Authorization;
 using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
+using AuthClients.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -55,7 +57,7 @@ public sealed class InlineTokenHandler(IOpenIddictApplicationManager application
             // Read straight from the context (no tracking, no UserManager to build): only the
             // fields the tokens carry and whether the user may still sign in.
             var user = grant.GetClaim(Claims.Subject) is { } userId
-                ? await services.GetRequiredService<AppDbContext>().Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, context.CancellationToken)
+                ? await UserById.RunAsync(services.GetRequiredService<AppDbContext>(), userId, context.CancellationToken)
                 : null;
             if (user is null || !user.IsActive)
             {
@@ -70,6 +72,9 @@ public sealed class InlineTokenHandler(IOpenIddictApplicationManager application
 
         context.SkipRequest(); // to the controller
     }
+
+    private static readonly PerModelQuery<string, AppUser?> UserById = new((db, id, _) =>
+        db.Users.AsNoTracking().TagWith(PreparedGrantStatements.Tag).FirstOrDefault(u => u.Id == id));
 
     /// <summary>What a client-credentials access token says: the client, its name and the scopes it was given.</summary>
     public static async Task<ClaimsIdentity> CreateIdentityAsync(IOpenIddictApplicationManager applications, OpenIddictRequest request, CancellationToken cancellationToken)

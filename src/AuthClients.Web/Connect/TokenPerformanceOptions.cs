@@ -49,6 +49,12 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public bool IndexServerHandlers { get; set; } = true;
 
     /// <summary>
+    /// PostgreSQL: prepare the statements of code and refresh grants on the server (<see cref="Hosting.PreparedGrantStatements"/>).
+    /// Off behind a pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).
+    /// </summary>
+    public bool PrepareGrantStatements { get; set; } = true;
+
+    /// <summary>
     /// Write a database row for each access token and ID token issued to a user under an
     /// authorization (code and refresh grants). Without one, the API, introspection and OpenIddict
     /// (an <c>id_token_hint</c>) check the token against its authorization instead, which a
@@ -117,6 +123,8 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     public bool EffectiveHandleUserGrantsInline => !Baseline && HandleUserGrantsInline;
 
     public bool EffectiveIndexServerHandlers => !Baseline && IndexServerHandlers;
+
+    public bool EffectivePrepareGrantStatements => !Baseline && PrepareGrantStatements;
 
     public bool EffectiveStoreUserAccessTokens => Baseline || StoreUserAccessTokens;
 

@@ -89,7 +89,8 @@ public static class DatabaseHosting
             case DatabaseProvider.PostgreSql:
                 services.AddDbContextPool<PostgreSqlAppDbContext>((sp, o) => o
                     .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(d => new PostgreSqlRetries(d, sp.GetRequiredService<DatabaseOutage>())))
-                    .UseOutageHandling(sp));
+                    .UseOutageHandling(sp)
+                    .UsePreparedGrantStatements(sp));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<PostgreSqlAppDbContext>());
                 break;
         }
@@ -115,6 +116,11 @@ public static class DatabaseHosting
             (RelationalEventId.TransactionError, LogLevel.Debug),
             (CoreEventId.QueryIterationFailed, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+
+    private static DbContextOptionsBuilder UsePreparedGrantStatements(this DbContextOptionsBuilder options, IServiceProvider services) =>
+        services.GetRequiredService<IOptions<TokenPerformanceOptions>>().Value.EffectivePrepareGrantStatements
+            ? options.AddInterceptors(new PreparedGrantStatements())
+            : options;
 
     /// <summary>
     /// How this process writes to SQLite (<see cref="SqliteWriteQueue"/>, <see cref="SqliteSynchronousSetting"/>),

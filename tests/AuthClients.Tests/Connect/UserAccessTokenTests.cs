@@ -161,12 +161,16 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         var result = await request();
         var writes = app.LogEntries.Skip(start)
             .Where(e => e.Category == DbLoggerCategory.Database.Command.Name && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal))
-            .Select(e => e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..].TrimStart())
+            .Select(e => WithoutTags(e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..]))
             .Where(sql => sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) && !sql.StartsWith("SELECT", StringComparison.Ordinal))
             .Select(sql => sql.Split(' ')[0])
             .ToArray();
         return (result, writes);
     }
+
+    // The statement after the comment lines EF Core writes for a query's tags.
+    private static string WithoutTags(string sql) =>
+        string.Join('\n', sql.Split('\n').SkipWhile(line => line.StartsWith("--", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(line))).TrimStart();
 
     private async Task<(RegisteredClient Client, TokenResponse Tokens)> SignInThroughCodeAsync()
     {
