@@ -29,7 +29,19 @@ public sealed class PreparedGrantStatements : DbCommandInterceptor
 
     private (string Insert, string Update)? _tokenWrites;
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        Prepared(command, eventData, result);
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) => PreparedAsync(command, eventData, result, cancellationToken);
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        Prepared(command, eventData, result);
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default) => PreparedAsync(command, eventData, result, cancellationToken);
+
+    private T Prepared<T>(DbCommand command, CommandEventData eventData, T result)
     {
         if (IsGrantStatement(command, eventData.Context))
         {
@@ -39,29 +51,7 @@ public sealed class PreparedGrantStatements : DbCommandInterceptor
         return result;
     }
 
-    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        if (IsGrantStatement(command, eventData.Context))
-        {
-            await command.PrepareAsync(cancellationToken);
-        }
-
-        return result;
-    }
-
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        if (IsGrantStatement(command, eventData.Context))
-        {
-            command.Prepare();
-        }
-
-        return result;
-    }
-
-    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    private async ValueTask<T> PreparedAsync<T>(DbCommand command, CommandEventData eventData, T result, CancellationToken cancellationToken)
     {
         if (IsGrantStatement(command, eventData.Context))
         {
