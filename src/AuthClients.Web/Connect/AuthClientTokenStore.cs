@@ -14,9 +14,14 @@ namespace AuthClients.Web.Connect;
 /// authorization, tracked, as OpenIddict's store reads them) compiled once per model instead of going
 /// through EF Core's LINQ pipeline (parameter extraction and the query cache's expression hashing) on
 /// every grant: the look-up was a tenth of a refresh's CPU (perf, docs/performance.md). Tagged, so
-/// that PostgreSQL plans them once per connection (<see cref="PreparedGrantStatements"/>). Off in the baseline.
+/// that PostgreSQL plans them once per connection (<see cref="PreparedGrantStatements"/>). The same
+/// statement reads the token's user for the grant (<see cref="GrantUsers"/>). Off in the baseline.
 /// </summary>
-public sealed class AuthClientTokenStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext context, IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options)
+public sealed class AuthClientTokenStore(
+    IMemoryCache cache,
+    IOpenIddictEntityFrameworkCoreContext context,
+    IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
+    GrantUsers grantUsers)
     : OpenIddictEntityFrameworkCoreTokenStore<AuthClientToken, AuthClientApplication, AuthClientAuthorization, string>(cache, context, options)
 {
     public override async ValueTask<AuthClientToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
@@ -26,7 +31,7 @@ public sealed class AuthClientTokenStore(IMemoryCache cache, IOpenIddictEntityFr
 
         // As OpenIddict's store: a row this context already tracks is the answer, without a query.
         return Tracked(db, token => token.Id == identifier)
-            ?? await ById.RunAsync(db, identifier, cancellationToken);
+            ?? WithUser(await ById.RunAsync(db, identifier, cancellationToken));
     }
 
     public override async ValueTask<AuthClientToken?> FindByReferenceIdAsync(string identifier, CancellationToken cancellationToken)
@@ -34,17 +39,39 @@ public sealed class AuthClientTokenStore(IMemoryCache cache, IOpenIddictEntityFr
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         var db = (AppDbContext)await Context.GetDbContextAsync(cancellationToken);
         return Tracked(db, token => string.Equals(token.ReferenceId, identifier, StringComparison.Ordinal))
-            ?? await ByReferenceId.RunAsync(db, identifier, cancellationToken);
+            ?? WithUser(await ByReferenceId.RunAsync(db, identifier, cancellationToken));
     }
 
     private static AuthClientToken? Tracked(AppDbContext db, Func<AuthClientToken, bool> match) =>
         db.ChangeTracker.Entries<AuthClientToken>().Select(entry => entry.Entity).FirstOrDefault(match);
 
-    private static readonly PerModelQuery<string, AuthClientToken?> ById = new((db, id, _) =>
-        db.Set<AuthClientToken>().AsTracking().Include(t => t.Application).Include(t => t.Authorization)
-            .TagWith(PreparedGrantStatements.Tag).FirstOrDefault(t => t.Id == id));
+    private AuthClientToken? WithUser(TokenRead? read)
+    {
+        if (read?.Token.Subject is { } subject)
+        {
+            grantUsers.Remember(subject, read.User);
+        }
 
-    private static readonly PerModelQuery<string, AuthClientToken?> ByReferenceId = new((db, id, _) =>
-        db.Set<AuthClientToken>().AsTracking().Include(t => t.Application).Include(t => t.Authorization)
-            .TagWith(PreparedGrantStatements.Tag).FirstOrDefault(t => t.ReferenceId == id));
+        return read?.Token;
+    }
+
+    /// <summary>A token row and the user its subject names, if any.</summary>
+    private sealed record TokenRead(AuthClientToken Token, GrantUser? User);
+
+    // The two look-ups differ only in their key (EF Core compiles a query as it is written).
+    private static readonly PerModelQuery<string, TokenRead?> ById = new((db, id, _) =>
+        (from token in db.Set<AuthClientToken>().AsTracking().Include(t => t.Application).Include(t => t.Authorization).TagWith(PreparedGrantStatements.Tag)
+         where token.Id == id
+         join user in db.Users on token.Subject equals user.Id into users
+         from user in users.DefaultIfEmpty()
+         select new TokenRead(token, user == null ? null : new GrantUser(user.Id, user.Email, user.FirstName, user.LastName, user.UserName, user.IsActive)))
+        .FirstOrDefault());
+
+    private static readonly PerModelQuery<string, TokenRead?> ByReferenceId = new((db, id, _) =>
+        (from token in db.Set<AuthClientToken>().AsTracking().Include(t => t.Application).Include(t => t.Authorization).TagWith(PreparedGrantStatements.Tag)
+         where token.ReferenceId == id
+         join user in db.Users on token.Subject equals user.Id into users
+         from user in users.DefaultIfEmpty()
+         select new TokenRead(token, user == null ? null : new GrantUser(user.Id, user.Email, user.FirstName, user.LastName, user.UserName, user.IsActive)))
+        .FirstOrDefault());
 }

@@ -56,9 +56,9 @@ public sealed class InlineTokenHandler(IOpenIddictApplicationManager application
         {
             // Read straight from the context (no tracking, no UserManager to build): only the
             // fields the tokens carry and whether the user may still sign in.
-            var user = grant.GetClaim(Claims.Subject) is { } userId
-                ? await UserById.RunAsync(services.GetRequiredService<AppDbContext>(), userId, context.CancellationToken)
-                : null;
+            var user = grant.GetClaim(Claims.Subject) is not { } userId ? null
+                : services.GetRequiredService<GrantUsers>().TryFind(userId, out var read) ? read
+                : await UserById.RunAsync(services.GetRequiredService<AppDbContext>(), userId, context.CancellationToken);
             if (user is null || !user.IsActive)
             {
                 context.Reject(Errors.InvalidGrant, UserNotAllowedDescription);

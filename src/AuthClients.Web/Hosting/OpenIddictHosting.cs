@@ -96,6 +96,7 @@ public static class OpenIddictHosting
         services.AddHostedService<ServerKeyRotation>();
         services.AddSingleton<ClientAuthenticationThrottle>();
         services.AddScoped<SignInContinuation>();
+        services.AddScoped<GrantUsers>();
         if (performance.EffectiveIndexServerHandlers)
         {
             services.AddSingleton(sp => new IndexedServerDispatcher.HandlerIndex(sp, services));

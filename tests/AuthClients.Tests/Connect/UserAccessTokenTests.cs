@@ -120,6 +120,23 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await _backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
     }
 
+    [Fact]
+    public async Task CodeExchangeAndRefresh_EachReadOnce_TheTokenWithItsUser()
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
+        var code = await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword);
+
+        var (tokens, exchangeReads) = await CommandsAsync(() => driver.RedeemAsync(_backChannel, code), TokenOrUserRead);
+        var (renewed, refreshReads) = await CommandsAsync(() => _backChannel.RequestRefreshAsync(client, tokens.RefreshToken!), TokenOrUserRead);
+
+        Assert.False(renewed.IsError, renewed.Raw);
+        var exchangeRead = Assert.Single(exchangeReads);
+        var refreshRead = Assert.Single(refreshReads);
+        Assert.All([exchangeRead, refreshRead], sql => Assert.Contains("\"AspNetUsers\"", sql, StringComparison.Ordinal));
+        Assert.All([exchangeRead, refreshRead], sql => Assert.Contains("\"OpenIddictTokens\"", sql, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(8)]
@@ -157,15 +174,25 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     /// <summary>The writes to the token table while <paramref name="request"/> runs, by verb, in order.</summary>
     private async Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(Func<Task<T>> request)
     {
+        var (result, writes) = await CommandsAsync(request, sql => sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) && !sql.StartsWith("SELECT", StringComparison.Ordinal));
+        return (result, [.. writes.Select(sql => sql.Split(' ')[0])]);
+    }
+
+    private static bool TokenOrUserRead(string sql) =>
+        sql.StartsWith("SELECT", StringComparison.Ordinal)
+        && (sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) || sql.Contains("\"AspNetUsers\"", StringComparison.Ordinal));
+
+    // The statements the app ran during the request that match, as EF Core logged them.
+    private async Task<(T Result, List<string> Commands)> CommandsAsync<T>(Func<Task<T>> request, Func<string, bool> match)
+    {
         var start = app.LogEntries.Count;
         var result = await request();
-        var writes = app.LogEntries.Skip(start)
+        var commands = app.LogEntries.Skip(start)
             .Where(e => e.Category == DbLoggerCategory.Database.Command.Name && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal))
             .Select(e => WithoutTags(e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..]))
-            .Where(sql => sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) && !sql.StartsWith("SELECT", StringComparison.Ordinal))
-            .Select(sql => sql.Split(' ')[0])
-            .ToArray();
-        return (result, writes);
+            .Where(match)
+            .ToList();
+        return (result, commands);
     }
 
     // The statement after the comment lines EF Core writes for a query's tags.
