@@ -54,8 +54,8 @@ public sealed class InlineTokenHandler(IOpenIddictApplicationManager application
 
         if (_userGrants && (context.Request.IsAuthorizationCodeGrantType() || context.Request.IsRefreshTokenGrantType()) && context.Principal is { } grant)
         {
-            // Read straight from the context (no tracking, no UserManager to build): only the
-            // fields the tokens carry and whether the user may still sign in.
+            // Only the fields the tokens carry and whether the user may still sign in, as the read
+            // of the token found them (GrantUsers), or else read here (no tracking, no UserManager).
             var user = grant.GetClaim(Claims.Subject) is not { } userId ? null
                 : services.GetRequiredService<GrantUsers>().TryFind(userId, out var read) ? read
                 : await UserById.RunAsync(services.GetRequiredService<AppDbContext>(), userId, context.CancellationToken);
