@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;

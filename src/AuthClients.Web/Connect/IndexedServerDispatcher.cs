@@ -52,36 +52,17 @@ public sealed partial class IndexedServerDispatcher(
                 LogProcessed(logger, typeof(TContext).FullName, handler.GetType().FullName);
             }
 
-            if (context is not BaseRequestContext request)
-            {
-                continue;
-            }
-
-            if (request.IsRequestHandled)
-            {
-                if (debug)
-                {
-                    LogHandled(logger, typeof(TContext).FullName, handler.GetType().FullName);
-                }
-
-                return;
-            }
-
-            if (request.IsRequestSkipped)
+            // A request that this handler handled, skipped or rejected goes no further.
+            Action<ILogger, string?, string?>? ended = context is not BaseRequestContext request ? null
+                : request.IsRequestHandled ? LogHandled
+                : request.IsRequestSkipped ? LogSkipped
+                : request is BaseValidatingContext { IsRejected: true } ? LogRejected
+                : null;
+            if (ended is not null)
             {
                 if (debug)
                 {
-                    LogSkipped(logger, typeof(TContext).FullName, handler.GetType().FullName);
-                }
-
-                return;
-            }
-
-            if (request is BaseValidatingContext { IsRejected: true })
-            {
-                if (debug)
-                {
-                    LogRejected(logger, typeof(TContext).FullName, handler.GetType().FullName);
+                    ended(logger, typeof(TContext).FullName, handler.GetType().FullName);
                 }
 
                 return;

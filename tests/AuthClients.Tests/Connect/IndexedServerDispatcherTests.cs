@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using AuthClients.Tests.Shared;
 using AuthClients.Web.Connect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,12 +28,23 @@ public sealed class IndexedServerDispatcherTests
     [InlineData(Ending.Throw)]
     public async Task RunsWhatOpenIddictsDispatcherRuns(Ending ending)
     {
-        var (openIddicts, ran) = await DispatchOnceAsync(ending, (logger, options, provider, _) => new OpenIddictServerDispatcher(logger, options, provider));
-        var (indexed, ranIndexed) = await DispatchOnceAsync(ending, (logger, options, provider, index) => new IndexedServerDispatcher(logger, options, provider, index));
+        var (openIddicts, ran, openIddictsLog) = await DispatchOnceAsync(ending, (logger, options, provider, _) => new OpenIddictServerDispatcher(logger, options, provider));
+        var (indexed, ranIndexed, indexedLog) = await DispatchOnceAsync(ending, (logger, options, provider, index) => new IndexedServerDispatcher(logger, options, provider, index));
 
         Assert.Equal(ending == Ending.None ? ["first", "scoped", "awaited", "middle", "singleton", "last"] : ["first", "scoped", "awaited", "middle"], ran);
         Assert.Equal(ran, ranIndexed);
         Assert.Equal(openIddicts?.GetType(), indexed?.GetType());
+
+        // With Debug on, an operator reads the same lines: each handler that ran, then how the request ended.
+        Assert.Contains(ending switch
+        {
+            Ending.Reject => "marked as rejected by",
+            Ending.Handle => "marked as handled by",
+            Ending.Skip => "marked as skipped by",
+            Ending.Throw => "An exception was thrown by",
+            _ => "successfully processed by",
+        }, openIddictsLog[^1]);
+        Assert.Equal(openIddictsLog, indexedLog);
     }
 
     [Fact]
@@ -69,10 +82,14 @@ public sealed class IndexedServerDispatcherTests
         Assert.Single(index.For<Probe>(first));
     }
 
-    private static async Task<(Exception? Thrown, List<string> Ran)> DispatchOnceAsync(Ending ending,
+    private static async Task<(Exception? Thrown, List<string> Ran, string[] DebugLines)> DispatchOnceAsync(Ending ending,
         Func<ILogger<OpenIddictServerDispatcher>, IOptionsMonitor<OpenIddictServerOptions>, IServiceProvider, IndexedServerDispatcher.HandlerIndex, IOpenIddictServerDispatcher> create)
     {
-        await using var app = Build(ending);
+        var log = new ConcurrentQueue<CapturedLogEntry>();
+        await using var app = Registrations(ending)
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new CapturingLoggerProvider(new ConcurrentQueue<string>(), log)))
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        string[] DebugLines() => [.. log.Where(entry => entry.Level == LogLevel.Debug).Select(entry => entry.Message)];
         var index = new IndexedServerDispatcher.HandlerIndex(app, Registrations(ending));
         await using var scope = app.CreateAsyncScope();
         var dispatcher = Dispatcher(scope.ServiceProvider, (logger, options, provider) => create(logger, options, provider, index));
@@ -80,11 +97,11 @@ public sealed class IndexedServerDispatcherTests
         try
         {
             await dispatcher.DispatchAsync(context);
-            return (null, context.Ran);
+            return (null, context.Ran, DebugLines());
         }
         catch (InvalidOperationException thrown) when (ending == Ending.Throw)
         {
-            return (thrown, context.Ran);
+            return (thrown, context.Ran, DebugLines());
         }
     }
 
