@@ -4,6 +4,7 @@ using AuthClients.Web.Connect;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace AuthClients.Web.Hosting;
 
@@ -132,6 +133,9 @@ public sealed class SqliteWriteQueue : SaveChangesInterceptor, IDisposable
 /// With the write-ahead log, <c>NORMAL</c> writes a commit to the log without waiting for the disk;
 /// the log is synced at checkpoints. A crash of the app loses nothing; a power cut or a crash of
 /// the operating system can lose the last commits, never the file's consistency.
+/// Once per connection: Microsoft.Data.Sqlite pools its native connections and each keeps the
+/// setting for its life, while EF Core opens one from the pool for every statement it runs outside
+/// a transaction (three per refresh grant), and ran the pragma each time (docs/performance.md, twelfth look).
 /// </summary>
 public sealed class SqliteSynchronousSetting(SqliteSynchronous synchronous) : DbConnectionInterceptor
 {
@@ -146,13 +150,19 @@ public sealed class SqliteSynchronousSetting(SqliteSynchronous synchronous) : Db
         return Task.CompletedTask;
     }
 
+    // The native connections already set; an entry goes when the pool lets its connection go.
+    private readonly ConditionalWeakTable<sqlite3, object> _set = new();
+
     private void Apply(DbConnection connection)
     {
-        if (connection is SqliteConnection sqlite)
+        if (connection is not SqliteConnection { Handle: { } native } sqlite || _set.TryGetValue(native, out _))
         {
-            using var command = sqlite.CreateCommand();
-            command.CommandText = _pragma;
-            command.ExecuteNonQuery();
+            return;
         }
+
+        using var command = sqlite.CreateCommand();
+        command.CommandText = _pragma;
+        command.ExecuteNonQuery();
+        _set.AddOrUpdate(native, _pragma);
     }
 }
