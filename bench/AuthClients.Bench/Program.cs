@@ -16,7 +16,16 @@ using static AuthClients.Bench.Figures;
 // For each provider (both without --provider) it starts the optimised app and a baseline app
 // (OAuthServer:Performance:Baseline=true) on loopback ports, over SQLite files in a temporary folder
 // or databases on a PostgreSQL server of its own, loads them with wrk, and prints the table.
-var settings = Settings.Parse(args);
+Settings settings;
+try
+{
+    settings = Settings.Parse(args);
+}
+catch (Exception bad) when (bad is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(bad.Message);
+    return 2;
+}
 // Cold start is measured to the first good answer: poll often.
 var pollInterval = TimeSpan.FromMilliseconds(10);
 var work = Directory.CreateTempSubdirectory("authclients-bench-").FullName;
@@ -605,6 +614,10 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
     public static Settings Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        string Folder(string name, string what) =>
+            Value(name) is not { } given ? throw new ArgumentException($"{name} <{what}> is required.")
+            : Directory.Exists(given) ? Path.GetFullPath(given)
+            : throw new ArgumentException($"{name}: the {what} '{given}' does not exist.");
         var provider = Value("--provider");
         IReadOnlyList<string> providers = provider switch
         {
@@ -614,8 +627,8 @@ internal sealed record Settings(string App, string Scripts, int Seconds, int Lis
             _ => throw new ArgumentException($"--provider must be Sqlite or PostgreSql, not '{provider}'."),
         };
         return new Settings(
-            Value("--app") ?? throw new ArgumentException("--app <published app folder> is required."),
-            Value("--scripts") ?? throw new ArgumentException("--scripts <bench folder> is required."),
+            Folder("--app", "published app folder"),
+            Folder("--scripts", "bench folder"), // full: wrk runs in the scripts' folder
             int.Parse(Value("--seconds") ?? "30", CultureInfo.InvariantCulture),
             int.Parse(Value("--list-clients") ?? "1000000", CultureInfo.InvariantCulture),
             Value("--out"),
