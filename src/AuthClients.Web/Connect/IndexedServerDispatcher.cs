@@ -41,7 +41,7 @@ public sealed partial class IndexedServerDispatcher(
             {
                 await handler.HandleAsync(context);
             }
-            catch (Exception exception) when (logger.IsEnabled(LogLevel.Debug))
+            catch (Exception exception) when (debug)
             {
                 LogHandlerFailed(logger, exception, handler.GetType().FullName, typeof(TContext).FullName);
                 throw;

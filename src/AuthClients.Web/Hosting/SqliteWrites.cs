@@ -141,6 +141,9 @@ public sealed class SqliteSynchronousSetting(SqliteSynchronous synchronous) : Db
 {
     private readonly string _pragma = $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()};";
 
+    // The native connections already set; an entry goes when the pool lets its connection go.
+    private readonly ConditionalWeakTable<sqlite3, object> _set = new();
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -149,9 +152,6 @@ public sealed class SqliteSynchronousSetting(SqliteSynchronous synchronous) : Db
         Apply(connection);
         return Task.CompletedTask;
     }
-
-    // The native connections already set; an entry goes when the pool lets its connection go.
-    private readonly ConditionalWeakTable<sqlite3, object> _set = new();
 
     private void Apply(DbConnection connection)
     {

@@ -86,9 +86,7 @@ public sealed class IndexedServerDispatcherTests
         Func<ILogger<OpenIddictServerDispatcher>, IOptionsMonitor<OpenIddictServerOptions>, IServiceProvider, IndexedServerDispatcher.HandlerIndex, IOpenIddictServerDispatcher> create)
     {
         var log = new ConcurrentQueue<CapturedLogEntry>();
-        await using var app = Registrations(ending)
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(new CapturingLoggerProvider(new ConcurrentQueue<string>(), log)))
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await using var app = Build(ending, new CapturingLoggerProvider(new ConcurrentQueue<string>(), log));
         string[] DebugLines() => [.. log.Where(entry => entry.Level == LogLevel.Debug).Select(entry => entry.Message)];
         var index = new IndexedServerDispatcher.HandlerIndex(app, Registrations(ending));
         await using var scope = app.CreateAsyncScope();
@@ -105,8 +103,9 @@ public sealed class IndexedServerDispatcherTests
         }
     }
 
-    private static ServiceProvider Build(Ending ending) =>
-        Registrations(ending).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    private static ServiceProvider Build(Ending ending, ILoggerProvider? debugLog = null) =>
+        (debugLog is null ? Registrations(ending) : Registrations(ending).AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(debugLog)))
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
     private static IServiceCollection Registrations(Ending ending)
     {
