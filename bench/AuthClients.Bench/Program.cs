@@ -452,7 +452,7 @@ static async Task<LoadResult> Sampled(AppProcess app, Dictionary<string, long> r
     var serversBefore = AppCpu.OfPostgreSqlServers();
     var (result, msPerAnswer) = await AppCpu.PerAnswerAsync(app.ProcessId, run);
     var servers = AppCpu.OfPostgreSqlServers() - serversBefore;
-    Console.Error.WriteLine($"[{label}] app CPU {msPerAnswer * result.Requests / 1000:0.00} s for {result.Requests:N0} answers: {msPerAnswer:0.00} ms per answer" +
+    Console.Error.WriteLine($"[{label}] {result.PerSecond:N0}/s, p50 {result.P50Ms:0.00} ms, p99 {result.P99Ms:0.00} ms; app CPU {msPerAnswer * result.Requests / 1000:0.00} s for {result.Requests:N0} answers: {msPerAnswer:0.00} ms per answer" +
         (servers > TimeSpan.Zero ? $"; PostgreSQL server processes {servers.TotalMilliseconds / Math.Max(1, result.Requests):0.00} ms per answer" : ""));
     await sampling.CancelAsync();
     await sampler;
