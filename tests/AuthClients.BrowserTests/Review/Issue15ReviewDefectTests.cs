@@ -89,6 +89,6 @@ public sealed class Issue15ReviewDefectTests(ChromiumFixture chromium) : Browser
         var edit = Page.ClientRow("Billing").GetByRole(AriaRole.Button, new() { Name = "Edit" });
         await edit.FocusAsync();
         await Page.Keyboard.PressAsync("Space");
-        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/auth-clients/{created.Id}/edit$"), new() { Timeout = 5_000 });
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/auth-clients/{created.Id}/edit$"));
     }
 }

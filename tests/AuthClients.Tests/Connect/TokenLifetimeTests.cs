@@ -3,15 +3,18 @@ using Duende.IdentityModel.Client;
 
 namespace AuthClients.Tests.Connect;
 
-/// <summary>An app whose codes and refresh tokens live for seconds, so their expiry can be watched.</summary>
+/// <summary>
+/// An app whose codes and refresh tokens live for seconds, so their expiry can be watched: long
+/// enough that a loaded machine still redeems a code before it expires (2 s was not always).
+/// </summary>
 public sealed class ShortTokenLifetimesApp : IDisposable
 {
     public AuthClientsAppFactory App { get; } = new()
     {
         Settings =
         {
-            ["OAuthServer:AuthorizationCodeLifetime"] = "00:00:02",
-            ["OAuthServer:RefreshTokenLifetime"] = "00:00:06",
+            ["OAuthServer:AuthorizationCodeLifetime"] = "00:00:05",
+            ["OAuthServer:RefreshTokenLifetime"] = "00:00:15",
         },
     };
 
@@ -29,7 +32,7 @@ public sealed class TokenLifetimeTests(ShortTokenLifetimesApp fixture) : IClassF
         var (driver, email) = await ArrangeAsync();
         var code = await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword);
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(6));
         var tokens = await driver.RedeemAsync(_app.CreateClient(), code);
 
         Assert.Equal("invalid_grant", tokens.ErrorCode());
@@ -44,12 +47,13 @@ public sealed class TokenLifetimeTests(ShortTokenLifetimesApp fixture) : IClassF
         var tokens = await driver.RedeemAsync(http, await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword));
         var started = DateTime.UtcNow;
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(6));
         var renewed = await RefreshAsync(http, client, tokens.RefreshToken!);
         Assert.False(renewed.IsError, renewed.Raw);
 
-        // Past the first token's six seconds: a sliding lifetime would still accept the renewed one.
-        await Task.Delay(started.AddSeconds(7) - DateTime.UtcNow);
+        // Past the first token's fifteen seconds: a sliding lifetime would still accept the renewed one.
+        var pastTheFirstLifetime = started.AddSeconds(16) - DateTime.UtcNow;
+        await Task.Delay(pastTheFirstLifetime > TimeSpan.Zero ? pastTheFirstLifetime : TimeSpan.Zero);
         Assert.Equal("invalid_grant", (await RefreshAsync(http, client, renewed.RefreshToken!)).ErrorCode());
     }
 
