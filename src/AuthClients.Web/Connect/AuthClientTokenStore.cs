@@ -15,15 +15,33 @@ namespace AuthClients.Web.Connect;
 /// through EF Core's LINQ pipeline (parameter extraction and the query cache's expression hashing) on
 /// every grant: the look-up was a tenth of a refresh's CPU (perf, docs/performance.md). Tagged, so
 /// that PostgreSQL plans them once per connection (<see cref="PreparedGrantStatements"/>). The same
-/// statement reads the token's user for the grant (<see cref="GrantUsers"/>). Off in the baseline.
+/// statement reads the token's user for the grant (<see cref="GrantUsers"/>). A grant's new token rows
+/// are written with its redemption (<see cref="GrantWrite"/>). Off in the baseline.
 /// </summary>
 public sealed class AuthClientTokenStore(
     IMemoryCache cache,
     IOpenIddictEntityFrameworkCoreContext context,
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options,
-    GrantUsers grantUsers)
+    GrantUsers grantUsers,
+    GrantWrite grantWrite)
     : OpenIddictEntityFrameworkCoreTokenStore<AuthClientToken, AuthClientApplication, AuthClientAuthorization, string>(cache, context, options)
 {
+    /// <summary>
+    /// As OpenIddict's store (add the row, save), except while a code or refresh grant's redemption
+    /// waits: the row is then only added, and <see cref="GrantWrite"/> saves it with the redemption.
+    /// </summary>
+    public override async ValueTask CreateAsync(AuthClientToken token, CancellationToken cancellationToken)
+    {
+        if (!grantWrite.IsPending)
+        {
+            await base.CreateAsync(token, cancellationToken);
+            return;
+        }
+
+        ArgumentNullException.ThrowIfNull(token);
+        (await Context.GetDbContextAsync(cancellationToken)).Add(token);
+    }
+
     public override async ValueTask<AuthClientToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);

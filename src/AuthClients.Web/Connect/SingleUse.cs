@@ -15,13 +15,21 @@ namespace AuthClients.Web.Connect;
 /// request starts and writes it back at sign-in; measured under load (8 copies of one refresh token
 /// at once, SQLite and PostgreSQL) every copy that read the row before the first was marked got
 /// tokens. Here the redemption is one conditional update (<c>... SET Status = 'redeemed' WHERE Id =
-/// @id AND Status = 'valid'</c>), which the database lets only one request win; the others are
-/// refused. It runs where OpenIddict's redemption ran (early in sign-in, before any token is made),
-/// for every path that answers these grants (<see cref="InlineTokenHandler"/> and the controller).
-/// Before, the claim and OpenIddict's redemption were two updates of the same row. (OpenIddict's
-/// handler also redeemed device and user codes: the device flow is not enabled here.)
+/// @id AND Status = 'valid' AND ConcurrencyToken = @read</c>), which the database lets only one request
+/// win; the others are refused. It is decided where OpenIddict's redemption ran (early in sign-in,
+/// before any token is made), for every path that answers these grants (<see cref="InlineTokenHandler"/>
+/// and the controller). (OpenIddict's handler also redeemed device and user codes: the device flow is
+/// not enabled here.)
+/// <para>
+/// With the app's token store (<see cref="GrantWrite"/> registered; not in the baseline) the update is
+/// written together with the rows of the tokens the grant creates, in one transaction once they are
+/// made: a refresh commits once instead of twice, and SQLite's writer queue is taken once. A copy that
+/// loses the race writes nothing and is refused, so no row of its tokens exists. In the baseline the
+/// update is sent at once, as OpenIddict's store saves each new token by itself.
+/// </para>
 /// </summary>
-public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, SqliteWriteQueue? queue = null) : IOpenIddictServerHandler<ProcessSignInContext>
+public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, SqliteWriteQueue? queue = null, GrantWrite? grantWrite = null)
+    : IOpenIddictServerHandler<ProcessSignInContext>
 {
     public const string AlreadyUsedDescription = "This code or refresh token has already been used.";
 
@@ -31,7 +39,8 @@ public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, S
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
             .UseScopedHandler<SingleUse>(services => new SingleUse(
-                services.GetRequiredService<AppDbContext>(), services.GetRequiredService<IOpenIddictTokenManager>(), services.GetService<SqliteWriteQueue>()))
+                services.GetRequiredService<AppDbContext>(), services.GetRequiredService<IOpenIddictTokenManager>(),
+                services.GetService<SqliteWriteQueue>(), services.GetService<GrantWrite>()))
             .SetOrder(Replaced.Order)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
@@ -62,17 +71,24 @@ public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, S
             return;
         }
 
-        if (!await ClaimAsync(token, context.CancellationToken))
+        var (now, stamp) = (DateTime.UtcNow, Guid.NewGuid().ToString());
+        if (grantWrite is not null)
+        {
+            // Tracked as read: SaveChanges checks the status and the stamp it was read with (AuthClientTokenConfiguration).
+            (token.Status, token.RedemptionDate, token.ConcurrencyToken) = (Statuses.Redeemed, now, stamp);
+            grantWrite.Pending();
+            return;
+        }
+
+        if (!await ClaimAsync(token, now, stamp, context.CancellationToken))
         {
             context.Reject(Errors.InvalidGrant, AlreadyUsedDescription);
         }
     }
 
     /// <returns>False when another request redeemed the token first.</returns>
-    private async Task<bool> ClaimAsync(AuthClientToken token, CancellationToken cancellationToken)
+    private async Task<bool> ClaimAsync(AuthClientToken token, DateTime now, string stamp, CancellationToken cancellationToken)
     {
-        var now = DateTime.UtcNow;
-        var stamp = Guid.NewGuid().ToString();
         var id = token.Id;
         var claim = () => db.Set<AuthClientToken>().Where(t => t.Id == id && t.Status == Statuses.Valid)
             .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, Statuses.Redeemed).SetProperty(x => x.RedemptionDate, now).SetProperty(x => x.ConcurrencyToken, stamp), cancellationToken);
@@ -90,5 +106,49 @@ public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, S
         entry.OriginalValues.SetValues(entry.CurrentValues);
         entry.State = EntityState.Unchanged;
         return true;
+    }
+}
+
+/// <summary>
+/// A code or refresh grant's writes in one transaction (per request, scoped): the redemption
+/// <see cref="SingleUse"/> marked on the token's tracked row, and the rows of the tokens the grant
+/// creates, which <see cref="AuthClientTokenStore"/> adds without saving while a redemption waits.
+/// Saved once every token is made and before the answer is written; when another request redeemed
+/// or revoked the token meanwhile, nothing is written and the grant is refused as
+/// <see cref="SingleUse"/> refused it before. A sign-in refused earlier saves nothing: the code or
+/// refresh token stays as it was, and no token made for it exists.
+/// </summary>
+public sealed class GrantWrite(AppDbContext db) : IOpenIddictServerHandler<ProcessSignInContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessSignInContext>()
+            .UseScopedHandler<GrantWrite>()
+            // After the last token is made (and its row added), before the answer is applied (order 500,000).
+            .SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 1_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <summary>Whether a redemption waits to be written: new token rows are then added to it, not saved alone.</summary>
+    public bool IsPending { get; private set; }
+
+    /// <summary>A redemption is marked on its tracked row: write it, and the new rows, at the end of the sign-in.</summary>
+    public void Pending() => IsPending = true;
+
+    public async ValueTask HandleAsync(ProcessSignInContext context)
+    {
+        if (!IsPending)
+        {
+            return;
+        }
+
+        IsPending = false;
+        try
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            context.Reject(Errors.InvalidGrant, SingleUse.AlreadyUsedDescription);
+        }
     }
 }

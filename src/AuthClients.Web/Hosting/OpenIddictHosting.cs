@@ -179,6 +179,11 @@ public static class OpenIddictHosting
                 // Single use of codes and refresh tokens under concurrency, in one update (on in every mode: a security fix).
                 options.RemoveEventHandler(SingleUse.Replaced);
                 options.AddEventHandler(SingleUse.Descriptor);
+                if (!performance.Baseline)
+                {
+                    // The redemption written with the grant's new token rows (the app's token store adds them without saving).
+                    options.AddEventHandler(GrantWrite.Descriptor);
+                }
 
                 options.RemoveEventHandler(InlineTokenHandler.Replaced);
                 options.AddEventHandler(InlineTokenHandler.Descriptor);

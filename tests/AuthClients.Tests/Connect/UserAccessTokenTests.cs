@@ -1,9 +1,11 @@
+using System.Data.Common;
 using System.Net;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using Duende.IdentityModel.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 
@@ -22,12 +24,12 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     public async Task Refresh_WritesOnlyTheNewRefreshToken_AndTheNewAccessTokenWorksOnTheApi()
     {
         var (client, first) = await SignInThroughCodeAsync();
-        var before = await RowsAsync(client);
+        var before = await RowsAsync(app, client);
 
         var renewed = await _backChannel.RequestRefreshAsync(client, first.RefreshToken!);
 
         Assert.False(renewed.IsError, renewed.Raw);
-        var after = await RowsAsync(client);
+        var after = await RowsAsync(app, client);
         Assert.Equal(before.RefreshTokens + 1, after.RefreshTokens);
         Assert.Equal(0, after.AccessTokens);
         Assert.Equal(HttpStatusCode.OK, (await _backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
@@ -83,6 +85,9 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
 
         Assert.Single(answers, a => !a.IsError);
         Assert.All(answers.Where(a => a.IsError), a => Assert.Equal("invalid_grant", a.ErrorCode()));
+
+        // The spent one and the winner's: a refused copy left no row of the refresh token it had made.
+        Assert.Equal(2, (await RowsAsync(app, client)).RefreshTokens);
     }
 
     [Fact]
@@ -101,7 +106,7 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     }
 
     [Fact]
-    public async Task CodeExchangeAndRefresh_EachWriteTwice_TheSpentTokenAndTheNewRefreshToken()
+    public async Task CodeExchangeAndRefresh_EachWriteTheSpentTokenAndTheNewRefreshToken_InOneCommit()
     {
         var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
         var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
@@ -114,9 +119,10 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         Assert.NotNull(tokens.IdentityToken);
         Assert.NotNull(renewed.IdentityToken);
         // One conditional update spends the code or refresh token, one insert writes the new refresh
-        // token: no second update of the spent row, no row for the ID token or the access token.
-        Assert.Equal(["UPDATE", "INSERT"], exchangeWrites);
-        Assert.Equal(["UPDATE", "INSERT"], refreshWrites);
+        // token, and one commit writes both: no second update of the spent row, no row for the ID
+        // token or the access token, no commit of the one without the other.
+        Assert.Equal(["UPDATE", "INSERT", "COMMIT"], exchangeWrites);
+        Assert.Equal(["UPDATE", "INSERT", "COMMIT"], refreshWrites);
         Assert.Equal(HttpStatusCode.OK, (await _backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
     }
 
@@ -135,6 +141,64 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         var refreshRead = Assert.Single(refreshReads);
         Assert.All([exchangeRead, refreshRead], sql => Assert.Contains("\"AspNetUsers\"", sql, StringComparison.Ordinal));
         Assert.All([exchangeRead, refreshRead], sql => Assert.Contains("\"OpenIddictTokens\"", sql, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The authorization is revoked after a refresh read its token valid and before the refresh writes
+    /// the redemption. OpenIddict's bulk revocation sets the status alone and leaves the row's stamp, so
+    /// the redemption's check must include the status: the refresh is refused, writes nothing, and the
+    /// token stays revoked (not overwritten as redeemed, which would carry the chain on).
+    /// </summary>
+    [Fact]
+    public async Task RefreshWhoseAuthorizationIsRevokedAfterItsTokenWasRead_IsRefused_AndWritesNothing()
+    {
+        var revoke = new RevokeAfterATokenRead();
+        await using var racing = new AuthClientsAppFactory
+        {
+            TestServices = services =>
+            {
+                services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(revoke));
+                services.ConfigureDbContext<PostgreSqlAppDbContext>(o => o.AddInterceptors(revoke));
+            },
+        };
+        var backChannel = racing.CreateClient();
+        var client = await racing.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(racing.CreateBrowser(), client);
+        var tokens = await driver.RedeemAsync(backChannel, await driver.GetCodeAsync(await racing.CreateUserAsync(), AuthClientsAppFactory.UserPassword));
+        Assert.False(tokens.IsError, tokens.Raw);
+
+        revoke.Arm(racing.Services, AuthorizationOf(tokens.AccessToken!));
+        var refreshed = await backChannel.RequestRefreshAsync(client, tokens.RefreshToken!);
+
+        Assert.True(revoke.Revoked, "The revocation did not run between the token's read and its redemption: the race was not played.");
+        Assert.Equal("invalid_grant", refreshed.ErrorCode());
+        Assert.Equal((0, 1), await RowsAsync(racing, client));
+        Assert.Equal(OpenIddictConstants.Statuses.Revoked, await racing.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().Set<AuthClientToken>()
+            .Where(t => t.Application!.Id == client.Id && t.Type == OpenIddictConstants.TokenTypeIdentifiers.RefreshToken).Select(t => t.Status).SingleAsync()));
+    }
+
+    /// <summary>Once armed, revokes an authorization's tokens through OpenIddict (another connection) right after the next read of the token table.</summary>
+    private sealed class RevokeAfterATokenRead : DbCommandInterceptor
+    {
+        private IServiceProvider? _services;
+        private string? _authorizationId;
+        private int _armed;
+
+        public bool Revoked { get; private set; }
+
+        public void Arm(IServiceProvider services, string authorizationId) => (_services, _authorizationId, _armed) = (services, authorizationId, 1);
+
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("FROM \"OpenIddictTokens\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                await using var scope = _services!.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeByAuthorizationIdAsync(_authorizationId!, cancellationToken);
+                Revoked = true;
+            }
+
+            return result;
+        }
     }
 
     [Theory]
@@ -171,12 +235,26 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         Assert.False((await backChannel.RequestRefreshAsync(client, retried.RefreshToken!)).IsError);
     }
 
-    /// <summary>The writes to the token table while <paramref name="request"/> runs, by verb, in order.</summary>
+    /// <summary>
+    /// The statements that write the token table while <paramref name="request"/> runs, by verb, and
+    /// every transaction committed meanwhile ("COMMIT"), in order. A command that holds several
+    /// statements (a batch) gives each of its statements.
+    /// </summary>
     private async Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(Func<Task<T>> request)
     {
-        var (result, writes) = await CommandsAsync(request, sql => sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) && !sql.StartsWith("SELECT", StringComparison.Ordinal));
-        return (result, [.. writes.Select(sql => sql.Split(' ')[0])]);
+        var start = app.LogEntries.Count;
+        var result = await request();
+        var writes = app.LogEntries.Skip(start).SelectMany(e =>
+            e.Category == DbLoggerCategory.Database.Transaction.Name && e.Message.StartsWith("Committed transaction", StringComparison.Ordinal) ? ["COMMIT"]
+            : e.Category == DbLoggerCategory.Database.Command.Name && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal)
+                ? StatementsOf(e.Message).Where(sql => !sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)).Select(sql => sql.Split(' ')[0])
+            : []);
+        return (result, [.. writes]);
     }
+
+    // The statements of a logged command: each begins a line with its verb, after the parameters and tags.
+    private static IEnumerable<string> StatementsOf(string logged) =>
+        logged.Split('\n').Where(line => line.Length > 0 && char.IsAsciiLetterUpper(line[0]) && line.Split(' ')[0] is "SELECT" or "UPDATE" or "INSERT" or "DELETE" or "WITH");
 
     private static bool TokenOrUserRead(string sql) =>
         sql.StartsWith("SELECT", StringComparison.Ordinal)
@@ -211,7 +289,7 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     private static string AuthorizationOf(string accessToken) =>
         new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(accessToken).Claims.Single(c => c.Type == OpenIddictConstants.Claims.Private.AuthorizationId).Value;
 
-    private Task<(int AccessTokens, int RefreshTokens)> RowsAsync(RegisteredClient client) => app.WithServicesAsync(async services =>
+    private static Task<(int AccessTokens, int RefreshTokens)> RowsAsync(AuthClientsAppFactory app, RegisteredClient client) => app.WithServicesAsync(async services =>
     {
         var rows = await services.GetRequiredService<AppDbContext>().Set<AuthClientToken>()
             .Where(t => t.Application!.Id == client.Id).Select(t => t.Type).ToListAsync();

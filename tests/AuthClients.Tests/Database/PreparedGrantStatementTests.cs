@@ -26,7 +26,8 @@ public sealed class PreparedGrantStatementTests
         var prepared = await PreparedAfterGrantsAndSearchAsync(prepare: true);
 
         Assert.Contains(prepared, statement => statement.StartsWith(TokenInsert, StringComparison.Ordinal)); // the new refresh token
-        Assert.Contains(prepared, statement => statement.StartsWith(TokenUpdate, StringComparison.Ordinal) && statement.Contains("'valid'", StringComparison.Ordinal)); // the redemption
+        Assert.Contains(prepared, statement => statement.StartsWith(TokenUpdate + "SET \"ConcurrencyToken\"", StringComparison.Ordinal)
+            && statement.Contains("\"RedemptionDate\"", StringComparison.Ordinal) && statement.Contains("AND \"Status\" = $", StringComparison.Ordinal)); // the redemption, checked against the status read
         var tagged = prepared.Where(statement => statement.StartsWith("-- " + PreparedGrantStatements.Tag, StringComparison.Ordinal)).ToList();
         Assert.Contains(tagged, statement => statement.Contains("\"ReferenceId\" = $1", StringComparison.Ordinal)); // the code
         Assert.Contains(tagged, statement => statement.Contains(".\"Id\" = $1", StringComparison.Ordinal) && statement.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)); // the refresh token
