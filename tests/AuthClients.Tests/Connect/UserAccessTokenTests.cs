@@ -240,17 +240,30 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     /// every transaction committed meanwhile ("COMMIT"), in order. A command that holds several
     /// statements (a batch) gives each of its statements.
     /// </summary>
-    private async Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(Func<Task<T>> request)
+    private Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(Func<Task<T>> request) =>
+        LoggedWhileAsync(request, entries => entries.SelectMany(e =>
+            e.Category == DbLoggerCategory.Database.Transaction.Name && e.Message.StartsWith("Committed transaction", StringComparison.Ordinal) ? ["COMMIT"]
+            : IsExecutedCommand(e)
+                ? StatementsOf(e.Message).Where(sql => !sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)).Select(sql => sql.Split(' ')[0])
+            : []));
+
+    // The statements the app ran during the request that match, as EF Core logged them.
+    private Task<(T Result, string[] Commands)> CommandsAsync<T>(Func<Task<T>> request, Func<string, bool> match) =>
+        LoggedWhileAsync(request, entries => entries
+            .Where(IsExecutedCommand)
+            .Select(e => WithoutTags(e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..]))
+            .Where(match));
+
+    // What select makes of the log entries the app wrote while request ran.
+    private async Task<(T Result, string[] Selected)> LoggedWhileAsync<T>(Func<Task<T>> request, Func<IEnumerable<CapturedLogEntry>, IEnumerable<string>> select)
     {
         var start = app.LogEntries.Count;
         var result = await request();
-        var writes = app.LogEntries.Skip(start).SelectMany(e =>
-            e.Category == DbLoggerCategory.Database.Transaction.Name && e.Message.StartsWith("Committed transaction", StringComparison.Ordinal) ? ["COMMIT"]
-            : e.Category == DbLoggerCategory.Database.Command.Name && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal)
-                ? StatementsOf(e.Message).Where(sql => !sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)).Select(sql => sql.Split(' ')[0])
-            : []);
-        return (result, [.. writes]);
+        return (result, [.. select(app.LogEntries.Skip(start))]);
     }
+
+    private static bool IsExecutedCommand(CapturedLogEntry entry) =>
+        entry.Category == DbLoggerCategory.Database.Command.Name && entry.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal);
 
     // The statements of a logged command: each begins a line with its verb, after the parameters and tags.
     private static IEnumerable<string> StatementsOf(string logged) =>
@@ -259,19 +272,6 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     private static bool TokenOrUserRead(string sql) =>
         sql.StartsWith("SELECT", StringComparison.Ordinal)
         && (sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal) || sql.Contains("\"AspNetUsers\"", StringComparison.Ordinal));
-
-    // The statements the app ran during the request that match, as EF Core logged them.
-    private async Task<(T Result, List<string> Commands)> CommandsAsync<T>(Func<Task<T>> request, Func<string, bool> match)
-    {
-        var start = app.LogEntries.Count;
-        var result = await request();
-        var commands = app.LogEntries.Skip(start)
-            .Where(e => e.Category == DbLoggerCategory.Database.Command.Name && e.Message.StartsWith("Executed DbCommand", StringComparison.Ordinal))
-            .Select(e => WithoutTags(e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..]))
-            .Where(match)
-            .ToList();
-        return (result, commands);
-    }
 
     // The statement after the comment lines EF Core writes for a query's tags.
     private static string WithoutTags(string sql) =>
