@@ -82,6 +82,7 @@ public static class OpenIddictHosting
         // Read now, because it decides what is registered.
         var performance = services.AddStartupOptions<TokenPerformanceOptions>(configuration, TokenPerformanceOptions.Section);
         services.AddSingleton<AuthClientCache>();
+        services.AddSingleton<RequireCodeOrRefreshGrant>();
         services.AddSingleton<VerifiedTokenCache>();
         services.AddSingleton<ClientSecretHasher>();
         services.AddSingleton<ClientUsage>();
