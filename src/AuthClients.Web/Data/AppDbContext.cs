@@ -79,13 +79,10 @@ public sealed class PostgreSqlAppDbContext(DbContextOptions<PostgreSqlAppDbConte
     {
         base.OnModelCreating(builder);
 
-        // The list's search is LIKE '%term%' (Features/AuthClients/AuthClientSearch.cs): a trigram
-        // index answers it without reading every client. pg_trgm ships with PostgreSQL and is a
-        // trusted extension, so the database owner may create it.
+        // The list's search is LIKE '%term%' (Features/AuthClients/AuthClientSearch.cs), asked of a
+        // narrow copy of the text with a pg_trgm trigram index, both kept by triggers (the
+        // AuthClientSearchCopy migration). pg_trgm ships with PostgreSQL and is a trusted extension,
+        // so the database owner may create it.
         builder.HasPostgresExtension("pg_trgm");
-        builder.Entity<AuthClientApplication>()
-            .HasIndex(a => a.SearchText)
-            .HasMethod("gin")
-            .HasOperators("gin_trgm_ops");
     }
 }

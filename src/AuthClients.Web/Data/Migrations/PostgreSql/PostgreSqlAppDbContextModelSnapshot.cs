@@ -276,11 +276,6 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                     b.HasIndex("Number")
                         .IsUnique();
 
-                    b.HasIndex("SearchText");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
-
                     b.ToTable("OpenIddictApplications", (string)null);
                 });
 
@@ -477,6 +472,7 @@ namespace AuthClients.Web.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(100)");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
