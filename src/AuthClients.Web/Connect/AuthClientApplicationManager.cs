@@ -110,10 +110,12 @@ public sealed partial class AuthClientApplicationManager(
     /// A cache miss reads the client and its credentials in one compiled, untracked query (every
     /// caller only reads the client; the cache's copies are untracked too). Two queries through
     /// OpenIddict's store and EF Core's LINQ pipeline were about 30% of a token's CPU in a round
-    /// robin over 100,000 clients (perf, docs/performance.md).
+    /// robin over 100,000 clients (perf, docs/performance.md). On PostgreSQL it is prepared
+    /// (<see cref="PreparedGrantStatements"/>): a lookup by key, whose plan no Client ID changes,
+    /// that PostgreSQL otherwise parsed and planned on every miss.
     /// </summary>
     private static readonly PerModelQuery<string, ClientRows?> ClientWithCredentials = new((context, id, _) =>
-        context.AuthClients.AsNoTracking()
+        context.AuthClients.AsNoTracking().TagWith(PreparedGrantStatements.Tag)
             .Where(a => a.ClientId == id)
             .Select(a => new ClientRows(a, context.AuthClientCredentials.Where(c => c.ApplicationId == a.Id).ToList()))
             .FirstOrDefault());

@@ -32,6 +32,8 @@ public sealed class PreparedGrantStatementTests
         Assert.Contains(tagged, statement => statement.Contains("\"ReferenceId\" = $1", StringComparison.Ordinal)); // the code
         Assert.Contains(tagged, statement => statement.Contains(".\"Id\" = $1", StringComparison.Ordinal) && statement.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)); // the refresh token
         Assert.Contains(tagged, statement => statement.Contains("\"AspNetUsers\"", StringComparison.Ordinal)); // the user
+        Assert.Contains(tagged, statement => statement.Contains("\"AuthClientCredentials\"", StringComparison.Ordinal)
+            && statement.Contains("\"ClientId\" = $1", StringComparison.Ordinal)); // the client and its credentials, read on a cache miss
         Assert.Equal(prepared.Count, tagged.Count + prepared.Count(statement =>
             statement.StartsWith(TokenInsert, StringComparison.Ordinal) || statement.StartsWith(TokenUpdate, StringComparison.Ordinal)));
         Assert.DoesNotContain(prepared, statement => statement.Contains(" LIKE ", StringComparison.Ordinal)); // the list's search
