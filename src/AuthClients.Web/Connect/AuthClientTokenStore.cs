@@ -17,6 +17,13 @@ namespace AuthClients.Web.Connect;
 /// that PostgreSQL plans them once per connection (<see cref="PreparedGrantStatements"/>). The same
 /// statement reads the token's user for the grant (<see cref="GrantUsers"/>). A grant's new token rows
 /// are written with its redemption (<see cref="GrantWrite"/>). Off in the baseline.
+/// <para>
+/// A token's client is known by its key (<see cref="ClientKeys"/>), never by loading the client's
+/// row: OpenIddict's store includes the client (some 25 columns, its JSON texts among them) in every
+/// read of a token, tracked, only so that the token cache can name its id and the grant's new token
+/// can be pointed at it. Here the read leaves the client out, the client's id comes from the row's
+/// foreign key, and a new token gets its foreign key when it is added.
+/// </para>
 /// </summary>
 public sealed class AuthClientTokenStore(
     IMemoryCache cache,
@@ -26,20 +33,53 @@ public sealed class AuthClientTokenStore(
     GrantWrite grantWrite)
     : OpenIddictEntityFrameworkCoreTokenStore<AuthClientToken, AuthClientApplication, AuthClientAuthorization, string>(cache, context, options)
 {
+    // The clients of new tokens, named before the token is added (OpenIddict's manager fills a new
+    // token, then creates it); the foreign key is set when it is added.
+    private readonly Dictionary<AuthClientToken, string> _clientsOfNewTokens = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>
-    /// As OpenIddict's store (add the row, save), except while a code or refresh grant's redemption
-    /// waits: the row is then only added, and <see cref="GrantWrite"/> saves it with the redemption.
+    /// As OpenIddict's store (add the row, save), with the client's key set (<see cref="SetApplicationIdAsync"/>),
+    /// except while a code or refresh grant's redemption waits: the row is then only added, and
+    /// <see cref="GrantWrite"/> saves it with the redemption.
     /// </summary>
     public override async ValueTask CreateAsync(AuthClientToken token, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(token);
+        var db = await Context.GetDbContextAsync(cancellationToken);
+        var entry = db.Add(token);
+        if (_clientsOfNewTokens.Remove(token, out var clientId))
+        {
+            entry.Property<string?>(ClientKeys.Property).CurrentValue = clientId;
+        }
+
         if (!grantWrite.IsPending)
         {
-            await base.CreateAsync(token, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>As OpenIddict's store, except that a new token's client is not read (OpenIddict's store finds it by key).</summary>
+    public override async ValueTask SetApplicationIdAsync(AuthClientToken token, string? identifier, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var db = await Context.GetDbContextAsync(cancellationToken);
+        if (string.IsNullOrEmpty(identifier) || db.Entry(token).State != EntityState.Detached)
+        {
+            _clientsOfNewTokens.Remove(token);
+            await base.SetApplicationIdAsync(token, identifier, cancellationToken);
             return;
         }
 
+        token.Application = null;
+        _clientsOfNewTokens[token] = identifier;
+    }
+
+    /// <summary>The token's client id, from the client if it was read, else from the token's foreign key (OpenIddict's store reads the client).</summary>
+    public override async ValueTask<string?> GetApplicationIdAsync(AuthClientToken token, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(token);
-        (await Context.GetDbContextAsync(cancellationToken)).Add(token);
+        return token.Application?.Id
+            ?? (_clientsOfNewTokens.TryGetValue(token, out var clientId) ? clientId : ClientKeys.Of(await Context.GetDbContextAsync(cancellationToken), token));
     }
 
     public override async ValueTask<AuthClientToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
@@ -78,7 +118,7 @@ public sealed class AuthClientTokenStore(
 
     // The two look-ups differ only in their key (EF Core compiles a query as it is written).
     private static readonly PerModelQuery<string, TokenRead?> ById = new((db, id, _) =>
-        (from token in db.Set<AuthClientToken>().AsTracking().Include(t => t.Application).Include(t => t.Authorization).TagWith(PreparedGrantStatements.Tag)
+        (from token in db.Set<AuthClientToken>().AsTracking().Include(t => t.Authorization).TagWith(PreparedGrantStatements.Tag)
          where token.Id == id
          join user in db.Users on token.Subject equals user.Id into users
          from user in users.DefaultIfEmpty()
@@ -86,7 +126,7 @@ public sealed class AuthClientTokenStore(
         .FirstOrDefault());
 
     private static readonly PerModelQuery<string, TokenRead?> ByReferenceId = new((db, id, _) =>
-        (from token in db.Set<AuthClientToken>().AsTracking().Include(t => t.Application).Include(t => t.Authorization).TagWith(PreparedGrantStatements.Tag)
+        (from token in db.Set<AuthClientToken>().AsTracking().Include(t => t.Authorization).TagWith(PreparedGrantStatements.Tag)
          where token.ReferenceId == id
          join user in db.Users on token.Subject equals user.Id into users
          from user in users.DefaultIfEmpty()

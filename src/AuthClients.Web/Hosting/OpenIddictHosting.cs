@@ -114,6 +114,7 @@ public static class OpenIddictHosting
                 if (!performance.Baseline)
                 {
                     options.ReplaceTokenStore<AuthClientToken, AuthClientTokenStore>();
+                    options.ReplaceAuthorizationStore<AuthClientAuthorization, AuthClientAuthorizationStore>();
                 }
             })
             .AddServer(options =>

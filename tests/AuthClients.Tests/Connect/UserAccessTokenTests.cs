@@ -126,21 +126,30 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await _backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
     }
 
+    /// <summary>
+    /// A grant reads its token and the token's user in one statement, and no client row for the token:
+    /// the token's client is known by the row's key (OpenIddict's stores load the client for its id, and
+    /// find it for the new token's). A client may still be read by its Client ID, when the client cache
+    /// misses. The new refresh token rows still belong to the client.
+    /// </summary>
     [Fact]
-    public async Task CodeExchangeAndRefresh_EachReadOnce_TheTokenWithItsUser()
+    public async Task CodeExchangeAndRefresh_EachReadOnce_TheTokenWithItsUser_AndNoClientRowForTheToken()
     {
         var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
         var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
         var code = await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword);
 
-        var (tokens, exchangeReads) = await CommandsAsync(() => driver.RedeemAsync(_backChannel, code), TokenOrUserRead);
-        var (renewed, refreshReads) = await CommandsAsync(() => _backChannel.RequestRefreshAsync(client, tokens.RefreshToken!), TokenOrUserRead);
+        var (tokens, exchangeReads) = await CommandsAsync(() => driver.RedeemAsync(_backChannel, code), IsRead);
+        var (renewed, refreshReads) = await CommandsAsync(() => _backChannel.RequestRefreshAsync(client, tokens.RefreshToken!), IsRead);
 
         Assert.False(renewed.IsError, renewed.Raw);
-        var exchangeRead = Assert.Single(exchangeReads);
-        var refreshRead = Assert.Single(refreshReads);
+        var exchangeRead = Assert.Single(exchangeReads, TokenOrUserRead);
+        var refreshRead = Assert.Single(refreshReads, TokenOrUserRead);
         Assert.All([exchangeRead, refreshRead], sql => Assert.Contains("\"AspNetUsers\"", sql, StringComparison.Ordinal));
         Assert.All([exchangeRead, refreshRead], sql => Assert.Contains("\"OpenIddictTokens\"", sql, StringComparison.Ordinal));
+        Assert.All([.. exchangeReads, .. refreshReads], sql => Assert.True(!sql.Contains("\"OpenIddictApplications\"", StringComparison.Ordinal)
+            || sql.Contains("\"ClientId\" = ", StringComparison.Ordinal), sql));
+        Assert.Equal((0, 2), await RowsAsync(app, client)); // the spent refresh token and the new one
     }
 
     /// <summary>
@@ -268,6 +277,8 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     // The statements of a logged command: each begins a line with its verb, after the parameters and tags.
     private static IEnumerable<string> StatementsOf(string logged) =>
         logged.Split('\n').Where(line => line.Length > 0 && char.IsAsciiLetterUpper(line[0]) && line.Split(' ')[0] is "SELECT" or "UPDATE" or "INSERT" or "DELETE" or "WITH");
+
+    private static bool IsRead(string sql) => sql.StartsWith("SELECT", StringComparison.Ordinal);
 
     private static bool TokenOrUserRead(string sql) =>
         sql.StartsWith("SELECT", StringComparison.Ordinal)
