@@ -70,7 +70,7 @@ public sealed class AuthClientTokenStore(
             return;
         }
 
-        token.Application = null;
+        token.Application = null; // a client set before must not answer GetApplicationIdAsync instead of this one
         _clientsOfNewTokens[token] = identifier;
     }
 
@@ -78,8 +78,17 @@ public sealed class AuthClientTokenStore(
     public override async ValueTask<string?> GetApplicationIdAsync(AuthClientToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return token.Application?.Id
-            ?? (_clientsOfNewTokens.TryGetValue(token, out var clientId) ? clientId : ClientKeys.Of(await Context.GetDbContextAsync(cancellationToken), token));
+        if (token.Application is { } client)
+        {
+            return client.Id;
+        }
+
+        if (_clientsOfNewTokens.TryGetValue(token, out var clientId))
+        {
+            return clientId;
+        }
+
+        return ClientKeys.Of(await Context.GetDbContextAsync(cancellationToken), token);
     }
 
     public override async ValueTask<AuthClientToken?> FindByIdAsync(string identifier, CancellationToken cancellationToken)

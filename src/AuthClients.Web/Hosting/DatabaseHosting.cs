@@ -74,10 +74,12 @@ public static class DatabaseHosting
             case DatabaseProvider.Sqlite:
                 connectionString = ResolveSqlitePath(connectionString, environment.ContentRootPath);
                 services.AddSingleton<SqliteWriteQueue>();
+                services.AddSingleton(_ => new SqliteKeptStatements(connectionString));
                 services.AddDbContextPool<SqliteAppDbContext>((sp, o) => o
                     .UseSqlite(connectionString, sqlite => sqlite.ExecutionStrategy(d => new SqliteRetries(d, sp.GetRequiredService<DatabaseOutage>())))
                     .UseOutageHandling(sp)
-                    .UseSqliteWriteSettings(sp));
+                    .UseSqliteWriteSettings(sp)
+                    .UseKeptGrantStatements(sp, connectionString));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
@@ -121,6 +123,14 @@ public static class DatabaseHosting
         services.GetRequiredService<IOptions<TokenPerformanceOptions>>().Value.EffectivePrepareGrantStatements
             ? options.AddInterceptors(new PreparedGrantStatements())
             : options;
+
+    /// <summary>SQLite: the grant statements kept compiled (<see cref="SqliteKeptStatements"/>), on a file database.</summary>
+    private static DbContextOptionsBuilder UseKeptGrantStatements(this DbContextOptionsBuilder options, IServiceProvider services, string connectionString) =>
+        services.GetRequiredService<IOptions<TokenPerformanceOptions>>().Value.EffectivePrepareGrantStatements && !IsInMemory(new SqliteConnectionStringBuilder(connectionString))
+            ? options.AddInterceptors(services.GetRequiredService<SqliteKeptStatements>())
+            : options;
+
+    private static bool IsInMemory(SqliteConnectionStringBuilder sqlite) => sqlite.DataSource is ":memory:" or "" || sqlite.Mode == SqliteOpenMode.Memory;
 
     /// <summary>
     /// How this process writes to SQLite (<see cref="SqliteWriteQueue"/>, <see cref="SqliteSynchronousSetting"/>),
@@ -168,7 +178,7 @@ public static class DatabaseHosting
     private static string ResolveSqlitePath(string connectionString, string contentRoot)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.DataSource is not (":memory:" or "") && builder.Mode != SqliteOpenMode.Memory)
+        if (!IsInMemory(builder))
         {
             builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);

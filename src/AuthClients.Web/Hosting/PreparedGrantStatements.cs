@@ -25,9 +25,12 @@ namespace AuthClients.Web.Hosting;
 public sealed class PreparedGrantStatements : DbCommandInterceptor
 {
     /// <summary>For EF Core's <c>TagWith</c>: the statement then starts with this comment.</summary>
-    public const string Tag = "grant statement, prepared on PostgreSQL";
+    public const string Tag = "grant statement, kept prepared";
 
     private const string TagComment = "-- " + Tag;
+
+    /// <summary>True for a statement EF Core tagged with <see cref="Tag"/> (kept compiled on SQLite too: <see cref="SqliteKeptStatements"/>).</summary>
+    public static bool IsTagged(string sql) => sql.StartsWith(TagComment, StringComparison.Ordinal);
 
     private (string Insert, string Update)? _tokenWrites;
 
@@ -66,7 +69,7 @@ public sealed class PreparedGrantStatements : DbCommandInterceptor
     private bool IsGrantStatement(DbCommand command, DbContext? context)
     {
         var sql = command.CommandText;
-        if (sql.StartsWith(TagComment, StringComparison.Ordinal))
+        if (IsTagged(sql))
         {
             return true;
         }

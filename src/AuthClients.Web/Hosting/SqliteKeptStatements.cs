@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using AuthClients.Web.Data;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace AuthClients.Web.Hosting;
+
+/// <summary>
+/// SQLite: the grant statements (the reads EF Core tagged with <see cref="PreparedGrantStatements.Tag"/>:
+/// a code or refresh token, its user, and a client with its credentials when the client cache
+/// misses) run on a few connections this keeps open, where each stays compiled after its first run.
+/// Microsoft.Data.Sqlite keeps a compiled statement only with its command object, EF Core makes a
+/// command for every execution, and closing a connection (EF Core does after every statement outside
+/// a transaction) disposes its commands (dotnet/efcore#14044). So SQLite parsed and planned the
+/// client read, a join of about 40 columns, on every cache miss: <c>sqlite3_prepare_v2</c> was
+/// about a fifth of the app's CPU in a round robin over 100,000 clients (docs/performance.md,
+/// fourteenth and seventeenth looks).
+/// <para>
+/// EF Core still builds the command, its parameters and the entities; only the execution moves to a
+/// kept connection, and the reader hands the connection back when EF Core disposes it. A statement
+/// runs as before inside a transaction (it must see the transaction's writes), and when every kept
+/// connection is busy (no request waits for one). A file database only: an in-memory one is private
+/// to its connection. The PostgreSQL counterpart prepares the same statements on the server
+/// (<see cref="PreparedGrantStatements"/>); <c>OAuthServer:Performance:PrepareGrantStatements</c> turns both off.
+/// </para>
+/// </summary>
+public sealed class SqliteKeptStatements(string connectionString) : DbCommandInterceptor, IDisposable
+{
+    // At most this many kept connections: SQLite's reads run on the request's thread, so about one
+    // per core is busy at a time; a statement that finds none free runs on EF Core's connection.
+    private static readonly int MostConnections = Math.Max(2, Environment.ProcessorCount * 2);
+
+    // A connection keeps at most this many statements: the tagged ones are a handful of fixed texts
+    // per model, so this is only a bound should a tagged query ever vary its text.
+    private const int MostStatementsPerConnection = 32;
+
+    private readonly ConcurrentBag<KeptConnection> _idle = [];
+    private readonly ConcurrentDictionary<KeptConnection, byte> _opened = [];
+    private int _openedCount;
+    private volatile bool _disposed;
+    private long _runs;
+    private long _compilations;
+
+    /// <summary>Statements run on kept connections.</summary>
+    internal long Runs => Interlocked.Read(ref _runs);
+
+    /// <summary>Statements compiled on kept connections: one per text per connection, however often it runs.</summary>
+    internal long Compilations => Interlocked.Read(ref _compilations);
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        !result.HasResult && Execute(command) is { } reader ? InterceptionResult<DbDataReader>.SuppressWithResult(reader) : result;
+
+    // SQLite runs a statement synchronously either way (Microsoft.Data.Sqlite's async methods do too).
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReaderExecuting(command, eventData, result));
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var connection in _opened.Keys)
+        {
+            connection.Dispose();
+        }
+    }
+
+    private ReturningReader? Execute(DbCommand command)
+    {
+        if (command.Transaction is not null || !PreparedGrantStatements.IsTagged(command.CommandText) || Rent() is not { } connection)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new ReturningReader(connection.ExecuteReader(command, ref _compilations), () => Return(connection));
+            Interlocked.Increment(ref _runs);
+            return reader;
+        }
+        catch
+        {
+            Return(connection);
+            throw;
+        }
+    }
+
+    private KeptConnection? Rent()
+    {
+        if (_idle.TryTake(out var idle))
+        {
+            return idle;
+        }
+
+        if (_disposed || Interlocked.Increment(ref _openedCount) > MostConnections)
+        {
+            Interlocked.Decrement(ref _openedCount);
+            return null;
+        }
+
+        try
+        {
+            var opened = new KeptConnection(connectionString);
+            _opened[opened] = 0;
+            return opened;
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _openedCount);
+            throw;
+        }
+    }
+
+    private void Return(KeptConnection connection)
+    {
+        if (_disposed || !connection.IsOpen)
+        {
+            connection.Dispose();
+            _opened.TryRemove(connection, out _);
+            Interlocked.Decrement(ref _openedCount);
+            return;
+        }
+
+        _idle.Add(connection);
+    }
+
+    /// <summary>An open connection and the statements compiled on it, by their text; used by one request at a time.</summary>
+    private sealed class KeptConnection(string connectionString) : IDisposable
+    {
+        private readonly SqliteConnection _connection = Opened(connectionString);
+        private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+
+        public bool IsOpen => _connection.State == ConnectionState.Open;
+
+        /// <summary>Runs <paramref name="template"/>'s text with its parameter values, compiling the text on its first run here.</summary>
+        public SqliteDataReader ExecuteReader(DbCommand template, ref long compilations)
+        {
+            if (!_statements.TryGetValue(template.CommandText, out var statement))
+            {
+                statement = _connection.CreateCommand();
+                statement.CommandText = template.CommandText;
+                if (_statements.Count < MostStatementsPerConnection)
+                {
+                    statement.Prepare();
+                    _statements.Add(template.CommandText, statement);
+                    Interlocked.Increment(ref compilations);
+                }
+            }
+
+            statement.Parameters.Clear();
+            foreach (SqliteParameter parameter in template.Parameters)
+            {
+                statement.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value) { SqliteType = parameter.SqliteType, Size = parameter.Size });
+            }
+
+            return statement.ExecuteReader();
+        }
+
+        public void Dispose() => _connection.Dispose();
+
+        private static SqliteConnection Opened(string connectionString)
+        {
+            var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            return connection;
+        }
+    }
+
+    /// <summary>A kept connection's reader, as EF Core reads it; closing or disposing it hands the connection back.</summary>
+    private sealed class ReturningReader(SqliteDataReader reader, Action handBack) : DelegatingDataReader(reader)
+    {
+        private int _handedBack;
+
+        // DbDataReader's Dispose and DisposeAsync call Close.
+        public override void Close()
+        {
+            if (Interlocked.Exchange(ref _handedBack, 1) == 0)
+            {
+                Inner.Dispose();
+                handBack();
+            }
+        }
+
+        public override Task CloseAsync()
+        {
+            Close();
+            return Task.CompletedTask;
+        }
+    }
+}

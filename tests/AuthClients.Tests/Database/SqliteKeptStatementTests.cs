@@ -1,0 +1,89 @@
+using AuthClients.Tests.Infrastructure;
+using AuthClients.Web.Connect;
+using AuthClients.Web.Data;
+using AuthClients.Web.Hosting;
+using Duende.IdentityModel.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+
+namespace AuthClients.Tests.Database;
+
+/// <summary>
+/// On SQLite the grant statements (a code, a refresh token, its user, a client read on a cache miss)
+/// run on connections <see cref="SqliteKeptStatements"/> keeps open, each compiled once there
+/// instead of on every request; inside a transaction they run on its connection and see its writes.
+/// </summary>
+public sealed class SqliteKeptStatementTests
+{
+    [Fact]
+    public async Task CacheMissesCodeExchangeAndRefresh_RunOnKeptConnections_AndCompileEachStatementOnce()
+    {
+        using var database = TestDatabase.CreateSqlite();
+        await using var app = new AuthClientsAppFactory { Database = database };
+        var http = app.CreateClient();
+        var clients = new List<RegisteredClient>();
+        for (var i = 0; i < 5; i++)
+        {
+            clients.Add(await app.RegisterClientAsync(scopes: ["auth_clients.read"]));
+        }
+
+        var kept = app.Services.GetRequiredService<SqliteKeptStatements>();
+        Assert.NotEmpty(await http.RequestClientCredentialsTokenAsync(clients[0], "auth_clients.read"));
+        var (runs, compilations) = (kept.Runs, kept.Compilations);
+        Assert.True(runs >= 1 && compilations >= 1, $"the first cache miss: {runs} runs, {compilations} compilations");
+
+        foreach (var client in clients.Skip(1))
+        {
+            Assert.NotEmpty(await http.RequestClientCredentialsTokenAsync(client, "auth_clients.read")); // four more misses, one request at a time
+        }
+
+        Assert.Equal(runs + 4, kept.Runs);
+        Assert.Equal(compilations, kept.Compilations);
+
+        // A code exchange and three refreshes: after the first, each refresh reads its token with its
+        // user (one statement) on a kept connection, compiled by the first.
+        var userClient = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), userClient);
+        var tokens = await driver.RedeemAsync(http, await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword));
+        Assert.False(tokens.IsError, tokens.Raw);
+        var refreshToken = await RefreshAsync(http, userClient, tokens.RefreshToken!);
+        var (runsBeforeRefreshes, compilationsBeforeRefreshes) = (kept.Runs, kept.Compilations);
+        refreshToken = await RefreshAsync(http, userClient, refreshToken);
+        await RefreshAsync(http, userClient, refreshToken);
+
+        Assert.Equal(runsBeforeRefreshes + 2, kept.Runs);
+        Assert.Equal(compilationsBeforeRefreshes, kept.Compilations);
+    }
+
+    private static async Task<string> RefreshAsync(HttpClient http, RegisteredClient client, string refreshToken)
+    {
+        var renewed = await http.RequestRefreshAsync(client, refreshToken);
+        Assert.False(renewed.IsError, renewed.Raw);
+        return renewed.RefreshToken!;
+    }
+
+    [Fact]
+    public async Task InsideATransaction_AClientRead_SeesTheTransactionsOwnWrite()
+    {
+        using var database = TestDatabase.CreateSqlite();
+        await using var app = new AuthClientsAppFactory { Database = database };
+        _ = app.Server;
+        var kept = app.Services.GetRequiredService<SqliteKeptStatements>();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var manager = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var clientId = $"uncommitted-{Guid.NewGuid():N}";
+        var runs = kept.Runs;
+        var found = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await manager.CreateAsync(new OpenIddictApplicationDescriptor { ClientId = clientId, ClientType = OpenIddictConstants.ClientTypes.Public, DisplayName = "Uncommitted" });
+            return await manager.FindByClientIdAsync(clientId); // a kept connection would not see the uncommitted row
+        });
+
+        Assert.NotNull(found);
+        Assert.Equal(runs, kept.Runs);
+    }
+}
