@@ -41,7 +41,8 @@ internal static class ClientActivityWriter
     /// Table and column names come from the model, quoted by the provider.
     /// <para>
     /// SQLite and PostgreSQL: one <c>INSERT ... VALUES (...), (...) ON CONFLICT (key) DO UPDATE SET
-    /// Count = Count + excluded.Count</c> per command, parsed once, atomic against another instance's
+    /// Count = Count + excluded.Count</c> per command (on SQLite the rows in one JSON parameter,
+    /// <see cref="SqliteJsonRowsCommand"/>: <c>INSERT ... SELECT ... FROM json_each(...)</c>), parsed once, atomic against another instance's
     /// insert of the same row (the database waits for it and adds). A statement pair per row was
     /// parsed and bound row by row: SQLite's parser and parameter look-ups showed in the round robin's profile.
     /// </para>
@@ -65,13 +66,13 @@ internal static class ClientActivityWriter
             names.Column(nameof(ClientTokenCount.ClientId)), names.Column(nameof(ClientTokenCount.Hour)), names.Column(nameProperty), names.Column(nameof(ClientTokenCount.Count)));
 
         // {0} client, {1} hour, {2} name, {3} n.
-        var statement = db.Database.IsSqlServer()
+        var insert = $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) ";
+        var orAdd = $" ON CONFLICT ({clientId}, {hour}, {name}) DO UPDATE SET {count} = {tableName}.{count} + excluded.{count};";
+        IRowsCommand statement = db.Database.IsSqlServer()
             ? SqlServerAddOrInsert(tableName, clientId, hour, name, count)
-            : new RowsCommand(
-                $"INSERT INTO {tableName} ({clientId}, {hour}, {name}, {count}) VALUES ",
-                "({0}, {1}, {2}, {3})",
-                ", ",
-                $" ON CONFLICT ({clientId}, {hour}, {name}) DO UPDATE SET {count} = {tableName}.{count} + excluded.{count};");
+            : db.Database.IsSqlite()
+                ? new SqliteJsonRowsCommand(insert, 4, " WHERE true" + orAdd) // the WHERE tells SQLite's parser that ON CONFLICT is the upsert's, not a join's
+                : new RowsCommand(insert + "VALUES ", "({0}, {1}, {2}, {3})", ", ", orAdd);
 
         var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Activity counts are written inside the flush's transaction.");
         var ordered = counts.OrderBy(c => c.Key.ClientId, StringComparer.Ordinal).ThenBy(c => c.Key.Hour).ThenBy(c => c.Key.Name, StringComparer.Ordinal);
@@ -107,7 +108,7 @@ internal static class ClientActivityWriter
     /// Adds the rows' counts in one command; false (and nothing of it kept) when the database
     /// refused it, e.g. on a key another instance inserted meanwhile.
     /// </summary>
-    private static async Task<bool> TryExecuteAsync(AppDbContext db, IDbContextTransaction transaction, KeyValuePair<CountKey, long>[] rows, RowsCommand statement, CancellationToken cancellationToken)
+    private static async Task<bool> TryExecuteAsync(AppDbContext db, IDbContextTransaction transaction, KeyValuePair<CountKey, long>[] rows, IRowsCommand statement, CancellationToken cancellationToken)
     {
         var (text, parameters) = statement.For(rows, row => [row.Key.ClientId, row.Key.Hour, row.Key.Name, row.Value]);
         const string savepoint = "activity_counts";

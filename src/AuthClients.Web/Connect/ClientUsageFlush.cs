@@ -182,7 +182,8 @@ public sealed partial class ClientUsageFlush(
     /// flush after a round robin over many clients has thousands of rows, and each EF Core
     /// <c>ExecuteUpdate</c> went through its query pipeline: about 5% of a token's CPU at the steady
     /// state of a round robin over 100,000 clients (docs/performance.md, "Issue 16, third look").
-    /// SQLite and PostgreSQL get one <c>WITH v AS (VALUES ...) UPDATE ... FROM v</c> per command, parsed once;
+    /// SQLite and PostgreSQL get one <c>WITH v AS (...) UPDATE ... FROM v</c> per command, parsed once, its rows
+    /// in <c>VALUES</c> on PostgreSQL and in one JSON parameter on SQLite (<see cref="SqliteJsonRowsCommand"/>);
     /// SQL Server, whose <c>UPDATE ... FROM</c> differs, one statement per row.
     /// </summary>
     private static async Task WriteLastUsedAsync<TEntity>(AppDbContext db, IReadOnlyDictionary<string, ClientUsage.Use> uses, CancellationToken cancellationToken)
@@ -196,14 +197,14 @@ public sealed partial class ClientUsageFlush(
         var (tableName, id, at, from) = (names.Table, names.Column(nameof(AuthClientCredential.Id)), names.Column(nameof(AuthClientCredential.LastUsedAt)), names.Column(nameof(AuthClientCredential.LastUsedFrom)));
 
         // {0} the row's id, {1} the time, {2} the address (NULL when unknown).
-        var statement = db.Database.IsSqlServer()
+        const string rowsNamed = "WITH v (used_id, used_at, used_from) AS (";
+        var update = $") UPDATE {tableName} SET {at} = v.used_at, {from} = v.used_from FROM v WHERE {tableName}.{id} = v.used_id AND ({tableName}.{at} IS NULL OR {tableName}.{at} < v.used_at);";
+        IRowsCommand statement = db.Database.IsSqlServer()
             ? new RowsCommand("",
                 $"UPDATE {tableName} SET {at} = {{1}}, {from} = {{2}} WHERE {id} = {{0}} AND ({at} IS NULL OR {at} < {{1}});\n", "", "")
-            : new RowsCommand(
-                "WITH v (used_id, used_at, used_from) AS (VALUES ",
-                "({0}, {1}, {2})",
-                ", ",
-                $") UPDATE {tableName} SET {at} = v.used_at, {from} = v.used_from FROM v WHERE {tableName}.{id} = v.used_id AND ({tableName}.{at} IS NULL OR {tableName}.{at} < v.used_at);");
+            : db.Database.IsSqlite()
+                ? new SqliteJsonRowsCommand(rowsNamed, 3, update)
+                : new RowsCommand(rowsNamed + "VALUES ", "({0}, {1}, {2})", ", ", update);
 
         foreach (var rows in uses.OrderBy(u => u.Key, StringComparer.Ordinal).Chunk(LastUsedRowsPerCommand))
         {

@@ -51,6 +51,7 @@ public sealed class TokenPerformanceOptions : IValidatableObject
     /// <summary>
     /// PostgreSQL: prepare the statements of code and refresh grants on the server (<see cref="Hosting.PreparedGrantStatements"/>).
     /// Off behind a pooler that does not keep prepared statements (PgBouncer in transaction mode before 1.21).
+    /// SQLite: run the tagged reads among them on kept connections, each compiled once (<see cref="Hosting.SqliteKeptStatements"/>).
     /// </summary>
     public bool PrepareGrantStatements { get; set; } = true;
 
