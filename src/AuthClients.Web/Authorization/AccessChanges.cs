@@ -109,7 +109,7 @@ public sealed class AccessChangeInterceptor(AccessChanges changes) : IDbCommandI
     /// </summary>
     private bool Writes(string sql, DbContext? context)
     {
-        var text = sql.AsSpan().TrimStart();
+        var text = WithoutLeadingComments(sql);
         if (text.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) || text.StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -130,6 +130,23 @@ public sealed class AccessChangeInterceptor(AccessChanges changes) : IDbCommandI
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The statement after the comment lines EF Core's <c>TagWith</c> puts first (a grant's reads
+    /// carry one: <see cref="Hosting.PreparedGrantStatements.Tag"/>). Read as a write, such a read
+    /// made every remembered answer stale on each code exchange and refresh.
+    /// </summary>
+    private static ReadOnlySpan<char> WithoutLeadingComments(string sql)
+    {
+        var text = sql.AsSpan().TrimStart();
+        while (text.StartsWith("--", StringComparison.Ordinal))
+        {
+            var lineEnd = text.IndexOf('\n');
+            text = lineEnd < 0 ? [] : text[(lineEnd + 1)..].TrimStart();
+        }
+
+        return text;
     }
 
     /// <summary>The watched entities' tables as the model maps them.</summary>

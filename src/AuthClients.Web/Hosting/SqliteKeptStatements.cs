@@ -75,9 +75,14 @@ public sealed class SqliteKeptStatements(string connectionString) : DbCommandInt
 
         try
         {
-            var reader = new ReturningReader(connection.ExecuteReader(command, ref _compilations), () => Return(connection));
+            if (connection.ExecuteReader(command, ref _compilations) is not { } kept)
+            {
+                Return(connection);
+                return null;
+            }
+
             Interlocked.Increment(ref _runs);
-            return reader;
+            return new ReturningReader(kept, () => Return(connection));
         }
         catch
         {
@@ -88,12 +93,17 @@ public sealed class SqliteKeptStatements(string connectionString) : DbCommandInt
 
     private KeptConnection? Rent()
     {
+        if (_disposed)
+        {
+            return null;
+        }
+
         if (_idle.TryTake(out var idle))
         {
             return idle;
         }
 
-        if (_disposed || Interlocked.Increment(ref _openedCount) > MostConnections)
+        if (Interlocked.Increment(ref _openedCount) > MostConnections)
         {
             Interlocked.Decrement(ref _openedCount);
             return null;
@@ -133,27 +143,44 @@ public sealed class SqliteKeptStatements(string connectionString) : DbCommandInt
 
         public bool IsOpen => _connection.State == ConnectionState.Open;
 
-        /// <summary>Runs <paramref name="template"/>'s text with its parameter values, compiling the text on its first run here.</summary>
-        public SqliteDataReader ExecuteReader(DbCommand template, ref long compilations)
+        /// <summary>
+        /// Runs <paramref name="template"/>'s text with its parameters, compiling the text on its first
+        /// run here; null when this connection keeps as many texts as it may (EF Core's connection runs it).
+        /// </summary>
+        public SqliteDataReader? ExecuteReader(DbCommand template, ref long compilations)
         {
             if (!_statements.TryGetValue(template.CommandText, out var statement))
             {
+                if (_statements.Count >= MostStatementsPerConnection)
+                {
+                    return null;
+                }
+
                 statement = _connection.CreateCommand();
                 statement.CommandText = template.CommandText;
-                if (_statements.Count < MostStatementsPerConnection)
+                try
                 {
                     statement.Prepare();
-                    _statements.Add(template.CommandText, statement);
-                    Interlocked.Increment(ref compilations);
                 }
+                catch
+                {
+                    statement.Dispose();
+                    throw;
+                }
+
+                _statements.Add(template.CommandText, statement);
+                Interlocked.Increment(ref compilations);
             }
 
+            // EF Core's own parameter objects: a copy would have to know which of their properties
+            // were set (an explicit Size of 0 cuts every value bound as text to nothing).
             statement.Parameters.Clear();
             foreach (SqliteParameter parameter in template.Parameters)
             {
-                statement.Parameters.Add(new SqliteParameter(parameter.ParameterName, parameter.Value) { SqliteType = parameter.SqliteType, Size = parameter.Size });
+                statement.Parameters.Add(parameter);
             }
 
+            statement.CommandTimeout = template.CommandTimeout;
             return statement.ExecuteReader();
         }
 
@@ -177,8 +204,14 @@ public sealed class SqliteKeptStatements(string connectionString) : DbCommandInt
         {
             if (Interlocked.Exchange(ref _handedBack, 1) == 0)
             {
-                Inner.Dispose();
-                handBack();
+                try
+                {
+                    Inner.Dispose();
+                }
+                finally
+                {
+                    handBack();
+                }
             }
         }
 

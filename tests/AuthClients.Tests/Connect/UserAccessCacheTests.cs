@@ -130,6 +130,30 @@ public sealed class UserAccessCacheTests(AuthClientsAppFactory app) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
+    [Fact]
+    public async Task CodeExchangesAndRefreshes_LeaveRememberedAccessCurrent()
+    {
+        // They read users and authorizations (one tagged statement, which starts with a comment,
+        // not with SELECT) and write only tokens: nothing a remembered answer depends on.
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true, scopes: ["auth_clients.read"]);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
+        var code = await driver.GetCodeAsync(await app.CreateUserAsync(permissions: [ViewKey]), AuthClientsAppFactory.UserPassword, "openid offline_access auth_clients.read");
+        var changes = app.Services.GetRequiredService<AccessChanges>();
+        var generation = changes.Generation;
+
+        var tokens = await driver.RedeemAsync(_backChannel, code);
+        Assert.False(tokens.IsError, tokens.Raw);
+        var refreshToken = tokens.RefreshToken!;
+        for (var i = 0; i < 2; i++)
+        {
+            var renewed = await _backChannel.RequestRefreshAsync(client, refreshToken);
+            Assert.False(renewed.IsError, renewed.Raw);
+            refreshToken = renewed.RefreshToken!;
+        }
+
+        Assert.Equal(generation, changes.Generation);
+    }
+
     private async Task<(string Email, string Token)> UserWithTokenAsync(bool superAdmin)
     {
         var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true, scopes: ["auth_clients.read"]);

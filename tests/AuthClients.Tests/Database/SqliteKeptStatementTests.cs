@@ -64,6 +64,29 @@ public sealed class SqliteKeptStatementTests
     }
 
     [Fact]
+    public async Task ATaggedReadByADate_FindsItsRowOnAKeptConnection()
+    {
+        // A date is bound as text: the kept command must bind it as EF Core's command would have.
+        using var database = TestDatabase.CreateSqlite();
+        await using var app = new AuthClientsAppFactory { Database = database };
+        var client = await app.RegisterClientAsync();
+        var usedAt = new DateTime(2026, 12, 3, 8, 30, 15, 250, DateTimeKind.Utc);
+        var kept = app.Services.GetRequiredService<SqliteKeptStatements>();
+
+        var found = await app.WithServicesAsync(async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            await db.AuthClients.Where(a => a.Id == client.Id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastUsedAt, usedAt));
+            var runs = kept.Runs;
+            var ids = await db.AuthClients.AsNoTracking().TagWith(PreparedGrantStatements.Tag).Where(a => a.LastUsedAt == usedAt).Select(a => a.Id).ToListAsync();
+            Assert.Equal(runs + 1, kept.Runs);
+            return ids;
+        });
+
+        Assert.Equal([client.Id], found);
+    }
+
+    [Fact]
     public async Task InsideATransaction_AClientRead_SeesTheTransactionsOwnWrite()
     {
         using var database = TestDatabase.CreateSqlite();
