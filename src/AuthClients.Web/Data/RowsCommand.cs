@@ -102,9 +102,6 @@ internal sealed record SqliteJsonRowsCommand(string Head, int Columns, string Ta
             case long number:
                 writer.WriteNumberValue(number);
                 break;
-            case int number:
-                writer.WriteNumberValue(number);
-                break;
             default:
                 throw new ArgumentException($"A {value.GetType().Name} has no JSON form for SQLite here.", nameof(value));
         }

@@ -1,6 +1,8 @@
+using System.Data;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
+using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
 using Duende.IdentityModel.Client;
 using Microsoft.EntityFrameworkCore;
@@ -84,6 +86,65 @@ public sealed class SqliteKeptStatementTests
         });
 
         Assert.Equal([client.Id], found);
+    }
+
+    [Fact]
+    public async Task AGrantReadOnAKeptConnection_LeavesEfCoresConnectionClosed_AndAnUntaggedReadOpensIt()
+    {
+        using var database = TestDatabase.CreateSqlite();
+        await using var app = new AuthClientsAppFactory { Database = database };
+        var client = await app.RegisterClientAsync();
+        var kept = app.Services.GetRequiredService<SqliteKeptStatements>();
+
+        var (tagged, untagged) = await app.WithServicesAsync(async services =>
+        {
+            var db = services.GetRequiredService<AppDbContext>();
+            var runs = kept.Runs;
+            var tagged = await ReadAsGrantAsync(db, db.AuthClients.AsNoTracking().TagWith(PreparedGrantStatements.Tag).Where(a => a.Id == client.Id));
+            Assert.Equal(runs + 1, kept.Runs);
+            var untagged = await ReadAsGrantAsync(db, db.AuthClients.AsNoTracking().Where(a => a.Id == client.Id));
+            Assert.Equal(runs + 1, kept.Runs);
+            return (tagged, untagged);
+        });
+
+        Assert.Equal([(client.ClientId, ConnectionState.Closed)], tagged);
+        Assert.Equal([(client.ClientId, ConnectionState.Open)], untagged);
+    }
+
+    /// <summary>Each row's Client ID, with the state of EF Core's connection while the row is read.</summary>
+    private static async Task<List<(string?, ConnectionState)>> ReadAsGrantAsync(AppDbContext db, IQueryable<AuthClientApplication> query)
+    {
+        GrantRead.Begin(db); // its next connection opening, within this method
+        var rows = new List<(string?, ConnectionState)>();
+        await foreach (var application in query.AsAsyncEnumerable())
+        {
+            rows.Add((application.ClientId, db.Database.GetDbConnection().State));
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task WithNoKeptConnectionToRunOn_GrantReadsRunOnEfCoresConnection()
+    {
+        // The path of a statement that finds every kept connection busy: EF Core's connection, whose
+        // opening was left for a kept one, is opened when the statement runs.
+        using var database = TestDatabase.CreateSqlite();
+        await using var app = new AuthClientsAppFactory { Database = database };
+        var http = app.CreateClient();
+        var client = await app.RegisterClientAsync(scopes: ["auth_clients.read"]);
+        var userClient = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var kept = app.Services.GetRequiredService<SqliteKeptStatements>();
+        kept.Dispose(); // lends no connection from now on
+        var runs = kept.Runs;
+
+        Assert.NotEmpty(await http.RequestClientCredentialsTokenAsync(client, "auth_clients.read")); // a cache miss
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), userClient);
+        var tokens = await driver.RedeemAsync(http, await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword));
+        Assert.False(tokens.IsError, tokens.Raw);
+        await RefreshAsync(http, userClient, await RefreshAsync(http, userClient, tokens.RefreshToken!));
+
+        Assert.Equal(runs, kept.Runs);
     }
 
     [Fact]
