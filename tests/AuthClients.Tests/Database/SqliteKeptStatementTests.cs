@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
@@ -6,6 +7,7 @@ using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
 using Duende.IdentityModel.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 
@@ -109,6 +111,58 @@ public sealed class SqliteKeptStatementTests
 
         Assert.Equal([(client.ClientId, ConnectionState.Closed)], tagged);
         Assert.Equal([(client.ClientId, ConnectionState.Open)], untagged);
+    }
+
+    [Fact]
+    public async Task CacheMissesOnKeptConnections_OpenNoConnectionOfEfCores()
+    {
+        var opens = new OpensLeftClosed();
+        using var database = TestDatabase.CreateSqlite();
+        await using var app = new AuthClientsAppFactory
+        {
+            Database = database,
+            TestServices = services => services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(opens)),
+        };
+        var http = app.CreateClient();
+        var clients = new List<RegisteredClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            clients.Add(await app.RegisterClientAsync(scopes: ["auth_clients.read"]));
+        }
+
+        var kept = app.Services.GetRequiredService<SqliteKeptStatements>();
+        var (runs, leftClosed) = (kept.Runs, opens.Count);
+        foreach (var client in clients)
+        {
+            Assert.NotEmpty(await http.RequestClientCredentialsTokenAsync(client, "auth_clients.read")); // a cache miss each
+        }
+
+        Assert.True(kept.Runs >= runs + clients.Count, $"{kept.Runs - runs} kept runs for {clients.Count} misses");
+        Assert.Equal(kept.Runs - runs, opens.Count - leftClosed); // each kept run's EF Core connection was never opened
+    }
+
+    /// <summary>Counts the openings EF Core reports of a connection that is still closed: those an interceptor suppressed.</summary>
+    private sealed class OpensLeftClosed : DbConnectionInterceptor
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Inspect(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Inspect(connection);
+            return Task.CompletedTask;
+        }
+
+        private void Inspect(DbConnection connection)
+        {
+            if (connection.State == ConnectionState.Closed)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
     }
 
     /// <summary>Each row's Client ID, with the state of EF Core's connection while the row is read.</summary>
