@@ -3,7 +3,9 @@ using AuthClients.Web.Api;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Validation;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -115,6 +117,12 @@ public static class OpenIddictHosting
                 {
                     options.ReplaceTokenStore<AuthClientToken, AuthClientTokenStore>();
                     options.ReplaceAuthorizationStore<AuthClientAuthorization, AuthClientAuthorizationStore>();
+
+                    // OpenIddict's entity caches, built when a request first asks one (Connect/DeferredEntityCaches.cs).
+                    options.Services.Replace(ServiceDescriptor.Scoped(typeof(IOpenIddictApplicationCache<>), typeof(DeferredApplicationCache<>)));
+                    options.Services.Replace(ServiceDescriptor.Scoped(typeof(IOpenIddictAuthorizationCache<>), typeof(DeferredAuthorizationCache<>)));
+                    options.Services.Replace(ServiceDescriptor.Scoped(typeof(IOpenIddictScopeCache<>), typeof(DeferredScopeCache<>)));
+                    options.Services.Replace(ServiceDescriptor.Scoped(typeof(IOpenIddictTokenCache<>), typeof(DeferredTokenCache<>)));
                 }
             })
             .AddServer(options =>
