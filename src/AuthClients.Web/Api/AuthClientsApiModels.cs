@@ -137,7 +137,7 @@ public sealed record PageMeta(
     int Page,
     int PerPage,
     int TotalPages,
-    [property: Description("True when a search or filter matched more clients than the count limit (AuthClients:List:CountLimit, 10,000 by default): total is then that limit, a lower bound, and the pages reach the first that many matches in the list's order.")] bool TotalIsLowerBound,
+    [property: Description("True when a search or filter matched more clients than the count limit (AuthClients:List:CountLimit, 1,000 by default) and this page is not the last: total is then a lower bound (the limit, or the clients up to this page's last when more), page numbers reach the first that many matches in the list's order, and next goes on through the others.")] bool TotalIsLowerBound,
     [property: Description("The position of this page's last client, to pass as after (with page + 1) for the next page; null on the last page.")] string? Next = null);
 
 public sealed record AuthClientList(IReadOnlyList<AuthClientListEntry> Data, PageMeta Meta);

@@ -51,10 +51,58 @@ public sealed class KeysetPagerTests(ChromiumFixture chromium) : BrowserTest(chr
         Assert.Empty(Session.PageProblems);
     }
 
+    private Task<IReadOnlyList<string>> NamesShownAsync() => NamesShownAsync(Page);
+
     /// <summary>The client names in the table, top to bottom (the second column).</summary>
-    private async Task<IReadOnlyList<string>> NamesShownAsync()
+    internal static async Task<IReadOnlyList<string>> NamesShownAsync(IPage page)
     {
-        var cells = await Page.Locator("table tbody tr td:nth-child(2)").AllInnerTextsAsync();
+        var cells = await page.Locator("table tbody tr td:nth-child(2)").AllInnerTextsAsync();
         return [.. cells.Select(c => c.Trim())];
     }
+}
+
+/// <summary>
+/// A search whose count stops at the list's count limit (lowered to 10 here), in real Chromium: the
+/// first page says "15+" and what that means, and Next goes on past the counted matches to the last
+/// one, whose page counts them exactly and offers no Next.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CappedPagerTests(ChromiumFixture chromium) : BrowserTest(chromium)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        [$"{AuthClientListOptions.Section}:{nameof(AuthClientListOptions.CountLimit)}"] = "10",
+    };
+
+    [Fact]
+    public async Task NextGoesOnPastTheCount_ToTheLastMatch()
+    {
+        var names = Enumerable.Range(1, 23).Select(i => $"capped {i:D2}").ToList();
+        foreach (var name in names)
+        {
+            await Session.App.CreateClientAsync(new AuthClientSettings { Name = name, Grants = new(ClientCredentials: true) });
+        }
+
+        await Page.SignInAsync();
+        await Page.GotoAsync($"{Routes.AuthClients}?sort={AuthClientSort.Name}&dir=asc");
+        await Page.GetByRole(AriaRole.Searchbox).FillAsync("capped");
+        await Page.GetByRole(AriaRole.Searchbox).PressAsync("Enter");
+        await Expect(Page.GetByText("Showing 1-15 of 15+")).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "More than 10 auth clients match" })).ToContainTextAsync("Next goes on through the others");
+        var first = await NamesShownAsync();
+
+        var pager = Page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" });
+        await pager.GetByRole(AriaRole.Link, new() { Name = "Next", Exact = true }).ClickAsync();
+        await Expect(Page.GetByText("Showing 16-23 of 23", new() { Exact = true })).ToBeVisibleAsync();
+
+        Assert.Equal(names, first.Concat(await NamesShownAsync()));
+        await Expect(Page.GetByText("More than 10 auth clients match")).ToHaveCountAsync(0);
+        await Expect(pager.Locator("li.page-item.disabled", new() { HasText = "Next" })).ToHaveCountAsync(1);
+        await pager.GetByRole(AriaRole.Link, new() { Name = "Previous", Exact = true }).ClickAsync();
+        await Expect(Page.GetByText("Showing 1-15 of 15+")).ToBeVisibleAsync();
+        Assert.Equal(first, await NamesShownAsync());
+        Assert.Empty(Session.PageProblems);
+    }
+
+    private Task<IReadOnlyList<string>> NamesShownAsync() => KeysetPagerTests.NamesShownAsync(Page);
 }

@@ -7,13 +7,15 @@ namespace AuthClients.Tests.AuthClients;
 /// <summary>
 /// A database of its own where one term matches more clients than a selective search reads one
 /// by one (<see cref="AuthClientSearch.SelectiveMatchLimit"/>): "bulk-123-1", "bulk-123-2"... with
-/// Client IDs 1 to <see cref="Total"/>, except that client 123 is called "plain".
+/// Client IDs 1 to <see cref="Total"/>, except that client 123 is called "plain". Its list counts
+/// up to 10,000 matches (<see cref="AuthClientListOptions.CountLimit"/>, 1,000 by default), so a
+/// broad search's count is exact here, as the broad path counts it.
 /// </summary>
 public sealed class BroadSearchFixture : IAsyncLifetime
 {
     public const int Total = AuthClientSearch.SelectiveMatchLimit + 10;
 
-    public AuthClientsAppFactory App { get; } = new();
+    public AuthClientsAppFactory App { get; } = new() { Settings = { [$"{AuthClientListOptions.Section}:{nameof(AuthClientListOptions.CountLimit)}"] = "10000" } };
 
     public async Task InitializeAsync()
     {

@@ -36,8 +36,9 @@ public sealed class CountLimitFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// A search or filter matching more clients than the count limit says "20+" (page and API) and
-/// pages through the first 20 in the list's order; one matching fewer is counted exactly; the
+/// A search or filter matching more clients than the count limit says "20+" (page and API), and its
+/// Next links (the API's meta.next) go on past the first 20 to the last match, which the last page
+/// counts exactly; one matching fewer is counted exactly; the
 /// whole list is always counted exactly (from the row the database's triggers keep).
 /// </summary>
 public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClassFixture<CountLimitFixture>
@@ -49,19 +50,21 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
     [InlineData(Limit + 1)]
     [InlineData(Limit + 7)]
     [InlineData(Limit * 3)]
-    public async Task SearchMatchingMoreThanTheLimit_SaysLimitPlus_AndPagesReachTheFirstLimitInOrder(int matches)
+    public async Task SearchMatchingMoreThanTheLimit_SaysLimitPlus_AndNextReachesEveryMatchInOrder(int matches)
     {
         var browser = await _app.SignedInAsAdminAsync();
         var tag = NewTag();
         await SeedAsync(tag, matches);
 
-        var first = await browser.GetDocumentAsync($"{Search(tag)}&perPage=10");
-        var names = await AllPagesAsync(browser, $"{Search(tag)}&perPage=10");
+        var pages = await FollowNextAsync(browser, $"{Search(tag)}&perPage=10");
 
-        Assert.Equal($"Showing 1-10 of {Limit}+", first.Showing());
-        Assert.Contains($"More than {Limit} auth clients match", CappedNote(first));
-        // Newest first: the last Limit clients created, each once, in order.
-        Assert.Equal(Enumerable.Range(matches - Limit + 1, Limit).Reverse().Select(i => $"{tag} {i:D3}"), names);
+        Assert.Equal($"Showing 1-10 of {Limit}+", pages[0].Showing());
+        Assert.Contains($"More than {Limit} auth clients match: the numbered pages show the first {Limit} in this order, and Next goes on", CappedNote(pages[0]));
+        // Newest first: every client, each once, in order.
+        Assert.Equal(Enumerable.Range(1, matches).Reverse().Select(i => $"{tag} {i:D3}"), pages.SelectMany(Names));
+        // The last page knows there is no more: its count is exact, and no note says otherwise.
+        Assert.Equal($"Showing {((pages.Count - 1) * 10) + 1}-{matches} of {matches}", pages[^1].Showing());
+        Assert.Null(CappedNote(pages[^1]));
     }
 
     [Theory]
@@ -97,6 +100,13 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
         Assert.True(cappedMeta.GetProperty("total_is_lower_bound").GetBoolean());
         Assert.Equal(Limit / 10, cappedMeta.GetProperty("total_pages").GetInt32());
         Assert.Equal(10, capped.RootElement.GetProperty("data").GetArrayLength());
+        // meta.next goes on past the limit, to the last match.
+        using var third = await ListAsync(token, $"search={many}&per_page=10&page=3&after={Uri.EscapeDataString(cappedMeta.GetProperty("next").GetString()!)}");
+        var thirdMeta = third.RootElement.GetProperty("meta");
+        Assert.Equal(5, third.RootElement.GetProperty("data").GetArrayLength());
+        Assert.Equal(Limit + 5, thirdMeta.GetProperty("total").GetInt32());
+        Assert.False(thirdMeta.GetProperty("total_is_lower_bound").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, thirdMeta.GetProperty("next").ValueKind);
         var exactMeta = exact.RootElement.GetProperty("meta");
         Assert.Equal(3, exactMeta.GetProperty("total").GetInt32());
         Assert.False(exactMeta.GetProperty("total_is_lower_bound").GetBoolean());
@@ -152,7 +162,7 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task PagingThroughAFilterPastTheLimit_ListsEachOfTheFirstLimitMatchesOnce_InTheSortOrder()
+    public async Task PagingThroughAFilterPastTheLimit_ListsEveryMatchOnce_InTheSortOrder()
     {
         var browser = await _app.SignedInAsAdminAsync();
         var tag = NewTag();
@@ -166,12 +176,13 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
         }
 
         var unused = Enumerable.Range(1, clients).Where(i => i % 3 != 0).Select(i => $"{tag} {i:D3}").ToList();
-        var byName = await AllPagesAsync(browser, $"{Search(tag)}&filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.Name}&dir=asc&perPage=10");
-        var byNameDescending = await AllPagesAsync(browser, $"{Search(tag)}&filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.Name}&dir=desc&perPage=10");
+        var byName = await FollowNextAsync(browser, $"{Search(tag)}&filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.Name}&dir=asc&perPage=10");
+        var byNameDescending = await FollowNextAsync(browser, $"{Search(tag)}&filter={AuthClientSort.NotUsedFilter}&sort={AuthClientSort.Name}&dir=desc&perPage=10");
 
         Assert.True(unused.Count > Limit);
-        Assert.Equal(unused.Take(Limit), byName);
-        Assert.Equal(Enumerable.Reverse(unused).Take(Limit), byNameDescending);
+        Assert.Equal($"Showing 1-10 of {Limit}+", byName[0].Showing());
+        Assert.Equal(unused, byName.SelectMany(Names));
+        Assert.Equal(Enumerable.Reverse(unused), byNameDescending.SelectMany(Names));
     }
 
     /// <summary>Clients "{tag} 001", "{tag} 002"... created in that order.</summary>
@@ -190,22 +201,17 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
     private Task<int> StoredCountAsync() =>
         _app.WithServicesAsync(services => services.GetRequiredService<AppDbContext>().AuthClients.CountAsync());
 
-    /// <summary>The names on every page the list's page links reach, from the first page on.</summary>
-    private static async Task<List<string>> AllPagesAsync(HttpClient browser, string url)
+    /// <summary>Every page the Next links reach, from the list's first page on.</summary>
+    private static async Task<List<IHtmlDocument>> FollowNextAsync(HttpClient browser, string url)
     {
-        var names = new List<string>();
-        for (var page = 1; page <= 100; page++)
+        var pages = new List<IHtmlDocument> { await browser.GetDocumentAsync(url) };
+        while (pages[^1].PageLink("Next") is { } next && next.ParentElement?.ClassList.Contains("disabled") == false)
         {
-            var document = await browser.GetDocumentAsync($"{url}&page={page}");
-            names.AddRange(Names(document));
-            var next = document.QuerySelectorAll("li.page-item").FirstOrDefault(li => li.Text().Trim() == "Next");
-            if (next is null || next.ClassList.Contains("disabled"))
-            {
-                break;
-            }
+            Assert.True(pages.Count < 100, "Next links run on without end.");
+            pages.Add(await browser.GetDocumentAsync(next.GetAttribute("href")!));
         }
 
-        return names;
+        return pages;
     }
 
     private static string? CappedNote(IHtmlDocument page) =>

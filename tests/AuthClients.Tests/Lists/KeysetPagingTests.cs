@@ -16,7 +16,7 @@ namespace AuthClients.Tests.Lists;
 /// Its app keeps a position every 3 clients (<see cref="AuthClientListOptions.PageAnchorSpacing"/>),
 /// so the whole list's pages typed by their number in the name and number orders start from them.
 /// </summary>
-public sealed class TiedListFixture : IAsyncLifetime
+public class TiedListFixture : IAsyncLifetime
 {
     public const int Total = 37;
 
@@ -192,9 +192,9 @@ public sealed class KeysetPagingTests(TiedListFixture fixture) : IClassFixture<T
     private static string WithPerPage(string list, int perPage) =>
         string.Join('&', list.Split('&').Select(p => p.StartsWith("perPage=", StringComparison.Ordinal) ? $"perPage={perPage}" : p));
 
-    private static bool IsDisabled(IHtmlDocument page, string link) => page.PageLink(link)?.ParentElement?.ClassList.Contains("disabled") != false;
+    internal static bool IsDisabled(IHtmlDocument page, string link) => page.PageLink(link)?.ParentElement?.ClassList.Contains("disabled") != false;
 
-    private static List<string> ClientIds(IHtmlDocument page) => page.Rows().Select(r => r.ClientId).ToList();
+    internal static List<string> ClientIds(IHtmlDocument page) => page.Rows().Select(r => r.ClientId).ToList();
 
     private HttpClient? _browser;
 

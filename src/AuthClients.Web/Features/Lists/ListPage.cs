@@ -17,6 +17,21 @@ public abstract record ListPage(int Total, int Page, int PageSize, bool TotalIsL
     /// <summary>The position of the page's first row, for the Previous link; null when the list is not read by position, or the previous page is the first.</summary>
     public string? PreviousCursor { get; init; }
 
+    /// <summary>
+    /// The rows the list's count reached: <see cref="Total"/>, except on a page read past a capped
+    /// count (see <c>ListPaging.ToKeysetPageAsync</c>), whose <see cref="Total"/> also counts the rows shown before it.
+    /// </summary>
+    public int Counted { get => field == 0 ? Total : field; init; }
+
+    /// <summary>
+    /// The pages a link can reach by number: all of them, except past a capped count, whose pages
+    /// are reached only from their neighbours (<see cref="NextCursor"/>, <see cref="PreviousCursor"/>).
+    /// </summary>
+    public int NumberedPages => Math.Min(TotalPages, PageCount(Counted, PageSize));
+
+    /// <summary>Whether a page follows this one.</summary>
+    public bool HasNext => Page < TotalPages || NextCursor is not null;
+
     /// <summary>How many pages <paramref name="total"/> rows fill; an empty list still has its one (empty) page.</summary>
     public static int PageCount(int total, int pageSize) => Math.Max(1, (total + pageSize - 1) / pageSize);
 }
@@ -30,5 +45,6 @@ public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total, int Page, in
     {
         NextCursor = NextCursor,
         PreviousCursor = PreviousCursor,
+        Counted = Counted,
     };
 }

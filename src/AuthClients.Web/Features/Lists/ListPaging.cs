@@ -18,7 +18,7 @@ public static class ListPaging
     /// <summary>
     /// Counts the rows, but no further than <paramref name="limit"/>: past it an exact count reads
     /// every match (hundreds of thousands of rows for a broad search), so the count stops and is
-    /// shown as "10,000+". The database stops reading at the limit (<c>COUNT</c> over a <c>LIMIT</c>).
+    /// shown as "1,000+". The database stops reading at the limit (<c>COUNT</c> over a <c>LIMIT</c>).
     /// </summary>
     public static async Task<ListCount> CountUpToAsync<TRow>(this IQueryable<TRow> rows, int limit, CancellationToken cancellationToken)
     {
@@ -54,6 +54,11 @@ public static class ListPaging
     /// usable position the page is read by its number, as <see cref="ToPageAsync"/> does, except
     /// the last page of an exactly counted list, read from the end backwards. Each page carries the
     /// positions of its first and last rows for its own links.
+    /// A list whose count stopped at its limit (<see cref="ListCount.IsCapped"/>) is numbered up to
+    /// that limit, and its Next link goes on past it, one page at a time from the last row, for as long
+    /// as rows follow: each such page reads one row more than it shows, to know whether one does. So
+    /// every match of a broad search is reached, however low the count limit, while the count itself
+    /// stops early (counting is what costs a broad search its time).
     /// </summary>
     /// <param name="matches">The list's rows, filtered (by its search) but not sorted.</param>
     /// <param name="anchorsFor">
@@ -72,8 +77,14 @@ public static class ListPaging
         var size = query.SafePageSize;
         var descending = query.SortsDescending;
         var pageCount = ListPage.PageCount(count.Total, size);
-        var number = Math.Clamp(query.Page, 1, pageCount);
-        var items = number > 1 && query.Seek is { } seek ? await SeekAsync(matches, keyset, seek, descending, size, cancellationToken) : null;
+        // Past a capped count, a page is reached only from its neighbour's position, and numbered on
+        // from it (no further than a row number an int holds).
+        var number = Math.Clamp(query.Page, 1, count.IsCapped && query.Seek is not null ? int.MaxValue / size : pageCount);
+        // A capped list reads a row more than it shows: whether it is there says whether a next page is.
+        var take = count.IsCapped ? size + 1 : size;
+        var items = number > 1 && query.Seek is { } seek ? await SeekAsync(matches, keyset, seek, descending, size, take, cancellationToken) : null;
+        var followed = items is not null && query.Seek!.Backward;
+        number = items is null ? Math.Min(number, pageCount) : number;
         if (items is null && number == pageCount && number > 1 && !count.IsCapped)
         {
             // The last page: its rows are the first of the reverse order, however deep the list.
@@ -90,15 +101,31 @@ public static class ListPaging
                 (matches, skip) = (matches.Where(past), rest);
             }
 
-            items = skip > 0 && keyset.Window?.Invoke(matches, descending, skip, size) is { } window
-                ? await keyset.Sort(window, descending).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken)
-                : await keyset.Sort(matches, descending).Skip(skip).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
+            items = skip > 0 && keyset.Window?.Invoke(matches, descending, skip, take) is { } window
+                ? await keyset.Sort(window, descending).Take(take).Select(keyset.Projection).ToListAsync(cancellationToken)
+                : await keyset.Sort(matches, descending).Skip(skip).Take(take).Select(keyset.Projection).ToListAsync(cancellationToken);
         }
 
-        return new ListPage<TItem>(items, count.Total, number, size, count.IsCapped)
+        // A page read backwards (a Previous link) was reached from the page after it.
+        var rowsFollow = followed || items.Count > size;
+        if (items.Count > size)
         {
-            NextCursor = number < pageCount && items.Count > 0 ? CursorOf(items[^1]) : null,
+            items.RemoveRange(size, items.Count - size);
+        }
+
+        var (total, capped, hasNext) = (count.Total, count.IsCapped, number < pageCount);
+        if (count.IsCapped)
+        {
+            // Rows counted past this page's last make the total at least that; none following make it exact.
+            var shown = ((number - 1) * size) + items.Count;
+            (total, capped, hasNext) = rowsFollow ? (Math.Max(count.Total, shown), true, true) : (shown, false, false);
+        }
+
+        return new ListPage<TItem>(items, total, number, size, capped)
+        {
+            NextCursor = hasNext && items.Count > 0 ? CursorOf(items[^1]) : null,
             PreviousCursor = number > 2 && items.Count > 0 ? CursorOf(items[0]) : null,
+            Counted = count.Total,
         };
 
         string CursorOf(TItem item)
@@ -109,15 +136,16 @@ public static class ListPaging
     }
 
     /// <returns>The page's rows; null when the position does not give a page (unreadable for the column, nothing after it, too little before it), and the page is read by its number.</returns>
+    /// <param name="take">Rows to read forward: the page's, and one more when the caller wants to know whether rows follow it.</param>
     private static async Task<List<TItem>?> SeekAsync<TRow, TItem>(
-        IQueryable<TRow> matches, ListKeyset<TRow, TItem> keyset, ListSeek seek, bool descending, int size, CancellationToken cancellationToken)
+        IQueryable<TRow> matches, ListKeyset<TRow, TItem> keyset, ListSeek seek, bool descending, int size, int take, CancellationToken cancellationToken)
     {
         if (keyset.Past(seek.At, seek.Backward == descending) is not { } past)
         {
             return null;
         }
 
-        var rows = await keyset.Sort(matches.Where(past), descending != seek.Backward).Take(size).Select(keyset.Projection).ToListAsync(cancellationToken);
+        var rows = await keyset.Sort(matches.Where(past), descending != seek.Backward).Take(seek.Backward ? size : take).Select(keyset.Projection).ToListAsync(cancellationToken);
         if (!seek.Backward)
         {
             return rows.Count > 0 ? rows : null;

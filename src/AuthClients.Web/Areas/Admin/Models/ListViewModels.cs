@@ -10,7 +10,8 @@ public sealed record ListViewModel<T>(ListQuery Query, ListPage<T> Page)
     /// <summary>
     /// The line under the table; its per-page form keeps the search and the sort. The links to the
     /// pages either side carry the position of this page's last or first row, when the list gives
-    /// one (<see cref="ListPage.NextCursor"/>), so they are read from there instead of by number.
+    /// one (<see cref="ListPage.NextCursor"/>), so they are read from there instead of by number; the
+    /// current page's own link is the position it was read from (past a capped count it has no number to be read by).
     /// </summary>
     public ListFooterViewModel Footer(string action, IUrlHelper url) => new(
         action,
@@ -20,8 +21,8 @@ public sealed record ListViewModel<T>(ListQuery Query, ListPage<T> Page)
         page => url.ListUrl(
             Query,
             page: page,
-            after: page == Page.Page + 1 ? Page.NextCursor : null,
-            before: page == Page.Page - 1 ? Page.PreviousCursor : null));
+            after: page == Page.Page + 1 ? Page.NextCursor : page == Page.Page ? Query.After : null,
+            before: page == Page.Page - 1 ? Page.PreviousCursor : page == Page.Page ? Query.Before : null));
 }
 
 /// <summary>
@@ -103,7 +104,8 @@ public sealed record EmptyRowViewModel(int Columns, string Noun, string? Term)
 /// <param name="Limit">How many matches were counted, and how many the pages reach.</param>
 /// <param name="Noun">What the rows are, in the plural ("events").</param>
 /// <param name="Narrow">What the viewer narrows to reach the others ("the filters").</param>
-public sealed record CappedCountViewModel(int Limit, string Noun, string Narrow);
+/// <param name="NextGoesOn">Whether the Next link goes on past the counted rows (<see cref="ListPage.NumberedPages"/>); otherwise the pages stop at them.</param>
+public sealed record CappedCountViewModel(int Limit, string Noun, string Narrow, bool NextGoesOn = false);
 
 /// <summary>A row's Edit button.</summary>
 public sealed record EditButtonViewModel(string Url);
