@@ -12,12 +12,20 @@ namespace AuthClients.Web.Data;
 /// </summary>
 public sealed class PerModelQuery<TParameter, TResult>(Expression<Func<AppDbContext, TParameter, CancellationToken, TResult>> query)
 {
-    private readonly ConditionalWeakTable<IModel, Func<AppDbContext, TParameter, CancellationToken, Task<TResult>>> _compiled = new();
+    private readonly ConditionalWeakTable<IModel, Compiled> _compiled = new();
+
+    /// <param name="MarksOpening">SQLite: the read marks its connection's opening (<see cref="GrantRead"/>); no other provider looks.</param>
+    private sealed record Compiled(Func<AppDbContext, TParameter, CancellationToken, Task<TResult>> Run, bool MarksOpening);
 
     public async Task<TResult> RunAsync(AppDbContext db, TParameter parameter, CancellationToken cancellationToken)
     {
-        GrantRead.Begin(db);
-        return await _compiled.GetValue(db.Model, _ => EF.CompileAsyncQuery(query))(db, parameter, cancellationToken);
+        var compiled = _compiled.GetValue(db.Model, _ => new Compiled(EF.CompileAsyncQuery(query), db.Database.IsSqlite()));
+        if (compiled.MarksOpening)
+        {
+            GrantRead.Begin(db);
+        }
+
+        return await compiled.Run(db, parameter, cancellationToken);
     }
 }
 

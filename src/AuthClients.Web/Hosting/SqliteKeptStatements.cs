@@ -76,7 +76,10 @@ public sealed class SqliteKeptStatements(string connectionString) : DbCommandInt
 
         // EF Core's connection runs it after all (an untagged statement, one past the bound of texts,
         // or every kept connection busy): open it now if its opening was left. A query runs as a
-        // reader, so no other kind of command meets a connection left closed.
+        // reader, so no other kind of command meets a connection left closed. Opened here, not by EF
+        // Core, the connection misses the interceptors of its opening: only SqliteSynchronousSetting,
+        // which a read does not need (it governs commits), and which EF Core's next opening of the
+        // same pooled connection applies.
         if (command.Connection is { State: ConnectionState.Closed } leftClosed)
         {
             leftClosed.Open();
