@@ -89,6 +89,7 @@ public static class DatabaseHosting
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
             case DatabaseProvider.PostgreSql:
+                connectionString = WithoutSessionReset(connectionString, configuration.GetValue<bool>($"{TokenPerformanceOptions.Section}:{nameof(TokenPerformanceOptions.Baseline)}"));
                 services.AddDbContextPool<PostgreSqlAppDbContext>((sp, o) => o
                     .UseNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(d => new PostgreSqlRetries(d, sp.GetRequiredService<DatabaseOutage>())))
                     .UseOutageHandling(sp)
@@ -147,6 +148,26 @@ public static class DatabaseHosting
         return performance.EffectiveSqliteSynchronous == SqliteSynchronous.Full
             ? options
             : options.AddInterceptors(new SqliteSynchronousSetting(performance.EffectiveSqliteSynchronous));
+    }
+
+    /// <summary>
+    /// PostgreSQL: pooled connections are handed on without resetting their session
+    /// (Npgsql's <c>No Reset On Close</c>), unless the connection string says otherwise or in the
+    /// baseline. Npgsql otherwise sends, with the first command after every open, <c>DISCARD ALL</c>
+    /// (or, on a connection holding prepared statements, seven statements that keep them), and EF
+    /// Core opens a connection for each query it runs outside a transaction: a refresh grant paid
+    /// for two resets, a client read on a cache miss for one. The app leaves no session state to
+    /// reset: it sets no parameters (<c>SET</c>), makes no temporary tables, cursors or <c>LISTEN</c>s,
+    /// and releases the start-up's advisory lock itself; Npgsql still rolls back a transaction left
+    /// open before the connection goes back to the pool.
+    /// </summary>
+    internal static string WithoutSessionReset(string connectionString, bool baseline)
+    {
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals(nameof(Npgsql.NpgsqlConnectionStringBuilder.NoResetOnClose), StringComparison.OrdinalIgnoreCase));
+        return named || baseline
+            ? connectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
     }
 
     /// <summary>
