@@ -153,8 +153,12 @@ public sealed class TestDatabase : IDisposable
     {
         if (IsPostgreSql)
         {
-            using var pooled = new NpgsqlConnection(ConnectionString);
-            NpgsqlConnection.ClearPool(pooled);
+            // The app's pool is keyed by the connection string it uses: the configured one with No Reset On Close added (DatabaseHosting).
+            foreach (var connectionString in new[] { ConnectionString, new NpgsqlConnectionStringBuilder(ConnectionString) { NoResetOnClose = true }.ConnectionString })
+            {
+                using var pooled = new NpgsqlConnection(connectionString);
+                NpgsqlConnection.ClearPool(pooled);
+            }
         }
         else
         {

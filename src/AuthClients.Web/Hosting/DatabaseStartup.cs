@@ -183,7 +183,18 @@ internal static partial class DatabaseStartup
         {
             var timeout = db.Database.GetCommandTimeout();
             db.Database.SetCommandTimeout(LockWait);
-            await db.Database.ExecuteSqlRawAsync(acquire, cancellationToken);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync(acquire, cancellationToken);
+            }
+            catch
+            {
+                // Cancelled or timed out, the lock may still have been granted: released here, as the
+                // pooled connection is not reset before its next use (DatabaseHosting.WithoutSessionReset).
+                await ReleaseQuietlyAsync(db, release);
+                throw;
+            }
+
             db.Database.SetCommandTimeout(timeout);
             try
             {
@@ -197,6 +208,19 @@ internal static partial class DatabaseStartup
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Releases the start-up lock if it was granted: one not held, or a connection lost meanwhile, is not an error here.</summary>
+    private static async Task ReleaseQuietlyAsync(AppDbContext db, string release)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(release, CancellationToken.None);
+        }
+        catch (Exception unreleased) when (unreleased is not OutOfMemoryException)
+        {
+            // The acquire's own failure is what the caller reports.
         }
     }
 

@@ -9,19 +9,23 @@ public static class Pager
     /// </param>
     public static IEnumerable<int?> Pages(int current, int total, int numbered)
     {
+        // The candidates only, not every page up to the last: past a capped count the last page is
+        // the current one, whose number comes from the URL.
         int? previous = null;
-        for (var page = 1; page <= total; page++)
+        foreach (var page in new[] { 1, current - 2, current - 1, current, current + 1, current + 2, total }.Distinct().Order())
         {
-            if ((page == 1 || page == total || Math.Abs(page - current) <= 2) && (page <= numbered || Math.Abs(page - current) <= 1))
+            if (page < 1 || page > total || (page > numbered && Math.Abs(page - current) > 1))
             {
-                if (previous is { } p && page - p > 1)
-                {
-                    yield return null;
-                }
-
-                yield return page;
-                previous = page;
+                continue;
             }
+
+            if (previous is { } p && page - p > 1)
+            {
+                yield return null;
+            }
+
+            yield return page;
+            previous = page;
         }
     }
 }

@@ -88,7 +88,7 @@ public sealed class CappedPagerTests(ChromiumFixture chromium) : BrowserTest(chr
         await Page.GetByRole(AriaRole.Searchbox).FillAsync("capped");
         await Page.GetByRole(AriaRole.Searchbox).PressAsync("Enter");
         await Expect(Page.GetByText("Showing 1-15 of 15+")).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "More than 10 auth clients match" })).ToContainTextAsync("Next goes on through the others");
+        await Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "More than 10 auth clients match" })).ToContainTextAsync("Next goes on through the others in this order");
         var first = await NamesShownAsync();
 
         var pager = Page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" });

@@ -59,12 +59,43 @@ public sealed class AuthClientCountLimitTests(CountLimitFixture fixture) : IClas
         var pages = await FollowNextAsync(browser, $"{Search(tag)}&perPage=10");
 
         Assert.Equal($"Showing 1-10 of {Limit}+", pages[0].Showing());
-        Assert.Contains($"More than {Limit} auth clients match: the numbered pages show the first {Limit} in this order, and Next goes on", CappedNote(pages[0]));
+        Assert.Contains($"More than {Limit} auth clients match: pages are numbered as far as they were counted, and Next goes on through the others", CappedNote(pages[0]));
         // Newest first: every client, each once, in order.
         Assert.Equal(Enumerable.Range(1, matches).Reverse().Select(i => $"{tag} {i:D3}"), pages.SelectMany(Names));
         // The last page knows there is no more: its count is exact, and no note says otherwise.
         Assert.Equal($"Showing {((pages.Count - 1) * 10) + 1}-{matches} of {matches}", pages[^1].Showing());
         Assert.Null(CappedNote(pages[^1]));
+    }
+
+    /// <summary>
+    /// A page number past the counted pages, typed or crafted, shows the last counted page: without a
+    /// position there is nothing to read it from. With 15 a page, the last counted page (the second)
+    /// straddles the limit and shows all 15 of its rows. With a position, however large the number,
+    /// the page is read from it and its pager names a handful of pages.
+    /// </summary>
+    [Theory]
+    [InlineData(10, "3", 2, "Showing 11-20 of 20+")]
+    [InlineData(10, "999999", 2, "Showing 11-20 of 20+")]
+    [InlineData(10, "2147483647", 2, "Showing 11-20 of 20+")]
+    [InlineData(15, "3", 2, "Showing 16-30 of 30+")]
+    public async Task PageNumberPastTheCount_ShowsTheLastCountedPage(int perPage, string number, int shown, string showing)
+    {
+        var browser = await _app.SignedInAsAdminAsync();
+        var tag = NewTag();
+        await SeedAsync(tag, Limit * 2);
+        var list = $"{Search(tag)}&perPage={perPage}";
+
+        var page = await browser.GetDocumentAsync($"{list}&page={number}");
+        var byNumber = await browser.GetDocumentAsync($"{list}&page={shown}");
+        var after = System.Web.HttpUtility.ParseQueryString(new Uri(new Uri("http://x"), page.PageLink("Next")!.GetAttribute("href")!).Query)["after"];
+        var crafted = await browser.GetDocumentAsync($"{list}&page={number}&after={Uri.EscapeDataString(after!)}");
+
+        Assert.Equal(showing, page.Showing());
+        Assert.Equal(shown.ToString(System.Globalization.CultureInfo.InvariantCulture), page.QuerySelector("nav[aria-label=Pages] [aria-current=page]")?.TextContent);
+        Assert.Equal(Names(byNumber), Names(page));
+        // The rows after the position, whatever the number says.
+        Assert.Equal(Enumerable.Range(1, (Limit * 2) - (shown * perPage)).Reverse().Take(perPage).Select(i => $"{tag} {i:D3}"), Names(crafted));
+        Assert.True(crafted.QuerySelectorAll("nav[aria-label=Pages] a.page-link").Length <= 9);
     }
 
     [Theory]

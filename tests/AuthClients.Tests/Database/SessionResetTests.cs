@@ -44,9 +44,16 @@ public sealed class SessionResetTests
             again = session.Split(' ')[0] == marked.Split(' ')[0] ? session : null;
         }
 
+        // The server's own value, as a session of the test's (not the app's pool) sees it.
+        await using var fresh = new Npgsql.NpgsqlConnection(database.ConnectionString + ";Pooling=false");
+        await fresh.OpenAsync();
+        await using var show = new Npgsql.NpgsqlCommand("SELECT current_setting('statement_timeout')", fresh);
+        var serverDefault = (string)(await show.ExecuteScalarAsync())!;
+
         Assert.EndsWith(" 4321s", marked, StringComparison.Ordinal);
+        Assert.NotEqual("4321s", serverDefault);
         Assert.True(again is not null, "The pool never handed out the marked connection again.");
-        Assert.Equal(resets ? "0" : "4321s", again.Split(' ')[1]);
+        Assert.Equal(resets ? serverDefault : "4321s", again.Split(' ')[1]);
     }
 
     /// <returns>The session's server process and its statement timeout, as "pid timeout".</returns>

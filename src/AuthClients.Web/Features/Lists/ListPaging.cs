@@ -78,8 +78,8 @@ public static class ListPaging
         var descending = query.SortsDescending;
         var pageCount = ListPage.PageCount(count.Total, size);
         // Past a capped count, a page is reached only from its neighbour's position, and numbered on
-        // from it (no further than a row number an int holds).
-        var number = Math.Clamp(query.Page, 1, count.IsCapped && query.Seek is not null ? int.MaxValue / size : pageCount);
+        // from it (no further than its rows' numbers, and their pages', fit in an int).
+        var number = Math.Clamp(query.Page, 1, count.IsCapped && query.Seek is not null ? (int.MaxValue / size) - 1 : pageCount);
         // A capped list reads a row more than it shows: whether it is there says whether a next page is.
         var take = count.IsCapped ? size + 1 : size;
         var items = number > 1 && query.Seek is { } seek ? await SeekAsync(matches, keyset, seek, descending, size, take, cancellationToken) : null;
