@@ -153,8 +153,8 @@ public sealed class TestDatabase : IDisposable
     {
         if (IsPostgreSql)
         {
-            // The app's pool is keyed by the connection string it uses: the configured one with No Reset On Close added (DatabaseHosting).
-            foreach (var connectionString in new[] { ConnectionString, new NpgsqlConnectionStringBuilder(ConnectionString) { NoResetOnClose = true }.ConnectionString })
+            // The app's pool is keyed by the connection string it uses, which DatabaseHosting rewrites; the configured one's too, for the tests' own connections.
+            foreach (var connectionString in new[] { ConnectionString, DatabaseHosting.WithoutSessionReset(ConnectionString, baseline: false) })
             {
                 using var pooled = new NpgsqlConnection(connectionString);
                 NpgsqlConnection.ClearPool(pooled);

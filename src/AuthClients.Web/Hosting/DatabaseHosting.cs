@@ -161,7 +161,7 @@ public static class DatabaseHosting
     /// and releases the start-up's advisory lock itself; Npgsql still rolls back a transaction left
     /// open before the connection goes back to the pool.
     /// </summary>
-    internal static string WithoutSessionReset(string connectionString, bool baseline)
+    public static string WithoutSessionReset(string connectionString, bool baseline)
     {
         var named = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals(nameof(Npgsql.NpgsqlConnectionStringBuilder.NoResetOnClose), StringComparison.OrdinalIgnoreCase));

@@ -9,6 +9,7 @@ using Duende.IdentityModel.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 
 namespace AuthClients.Tests.Database;
@@ -23,8 +24,10 @@ public sealed class SqliteKeptStatementTests
     [Fact]
     public async Task CacheMissesCodeExchangeAndRefresh_RunOnKeptConnections_AndCompileEachStatementOnce()
     {
+        // The counts below are of cache misses: on the app's clock, stopped, no cached client or user
+        // expires between two requests however slow the machine (the client cache keeps them 2 s).
         using var database = TestDatabase.CreateSqlite();
-        await using var app = new AuthClientsAppFactory { Database = database };
+        await using var app = new AuthClientsAppFactory { Database = database, TestServices = services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(DateTimeOffset.UtcNow)) };
         var http = app.CreateClient();
         var clients = new List<RegisteredClient>();
         for (var i = 0; i < 5; i++)
