@@ -29,14 +29,14 @@ public sealed class AccessStateCache : IDisposable
     private readonly MemoryCache? _entries;
     private readonly TimeSpan _lifetime;
 
-    public AccessStateCache(IOptions<TokenPerformanceOptions> options, AccessChanges changes, AuthClientsMetrics metrics)
+    public AccessStateCache(IOptions<TokenPerformanceOptions> options, AccessChanges changes, AuthClientsMetrics metrics, TimeProvider clock)
     {
         _changes = changes;
         _metrics = metrics;
         _lifetime = options.Value.EffectiveUserAccessCacheLifetime;
         if (_lifetime > TimeSpan.Zero)
         {
-            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.UserAccessCacheSize });
+            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.UserAccessCacheSize, Clock = new CacheClock(clock) });
         }
     }
 

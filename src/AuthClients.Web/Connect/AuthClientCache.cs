@@ -65,12 +65,6 @@ public sealed class AuthClientCache : IDisposable
 
     private static readonly TimeSpan MinimumScanInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The app's clock for the caches' expiry (MemoryCache predates <see cref="TimeProvider"/>).</summary>
-    private sealed class CacheClock(TimeProvider clock) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => clock.GetUtcNow();
-    }
-
     public bool Enabled => _entries is not null;
 
     /// <summary>Entries held for the lifetime (clients and credentials), expired or not: what the memory holds.</summary>

@@ -34,7 +34,7 @@ public sealed partial class ClientAuthenticationThrottle(TimeProvider clock, ILo
     private const int MaxKeyPart = 256;
 
     // Bounded, so a flood of random client IDs cannot grow memory without limit.
-    private readonly MemoryCache _failures = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly MemoryCache _failures = new(new MemoryCacheOptions { SizeLimit = 100_000, Clock = new CacheClock(clock) }); // the clock its expiries are set on
 
     /// <summary>The OAuth error to refuse a request with (429), or null when it may go ahead.</summary>
     public string? RefusalFor(IPAddress? address, string? clientId, string? account)

@@ -23,14 +23,16 @@ public sealed class VerifiedTokenCache : IDisposable
     private readonly AuthClientsMetrics _metrics;
     private readonly MemoryCache? _entries;
     private readonly TimeSpan _lifetime;
+    private readonly TimeProvider _clock;
 
-    public VerifiedTokenCache(IOptions<TokenPerformanceOptions> options, AuthClientsMetrics metrics)
+    public VerifiedTokenCache(IOptions<TokenPerformanceOptions> options, AuthClientsMetrics metrics, TimeProvider clock)
     {
         _metrics = metrics;
+        _clock = clock;
         _lifetime = options.Value.EffectiveVerifiedTokenCacheLifetime;
         if (_lifetime > TimeSpan.Zero)
         {
-            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.VerifiedTokenCacheSize });
+            _entries = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.VerifiedTokenCacheSize, Clock = new CacheClock(clock) });
         }
     }
 
@@ -85,8 +87,9 @@ public sealed class VerifiedTokenCache : IDisposable
         var expires = principal.GetClaim(OpenIddictConstants.Claims.ExpiresAt) is { } exp && long.TryParse(exp, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : principal.GetExpirationDate();
-        var until = DateTimeOffset.UtcNow + _lifetime;
-        if (expires is null || expires <= DateTimeOffset.UtcNow)
+        var now = _clock.GetUtcNow();
+        var until = now + _lifetime;
+        if (expires is null || expires <= now)
         {
             return;
         }

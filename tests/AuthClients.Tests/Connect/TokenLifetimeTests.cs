@@ -1,21 +1,29 @@
 using AuthClients.Tests.Infrastructure;
 using Duende.IdentityModel.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AuthClients.Tests.Connect;
 
 /// <summary>
-/// An app whose codes and refresh tokens live for seconds, so their expiry can be watched: long
-/// enough that a loaded machine still redeems a code before it expires (2 s was not always).
+/// An app whose codes and refresh tokens live for seconds of its own clock, which the tests move:
+/// their expiry is watched without waiting, and a slow machine cannot let a code expire before it
+/// is redeemed (on the wall clock, 2 s and then 5 s were not always enough).
 /// </summary>
 public sealed class ShortTokenLifetimesApp : IDisposable
 {
-    public AuthClientsAppFactory App { get; } = new()
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public AuthClientsAppFactory App { get; }
+
+    public ShortTokenLifetimesApp() => App = new()
     {
         Settings =
         {
             ["OAuthServer:AuthorizationCodeLifetime"] = "00:00:05",
             ["OAuthServer:RefreshTokenLifetime"] = "00:00:15",
         },
+        TestServices = services => services.AddSingleton<TimeProvider>(Clock),
     };
 
     public void Dispose() => App.Dispose();
@@ -25,6 +33,7 @@ public sealed class ShortTokenLifetimesApp : IDisposable
 public sealed class TokenLifetimeTests(ShortTokenLifetimesApp fixture) : IClassFixture<ShortTokenLifetimesApp>
 {
     private readonly AuthClientsAppFactory _app = fixture.App;
+    private readonly FakeTimeProvider _clock = fixture.Clock;
 
     [Fact]
     public async Task ExpiredAuthorizationCode_IsInvalidGrant()
@@ -32,7 +41,7 @@ public sealed class TokenLifetimeTests(ShortTokenLifetimesApp fixture) : IClassF
         var (driver, email) = await ArrangeAsync();
         var code = await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword);
 
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        _clock.Advance(TimeSpan.FromSeconds(6));
         var tokens = await driver.RedeemAsync(_app.CreateClient(), code);
 
         Assert.Equal("invalid_grant", tokens.ErrorCode());
@@ -45,15 +54,14 @@ public sealed class TokenLifetimeTests(ShortTokenLifetimesApp fixture) : IClassF
         var client = driver.Client;
         var http = _app.CreateClient();
         var tokens = await driver.RedeemAsync(http, await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword));
-        var started = DateTime.UtcNow;
+        Assert.False(tokens.IsError, tokens.Raw);
 
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        _clock.Advance(TimeSpan.FromSeconds(6));
         var renewed = await RefreshAsync(http, client, tokens.RefreshToken!);
         Assert.False(renewed.IsError, renewed.Raw);
 
         // Past the first token's fifteen seconds: a sliding lifetime would still accept the renewed one.
-        var pastTheFirstLifetime = started.AddSeconds(16) - DateTime.UtcNow;
-        await Task.Delay(pastTheFirstLifetime > TimeSpan.Zero ? pastTheFirstLifetime : TimeSpan.Zero);
+        _clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal("invalid_grant", (await RefreshAsync(http, client, renewed.RefreshToken!)).ErrorCode());
     }
 

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 
 namespace AuthClients.Tests.Connect;
@@ -153,15 +154,21 @@ public sealed class TokenPerformanceTests(AuthClientsAppFactory app) : IClassFix
     [Fact]
     public async Task TokenWhoseSignatureWasVerifiedBefore_IsStillRefusedOnceExpired()
     {
-        // Long enough for the first call to land inside the lifetime on a loaded CI machine.
-        using var shortTokens = new AuthClientsAppFactory { Database = app.Database, Settings = { ["OAuthServer:AccessTokenLifetime"] = "00:00:08" } };
+        // On the app's clock, which only the test moves: a slow machine cannot let the token expire before the first call.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var shortTokens = new AuthClientsAppFactory
+        {
+            Database = app.Database,
+            Settings = { ["OAuthServer:AccessTokenLifetime"] = "00:05:00" },
+            TestServices = services => services.AddSingleton<TimeProvider>(clock),
+        };
         var http = shortTokens.CreateClient();
         var client = await RegisterAsync(shortTokens);
         var token = await TokenAsync(http, client.ClientId, client.Secret);
         Assert.Equal(HttpStatusCode.OK, (await CallMeAsync(http, token.AccessToken!)).StatusCode);
         Assert.True(shortTokens.Services.GetRequiredService<VerifiedTokenCache>().Remembers(token.AccessToken!));
 
-        await Task.Delay(TimeSpan.FromSeconds(9));
+        clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await CallMeAsync(http, token.AccessToken!)).StatusCode);
     }

@@ -108,12 +108,16 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     [Fact]
     public async Task CodeExchangeAndRefresh_EachWriteTheSpentTokenAndTheNewRefreshToken_InOneCommit()
     {
-        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
-        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
-        var code = await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword);
+        // Every commit the app logs meanwhile counts, so the last-used flush (every 30 s by default,
+        // here the longest allowed) must not come between: its commit would be a second one.
+        await using var quiet = new AuthClientsAppFactory { Settings = { ["AuthClients:Credentials:LastUsedFlushInterval"] = "00:10:00" } };
+        var backChannel = quiet.CreateClient();
+        var client = await quiet.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(quiet.CreateBrowser(), client);
+        var code = await driver.GetCodeAsync(await quiet.CreateUserAsync(), AuthClientsAppFactory.UserPassword);
 
-        var (tokens, exchangeWrites) = await TokenTableWritesAsync(() => driver.RedeemAsync(_backChannel, code));
-        var (renewed, refreshWrites) = await TokenTableWritesAsync(() => _backChannel.RequestRefreshAsync(client, tokens.RefreshToken!));
+        var (tokens, exchangeWrites) = await TokenTableWritesAsync(quiet, () => driver.RedeemAsync(backChannel, code));
+        var (renewed, refreshWrites) = await TokenTableWritesAsync(quiet, () => backChannel.RequestRefreshAsync(client, tokens.RefreshToken!));
 
         Assert.False(renewed.IsError, renewed.Raw);
         Assert.NotNull(tokens.IdentityToken);
@@ -123,7 +127,7 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
         // token or the access token, no commit of the one without the other.
         Assert.Equal(["UPDATE", "INSERT", "COMMIT"], exchangeWrites);
         Assert.Equal(["UPDATE", "INSERT", "COMMIT"], refreshWrites);
-        Assert.Equal(HttpStatusCode.OK, (await _backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await backChannel.GetMeAsync(renewed.AccessToken!)).StatusCode);
     }
 
     /// <summary>
@@ -249,8 +253,8 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     /// every transaction committed meanwhile ("COMMIT"), in order. A command that holds several
     /// statements (a batch) gives each of its statements.
     /// </summary>
-    private Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(Func<Task<T>> request) =>
-        LoggedWhileAsync(request, entries => entries.SelectMany(e =>
+    private static Task<(T Result, string[] Writes)> TokenTableWritesAsync<T>(AuthClientsAppFactory factory, Func<Task<T>> request) =>
+        LoggedWhileAsync(factory, request, entries => entries.SelectMany(e =>
             e.Category == DbLoggerCategory.Database.Transaction.Name && e.Message.StartsWith("Committed transaction", StringComparison.Ordinal) ? ["COMMIT"]
             : IsExecutedCommand(e)
                 ? StatementsOf(e.Message).Where(sql => !sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)).Select(sql => sql.Split(' ')[0])
@@ -258,17 +262,17 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
 
     // The statements the app ran during the request that match, as EF Core logged them.
     private Task<(T Result, string[] Commands)> CommandsAsync<T>(Func<Task<T>> request, Func<string, bool> match) =>
-        LoggedWhileAsync(request, entries => entries
+        LoggedWhileAsync(app, request, entries => entries
             .Where(IsExecutedCommand)
             .Select(e => WithoutTags(e.Message[(e.Message.IndexOf(']', e.Message.IndexOf("CommandTimeout", StringComparison.Ordinal)) + 1)..]))
             .Where(match));
 
     // What select makes of the log entries the app wrote while request ran.
-    private async Task<(T Result, string[] Selected)> LoggedWhileAsync<T>(Func<Task<T>> request, Func<IEnumerable<CapturedLogEntry>, IEnumerable<string>> select)
+    private static async Task<(T Result, string[] Selected)> LoggedWhileAsync<T>(AuthClientsAppFactory factory, Func<Task<T>> request, Func<IEnumerable<CapturedLogEntry>, IEnumerable<string>> select)
     {
-        var start = app.LogEntries.Count;
+        var start = factory.LogEntries.Count;
         var result = await request();
-        return (result, [.. select(app.LogEntries.Skip(start))]);
+        return (result, [.. select(factory.LogEntries.Skip(start))]);
     }
 
     private static bool IsExecutedCommand(CapturedLogEntry entry) =>

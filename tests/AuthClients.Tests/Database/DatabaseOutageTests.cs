@@ -5,7 +5,9 @@ using AuthClients.Web.Authorization;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Hosting;
 using Duende.IdentityModel.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AuthClients.Tests.Database;
 
@@ -25,7 +27,10 @@ public sealed class DatabaseOutageTests
     {
         await using var server = await OwnPostgresServer.StartAsync();
         var database = TestDatabase.CreatePostgreSql(server.ConnectionString);
-        await using var app = new AuthClientsAppFactory { Database = database };
+        // The app's clock moves only when the test moves it: past the client cache's lifetime, below
+        // the outage's windows (ServeDuringOutage, AuthClientCache.RememberedFor).
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new AuthClientsAppFactory { Database = database, TestServices = services => services.AddSingleton<TimeProvider>(clock) };
 
         // A second instance that reads every client from the database (no client cache): after the
         // restart each of its pooled connections is dead, and it was idle through the outage.
@@ -49,6 +54,7 @@ public sealed class DatabaseOutageTests
         await TokenAsync(strictHttp, known);
 
         await server.StopAsync();
+        clock.Advance(TimeSpan.FromSeconds(3)); // every cached client expired: each request asks the database
 
         // During the outage: the client read a moment ago still gets tokens (a wrong secret for it is
         // still a wrong secret); everything else says 503.

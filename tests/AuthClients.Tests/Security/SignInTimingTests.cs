@@ -15,8 +15,10 @@ namespace AuthClients.Tests.Security;
 /// Every failed sign-in, on the sign-in page or through the OAuth password grant, costs the same:
 /// exactly one password hash check (the slow part), so the response time does not tell an unknown
 /// email from a wrong password, an inactive account or a locked one. Counting hash checks is the
-/// deterministic stand-in for timing them; one test also times them.
+/// deterministic stand-in for timing them; one test also times them, so the class runs alone: two
+/// thousand tests in parallel on two cores can load every round of one side.
 /// </summary>
+[Collection(TimedCollection.Name)]
 public sealed class SignInTimingTests : IDisposable
 {
     private readonly PasswordCheckCounter _checks = new();
@@ -200,4 +202,10 @@ public sealed class SignInTimingTests : IDisposable
             return base.VerifyHashedPassword(user, hashedPassword, providedPassword);
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimedCollection
+{
+    public const string Name = "Timed (runs alone)";
 }
