@@ -15,7 +15,8 @@ namespace AuthClients.Web.Connect;
 /// Issues client-credentials access tokens, and users' access tokens issued under an authorization
 /// (code and refresh grants), without a database row, signed with the access-token algorithm
 /// (ES256 by default; ID tokens keep RS256), and users' ID tokens issued under an authorization without
-/// one either. Refresh tokens and authorization codes still get their rows: single use and reuse
+/// one either. Authorization codes and refresh tokens, which only this server reads, are signed with
+/// its own HMAC key (<see cref="ServerKeyStore.ServerOnlySigningUse"/>). Refresh tokens and authorization codes still get their rows: single use and reuse
 /// detection need them. A user's access token is checked against its
 /// authorization instead, which revocation and a refresh token's reuse revoke
 /// (<see cref="TokenReuseRevocation"/>); one issued without an authorization (the password grant
@@ -39,13 +40,23 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
 
     public ValueTask HandleAsync(OpenIddictServerEvents.GenerateTokenContext context)
     {
-        // ID tokens keep OpenIddict's choice: an RSA certificate, ordered with the one in force first.
-        if (_accessTokenAlgorithm == SecurityAlgorithms.EcdsaSha256)
+        var credentials = context.Options.SigningCredentials;
+        context.SigningCredentials = context.TokenType switch
         {
-            context.SigningCredentials = context.TokenType == TokenTypeIdentifiers.IdentityToken
-                ? context.Options.SigningCredentials.Find(c => c.Algorithm == SecurityAlgorithms.RsaSha256) ?? context.SigningCredentials
-                : keys.EcdsaKeyInForce(context.Options.SigningCredentials) ?? context.SigningCredentials;
-        }
+            // Read by clients: RSA, which every OpenID Connect client supports, the certificate in force first.
+            TokenTypeIdentifiers.IdentityToken => credentials.Find(c => c.Algorithm == SecurityAlgorithms.RsaSha256) ?? Published(credentials) ?? context.SigningCredentials,
+
+            // Read by resource servers, with the JWKS's public keys.
+            TokenTypeIdentifiers.AccessToken => (_accessTokenAlgorithm == SecurityAlgorithms.EcdsaSha256 ? keys.EcdsaKeyInForce(credentials) : null)
+                ?? Published(credentials) ?? context.SigningCredentials,
+
+            // Read by no one but this server (encrypted too): its HMAC key, where loaded (not in the baseline).
+            TokenTypeIdentifiers.Private.AuthorizationCode or TokenTypeIdentifiers.RefreshToken or TokenTypeIdentifiers.Private.DeviceCode
+                or TokenTypeIdentifiers.Private.UserCode or TokenTypeIdentifiers.Private.RequestToken => credentials.Find(c => c.Key is SymmetricSecurityKey) ?? context.SigningCredentials,
+
+            // Any other: a key whose public half is published, whoever may read it.
+            _ => Published(credentials) ?? context.SigningCredentials,
+        };
 
         if (!NeedsEntry(context))
         {
@@ -54,6 +65,9 @@ public sealed class ClientAccessTokenIssuer(IOptions<TokenPerformanceOptions> pe
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>OpenIddict's choice among the keys whose public half the JWKS publishes (X.509 first, the one in force first).</summary>
+    private static SigningCredentials? Published(List<SigningCredentials> credentials) => credentials.Find(c => c.Key is AsymmetricSecurityKey);
 
     private bool NeedsEntry(OpenIddictServerEvents.GenerateTokenContext context) => context.TokenType switch
     {

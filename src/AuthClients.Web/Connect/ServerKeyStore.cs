@@ -16,8 +16,9 @@ namespace AuthClients.Web.Connect;
 /// validates with the same keys, and keys survive restarts. A signing key is published for
 /// <see cref="PublishAhead"/> before it starts signing, so resource servers that cache the JWKS
 /// already know it when the first token signed with it arrives. There is a signing key chain per
-/// algorithm (RS256 for ID tokens and the baseline, ES256 for access tokens), and one key for the
-/// client secret verifiers (<see cref="ClientSecretHasher"/>), which never leaves the server.
+/// algorithm (RS256 for ID tokens and the baseline, ES256 for access tokens), one HMAC key for the
+/// tokens only this server reads (<see cref="ServerOnlySigningUse"/>), and one key for the client
+/// secret verifiers (<see cref="ClientSecretHasher"/>); those two never leave the server.
 /// </summary>
 public sealed class ServerKeyStore(
     IServiceScopeFactory scopes,
@@ -32,6 +33,14 @@ public sealed class ServerKeyStore(
 
     /// <summary>The key of the client secret verifiers (HMAC-SHA256).</summary>
     public const string SecretVerifierUse = "secret";
+
+    /// <summary>
+    /// The HMAC-SHA256 key that signs the tokens no one but this server reads: authorization codes and
+    /// refresh tokens (<see cref="ClientAccessTokenIssuer"/>). They are encrypted with the <c>enc</c>
+    /// key as well; an ECDSA signature inside cost a verification and a signature per grant for
+    /// nothing a public key could let anyone else check. Never published; loaded except in the baseline.
+    /// </summary>
+    public const string ServerOnlySigningUse = "sig-own";
 
     public static readonly TimeSpan SigningKeyLifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan PublishAhead = TimeSpan.FromDays(14);
@@ -69,6 +78,11 @@ public sealed class ServerKeyStore(
         if (!await db.ServerKeys.AnyAsync(k => k.Use == EncryptionUse, cancellationToken))
         {
             db.ServerKeys.Add(NewSymmetricKey(EncryptionUse, SecurityAlgorithms.Aes256KW, now));
+        }
+
+        if (!await db.ServerKeys.AnyAsync(k => k.Use == ServerOnlySigningUse, cancellationToken))
+        {
+            db.ServerKeys.Add(NewSymmetricKey(ServerOnlySigningUse, SecurityAlgorithms.HmacSha256, now));
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -115,6 +129,17 @@ public sealed class ServerKeyStore(
             else
             {
                 options.SigningCredentials.Add(new X509SigningCredentials(certificate, key.Algorithm));
+            }
+        }
+
+        // OpenIddict prefers a symmetric key for every token but ID tokens and never publishes one;
+        // ClientAccessTokenIssuer gives it only the tokens this server alone reads.
+        if (!performance.Value.Baseline)
+        {
+            foreach (var key in keys.Where(k => k.Use == ServerOnlySigningUse).OrderBy(k => k.CreatedAt))
+            {
+                options.SigningCredentials.Add(new SigningCredentials(
+                    new SymmetricSecurityKey(Convert.FromBase64String(_protector.Unprotect(key.ProtectedKey))) { KeyId = key.Id }, SecurityAlgorithms.HmacSha256));
             }
         }
 

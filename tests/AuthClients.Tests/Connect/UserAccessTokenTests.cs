@@ -292,14 +292,7 @@ public sealed class UserAccessTokenTests(AuthClientsAppFactory app) : IClassFixt
     private static string WithoutTags(string sql) =>
         string.Join('\n', sql.Split('\n').SkipWhile(line => line.StartsWith("--", StringComparison.Ordinal) || string.IsNullOrWhiteSpace(line))).TrimStart();
 
-    private async Task<(RegisteredClient Client, TokenResponse Tokens)> SignInThroughCodeAsync()
-    {
-        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
-        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
-        var tokens = await driver.RedeemAsync(_backChannel, await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword));
-        Assert.False(tokens.IsError, tokens.Raw);
-        return (client, tokens);
-    }
+    private Task<(RegisteredClient Client, TokenResponse Tokens)> SignInThroughCodeAsync() => AuthorizationCodeDriver.SignInThroughCodeAsync(app, _backChannel);
 
     private static string AuthorizationOf(string accessToken) =>
         new System.IdentityModel.Tokens.Jwt.JwtSecurityToken(accessToken).Claims.Single(c => c.Type == OpenIddictConstants.Claims.Private.AuthorizationId).Value;

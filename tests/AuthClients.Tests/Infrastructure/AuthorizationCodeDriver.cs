@@ -80,6 +80,16 @@ public sealed partial class AuthorizationCodeDriver(HttpClient browser, Register
             CodeVerifier = verifier ?? Verifier,
         });
 
+    /// <summary>A new code-flow client, and the tokens of a new user signed in through it: the start of a refresh chain.</summary>
+    public static async Task<(RegisteredClient Client, TokenResponse Tokens)> SignInThroughCodeAsync(AuthClientsAppFactory app, HttpClient backChannel)
+    {
+        var client = await app.RegisterClientAsync(clientCredentials: false, authorizationCode: true);
+        var driver = new AuthorizationCodeDriver(app.CreateBrowser(), client);
+        var tokens = await driver.RedeemAsync(backChannel, await driver.GetCodeAsync(await app.CreateUserAsync(), AuthClientsAppFactory.UserPassword));
+        Assert.False(tokens.IsError, tokens.Raw);
+        return (client, tokens);
+    }
+
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
     private static partial Regex HiddenField();
 }

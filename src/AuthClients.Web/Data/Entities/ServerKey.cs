@@ -9,7 +9,7 @@ public sealed class ServerKey
     /// <summary>The key id (<c>kid</c>) published in the JWKS.</summary>
     public string Id { get; set; } = "";
 
-    /// <summary><c>sig</c> (token signing), <c>enc</c> (token encryption) or <c>secret</c> (client secret verifiers).</summary>
+    /// <summary><c>sig</c> (token signing), <c>sig-own</c> (signing the tokens only the server reads), <c>enc</c> (token encryption) or <c>secret</c> (client secret verifiers).</summary>
     public string Use { get; set; } = "";
 
     public string Algorithm { get; set; } = "";
