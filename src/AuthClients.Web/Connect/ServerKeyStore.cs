@@ -97,15 +97,16 @@ public sealed class ServerKeyStore(
         var keys = db.ServerKeys.AsNoTracking().Where(k => k.NotAfter > now).ToList();
 
         // The baseline is OpenIddict's default: RSA only. Otherwise both chains are loaded and
-        // published; SigningKeySelector picks the algorithm per token type.
+        // published; ClientAccessTokenIssuer picks the key per token type.
         var algorithms = performance.Value.EffectiveAccessTokenAlgorithm == AccessTokenAlgorithm.RS256
             ? [SecurityAlgorithms.RsaSha256]
             : SigningAlgorithms;
 
         // Signing keys are self-signed certificates whose validity is the key's period in force:
         // OpenIddict signs with the certificate valid now and publishes the next one in the JWKS.
-        // An operator's certificate file, when configured, replaces them all (every token is then
-        // RS256-signed with it: the ES256 selection falls back to the credentials in force).
+        // An operator's certificate file, when configured, replaces them all (every published token
+        // is then RS256-signed with it: the ES256 selection falls back to it; codes and refresh
+        // tokens keep the server's own key).
         if (settings.Value.SigningCertificatePath is { } path && !string.IsNullOrWhiteSpace(path))
         {
             var file = X509CertificateLoader.LoadPkcs12FromFile(path, settings.Value.SigningCertificatePassword, X509KeyStorageFlags.EphemeralKeySet);

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
@@ -61,6 +63,56 @@ public sealed class ServerOnlyTokenSigningTests(AuthClientsAppFactory app) : ICl
         });
     }
 
+    [Theory]
+    [InlineData("RS256", null)]
+    [InlineData("ES256", "with the operator's certificate")]
+    public async Task WhenOnlyRsaIsPublished_AccessTokensStayRsa_AndCodesAndRefreshTokensStayTheServers(string accessTokenAlgorithm, string? certificate)
+    {
+        // OpenIddict's own choice would be the symmetric key for every token but ID tokens: with no
+        // ES256 key in force (RS256 configured, or an operator's certificate), only the issuer's
+        // choice keeps the access token on a published key.
+        using var rsa = RSA.Create(2048);
+        using var issued = new CertificateRequest("CN=Operator signing key", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var pfx = Path.Combine(Path.GetTempPath(), $"authclients-signing-{Guid.NewGuid():N}.pfx");
+        File.WriteAllBytes(pfx, issued.Export(X509ContentType.Pkcs12, "pfx-password"));
+        try
+        {
+            var settings = new Dictionary<string, string?> { ["OAuthServer:Performance:AccessTokenAlgorithm"] = accessTokenAlgorithm };
+            if (certificate is not null)
+            {
+                settings["OAuthServer:SigningCertificatePath"] = pfx;
+                settings["OAuthServer:SigningCertificatePassword"] = "pfx-password";
+            }
+
+            await using var rsaOnly = new AuthClientsAppFactory { Settings = settings };
+
+            var http = rsaOnly.CreateClient();
+            var (client, tokens) = await AuthorizationCodeDriver.SignInThroughCodeAsync(rsaOnly, http);
+            var renewed = await http.RequestRefreshAsync(client, tokens.RefreshToken!);
+            Assert.False(renewed.IsError, renewed.Raw);
+            var clientToken = await http.RequestClientTokenAsync(await rsaOnly.RegisterClientAsync());
+            Assert.False(clientToken.IsError, clientToken.Raw);
+
+            var published = (await http.GetJsonWebKeySetAsync("/.well-known/jwks")).KeySet!.Keys.Select(k => k.Kid).ToList();
+            foreach (var publicToken in new[] { renewed.AccessToken!, renewed.IdentityToken!, clientToken.AccessToken! })
+            {
+                var header = new JsonWebToken(publicToken);
+                Assert.Equal("RS256", header.Alg);
+                Assert.Contains(header.Kid, published);
+            }
+
+            var inner = Decrypted(rsaOnly, renewed.RefreshToken!);
+            Assert.Equal(SecurityAlgorithms.HmacSha256, inner.Alg);
+            Assert.DoesNotContain(inner.Kid, published);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetMeAsync(renewed.AccessToken!)).StatusCode);
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
+
     [Fact]
     public async Task RefreshToken_SignedWithEs256AsBeforeTheChange_IsStillRedeemed()
     {
@@ -91,17 +143,21 @@ public sealed class ServerOnlyTokenSigningTests(AuthClientsAppFactory app) : ICl
         Assert.False(renewed.IsError, renewed.Raw);
     }
 
-    private OpenIddictServerOptions ServerOptions => app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
+    private OpenIddictServerOptions ServerOptions => OptionsOf(app);
+
+    private static OpenIddictServerOptions OptionsOf(AuthClientsAppFactory factory) => factory.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
 
     /// <summary>The signed token inside a code's or refresh token's encryption, decrypted with the server's key.</summary>
-    private JsonWebToken Decrypted(string token)
+    private JsonWebToken Decrypted(string token) => Decrypted(app, token);
+
+    private static JsonWebToken Decrypted(AuthClientsAppFactory factory, string token)
     {
         var encrypted = new JsonWebToken(token);
         Assert.True(encrypted.IsEncrypted);
         var handler = new JsonWebTokenHandler();
         return new JsonWebToken(handler.DecryptToken(encrypted, new TokenValidationParameters
         {
-            TokenDecryptionKeys = ServerOptions.EncryptionCredentials.Select(c => c.Key).ToList(),
+            TokenDecryptionKeys = OptionsOf(factory).EncryptionCredentials.Select(c => c.Key).ToList(),
         }));
     }
 

@@ -6,7 +6,7 @@ namespace AuthClients.Web.Data.Entities;
 /// </summary>
 public sealed class ServerKey
 {
-    /// <summary>The key id (<c>kid</c>) published in the JWKS.</summary>
+    /// <summary>The key id (<c>kid</c>): in the JWKS for the published signing keys, in the token's header for the others.</summary>
     public string Id { get; set; } = "";
 
     /// <summary><c>sig</c> (token signing), <c>sig-own</c> (signing the tokens only the server reads), <c>enc</c> (token encryption) or <c>secret</c> (client secret verifiers).</summary>
