@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using AuthClients.Tests.Infrastructure;
 using AuthClients.Web.Connect;
 using AuthClients.Web.Data;
@@ -71,46 +70,35 @@ public sealed class ServerOnlyTokenSigningTests(AuthClientsAppFactory app) : ICl
         // OpenIddict's own choice would be the symmetric key for every token but ID tokens: with no
         // ES256 key in force (RS256 configured, or an operator's certificate), only the issuer's
         // choice keeps the access token on a published key.
-        using var rsa = RSA.Create(2048);
-        using var issued = new CertificateRequest("CN=Operator signing key", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var pfx = Path.Combine(Path.GetTempPath(), $"authclients-signing-{Guid.NewGuid():N}.pfx");
-        File.WriteAllBytes(pfx, issued.Export(X509ContentType.Pkcs12, "pfx-password"));
-        try
+        using var operatorCertificate = new OperatorCertificate();
+        var settings = new Dictionary<string, string?> { ["OAuthServer:Performance:AccessTokenAlgorithm"] = accessTokenAlgorithm };
+        if (certificate is not null)
         {
-            var settings = new Dictionary<string, string?> { ["OAuthServer:Performance:AccessTokenAlgorithm"] = accessTokenAlgorithm };
-            if (certificate is not null)
-            {
-                settings["OAuthServer:SigningCertificatePath"] = pfx;
-                settings["OAuthServer:SigningCertificatePassword"] = "pfx-password";
-            }
-
-            await using var rsaOnly = new AuthClientsAppFactory { Settings = settings };
-
-            var http = rsaOnly.CreateClient();
-            var (client, tokens) = await AuthorizationCodeDriver.SignInThroughCodeAsync(rsaOnly, http);
-            var renewed = await http.RequestRefreshAsync(client, tokens.RefreshToken!);
-            Assert.False(renewed.IsError, renewed.Raw);
-            var clientToken = await http.RequestClientTokenAsync(await rsaOnly.RegisterClientAsync());
-            Assert.False(clientToken.IsError, clientToken.Raw);
-
-            var published = (await http.GetJsonWebKeySetAsync("/.well-known/jwks")).KeySet!.Keys.Select(k => k.Kid).ToList();
-            foreach (var publicToken in new[] { renewed.AccessToken!, renewed.IdentityToken!, clientToken.AccessToken! })
-            {
-                var header = new JsonWebToken(publicToken);
-                Assert.Equal("RS256", header.Alg);
-                Assert.Contains(header.Kid, published);
-            }
-
-            var inner = Decrypted(rsaOnly, renewed.RefreshToken!);
-            Assert.Equal(SecurityAlgorithms.HmacSha256, inner.Alg);
-            Assert.DoesNotContain(inner.Kid, published);
-            Assert.Equal(HttpStatusCode.OK, (await http.GetMeAsync(renewed.AccessToken!)).StatusCode);
+            settings["OAuthServer:SigningCertificatePath"] = operatorCertificate.Path;
+            settings["OAuthServer:SigningCertificatePassword"] = operatorCertificate.Password;
         }
-        finally
+
+        await using var rsaOnly = new AuthClientsAppFactory { Settings = settings };
+
+        var http = rsaOnly.CreateClient();
+        var (client, tokens) = await AuthorizationCodeDriver.SignInThroughCodeAsync(rsaOnly, http);
+        var renewed = await http.RequestRefreshAsync(client, tokens.RefreshToken!);
+        Assert.False(renewed.IsError, renewed.Raw);
+        var clientToken = await http.RequestClientTokenAsync(await rsaOnly.RegisterClientAsync());
+        Assert.False(clientToken.IsError, clientToken.Raw);
+
+        var published = (await http.GetJsonWebKeySetAsync("/.well-known/jwks")).KeySet!.Keys.Select(k => k.Kid).ToList();
+        foreach (var publicToken in new[] { renewed.AccessToken!, renewed.IdentityToken!, clientToken.AccessToken! })
         {
-            File.Delete(pfx);
+            var header = new JsonWebToken(publicToken);
+            Assert.Equal("RS256", header.Alg);
+            Assert.Contains(header.Kid, published);
         }
+
+        var inner = Decrypted(rsaOnly, renewed.RefreshToken!);
+        Assert.Equal(SecurityAlgorithms.HmacSha256, inner.Alg);
+        Assert.DoesNotContain(inner.Kid, published);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetMeAsync(renewed.AccessToken!)).StatusCode);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using AuthClients.Tests.Infrastructure;
 using Duende.IdentityModel.Client;
 
@@ -8,22 +6,17 @@ namespace AuthClients.Tests.Connect;
 /// <summary>An operator's own signing certificate (OAuthServer:SigningCertificatePath) replaces the generated keys.</summary>
 public sealed class SigningCertificateTests : IDisposable
 {
-    private readonly string _pfxPath = Path.Combine(Path.GetTempPath(), $"authclients-signing-{Guid.NewGuid():N}.pfx");
-    private readonly X509Certificate2 _certificate;
+    private readonly OperatorCertificate _certificate = new();
     private readonly AuthClientsAppFactory _app;
 
     public SigningCertificateTests()
     {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=Operator signing key", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        File.WriteAllBytes(_pfxPath, _certificate.Export(X509ContentType.Pkcs12, "pfx-password"));
         _app = new AuthClientsAppFactory
         {
             Settings =
             {
-                ["OAuthServer:SigningCertificatePath"] = _pfxPath,
-                ["OAuthServer:SigningCertificatePassword"] = "pfx-password",
+                ["OAuthServer:SigningCertificatePath"] = _certificate.Path,
+                ["OAuthServer:SigningCertificatePassword"] = _certificate.Password,
             },
         };
     }
@@ -46,6 +39,5 @@ public sealed class SigningCertificateTests : IDisposable
     {
         _app.Dispose();
         _certificate.Dispose();
-        File.Delete(_pfxPath);
     }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using AuthClients.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,14 +7,13 @@ namespace AuthClients.Tests.Database;
 /// Data Protection keys in the database, encrypted with the certificate from
 /// DataProtection:CertificatePath, as docs/operations.md recommends for production.
 /// </summary>
-public sealed class KeyProtectionTests : IDisposable
+public sealed class KeyProtectionTests
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("authclients-keys-").FullName;
-
     [Fact]
     public async Task WithACertificate_TheKeysInTheDatabaseAreEncrypted()
     {
-        await using var app = new AuthClientsAppFactory { Settings = CertificateSettings(NewCertificate("current")) };
+        using var certificate = new OperatorCertificate();
+        await using var app = new AuthClientsAppFactory { Settings = CertificateSettings(certificate) };
         var browser = await app.SignedInAsAdminAsync();
 
         await using var db = app.Database.OpenContext();
@@ -33,8 +30,8 @@ public sealed class KeyProtectionTests : IDisposable
     [Fact]
     public async Task ReplacedCertificate_KeptAsPrevious_StillOpensWhatWasProtectedBefore()
     {
-        var first = NewCertificate("first");
-        var second = NewCertificate("second");
+        using var first = new OperatorCertificate();
+        using var second = new OperatorCertificate();
         using var database = TestDatabase.Create();
         string id, secret;
         await using (var before = new AuthClientsAppFactory { Database = database, Settings = CertificateSettings(first) })
@@ -51,33 +48,20 @@ public sealed class KeyProtectionTests : IDisposable
         Assert.Equal(secret, await again.CopySecretAsync(id));
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     /// <summary>The settings that encrypt the Data Protection keys with <paramref name="current"/>, and keep <paramref name="previous"/> to decrypt.</summary>
-    private static Dictionary<string, string?> CertificateSettings((string Path, string Password) current, (string Path, string Password)? previous = null)
+    private static Dictionary<string, string?> CertificateSettings(OperatorCertificate current, OperatorCertificate? previous = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["DataProtection:CertificatePath"] = current.Path,
             ["DataProtection:CertificatePassword"] = current.Password,
         };
-        if (previous is { } old)
+        if (previous is not null)
         {
-            settings["DataProtection:PreviousCertificates:0:Path"] = old.Path;
-            settings["DataProtection:PreviousCertificates:0:Password"] = old.Password;
+            settings["DataProtection:PreviousCertificates:0:Path"] = previous.Path;
+            settings["DataProtection:PreviousCertificates:0:Password"] = previous.Password;
         }
 
         return settings;
-    }
-
-    private (string Path, string Password) NewCertificate(string name)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest($"CN=AuthClients key protection {name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var password = Guid.NewGuid().ToString("N");
-        var path = Path.Combine(_folder, $"{name}.pfx");
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, password));
-        return (path, password);
     }
 }

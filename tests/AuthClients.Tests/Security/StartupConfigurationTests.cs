@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using AuthClients.Tests.ScaleOut;
 using AuthClients.Web.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -19,8 +17,7 @@ namespace AuthClients.Tests.Security;
 /// the settings are found by reflection on the app's options types (each has a <c>Section</c>
 /// constant), so a new one is tried as soon as it exists.
 /// </summary>
-public sealed class StartupConfigurationTests(StartupConfigurationTests.CertificateFile certificate)
-    : IClassFixture<StartupConfigurationTests.CertificateFile>
+public sealed class StartupConfigurationTests(OperatorCertificate certificate) : IClassFixture<OperatorCertificate>
 {
     /// <summary>Stands for a text setting nobody has yet given a bad value in <see cref="BadTexts"/>.</summary>
     private const string NoBadValueYet = "(no bad value yet)";
@@ -180,22 +177,6 @@ public sealed class StartupConfigurationTests(StartupConfigurationTests.Certific
 
     private static bool IsValue(Type type) =>
         type == typeof(string) || TypeDescriptor.GetConverter(Nullable.GetUnderlyingType(type) ?? type).CanConvertFrom(typeof(string));
-
-    /// <summary>A .pfx file whose password the bad settings get wrong.</summary>
-    public sealed class CertificateFile : IDisposable
-    {
-        public CertificateFile()
-        {
-            using var rsa = RSA.Create(2048);
-            using var self = new CertificateRequest("CN=Start-up test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-                .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            File.WriteAllBytes(Path, self.Export(X509ContentType.Pkcs12, "the-right-password"));
-        }
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"authclients-startup-{Guid.NewGuid():N}.pfx");
-
-        public void Dispose() => File.Delete(Path);
-    }
 
     private sealed class TestEnvironment : IHostEnvironment
     {
