@@ -111,6 +111,7 @@ public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, S
 /// A code or refresh grant's writes in one transaction (per request, scoped): the redemption
 /// <see cref="SingleUse"/> marked on the token's tracked row, and the rows of the tokens the grant
 /// creates, which <see cref="AuthClientTokenStore"/> adds without saving while a redemption waits.
+/// On PostgreSQL they are one statement, which needs no transaction around it (<see cref="OneStatementGrantWrite"/>).
 /// Saved once every token is made and before the answer is written; when another request redeemed
 /// or revoked the token meanwhile, nothing is written and the grant is refused as
 /// <see cref="SingleUse"/> refused it before. A sign-in refused earlier saves nothing: the code or
@@ -143,6 +144,16 @@ public sealed class GrantWrite(AppDbContext db) : IOpenIddictServerHandler<Proce
         IsPending = false;
         try
         {
+            if (db.Database.IsNpgsql() && await OneStatementGrantWrite.TryWriteAsync(db, context.CancellationToken) is { } written)
+            {
+                if (!written)
+                {
+                    context.Reject(Errors.InvalidGrant, SingleUse.AlreadyUsedDescription);
+                }
+
+                return;
+            }
+
             await db.SaveChangesAsync(context.CancellationToken);
         }
         catch (DbUpdateConcurrencyException)

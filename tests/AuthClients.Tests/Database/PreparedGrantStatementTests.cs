@@ -25,10 +25,11 @@ public sealed class PreparedGrantStatementTests
     {
         var prepared = await PreparedAfterGrantsAndSearchAsync(prepare: true);
 
-        Assert.Contains(prepared, statement => statement.StartsWith(TokenInsert, StringComparison.Ordinal)); // the new refresh token
-        Assert.Contains(prepared, statement => statement.StartsWith(TokenUpdate + "SET \"ConcurrencyToken\"", StringComparison.Ordinal)
-            && statement.Contains("\"RedemptionDate\"", StringComparison.Ordinal) && statement.Contains("AND \"Status\" = $", StringComparison.Ordinal)); // the redemption, checked against the status read
+        Assert.Contains(prepared, statement => statement.StartsWith(TokenInsert, StringComparison.Ordinal)); // the code's row, written by the authorization endpoint
         var tagged = prepared.Where(statement => statement.StartsWith("-- " + PreparedGrantStatements.Tag, StringComparison.Ordinal)).ToList();
+        Assert.Contains(tagged, statement => statement.Contains("WITH spent AS (\n" + TokenUpdate + "SET ", StringComparison.Ordinal)
+            && statement.Contains("\"RedemptionDate\"", StringComparison.Ordinal) && statement.Contains("AND \"Status\" = $", StringComparison.Ordinal)
+            && statement.Contains("\n" + TokenInsert, StringComparison.Ordinal)); // the redemption, checked against the status read, with the new refresh token's row
         Assert.Contains(tagged, statement => statement.Contains("\"ReferenceId\" = $1", StringComparison.Ordinal)); // the code
         Assert.Contains(tagged, statement => statement.Contains(".\"Id\" = $1", StringComparison.Ordinal) && statement.Contains("\"OpenIddictTokens\"", StringComparison.Ordinal)); // the refresh token
         Assert.Contains(tagged, statement => statement.Contains("\"AspNetUsers\"", StringComparison.Ordinal)); // the user
