@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
@@ -22,16 +24,22 @@ namespace AuthClients.Web.Connect;
 /// the same update and insert after a <c>BEGIN</c> and then a <c>COMMIT</c> of its own, one round trip
 /// and one wake-up more per grant. When another request redeemed or revoked the token meanwhile, the
 /// update matches no row and nothing is inserted, as a failed <c>SaveChanges</c> wrote nothing. The
-/// columns, types and concurrency conditions come from EF Core's model, so the statement follows it.
+/// columns, types and concurrency conditions come from EF Core's model, so the statement follows it;
+/// a model it could not write as <c>SaveChanges</c> would (a column the database fills, a computed
+/// column, an inheritance or a complex property) leaves the grant to <c>SaveChanges</c>. It bypasses
+/// what <c>SaveChanges</c> adds around its commands (its interceptors and events; the app registers none).
 /// </summary>
 internal static class OneStatementGrantWrite
 {
+    private static readonly ConditionalWeakTable<IEntityType, Columns> ColumnsOf = new();
+
+    /// <param name="redeemed">The token <see cref="SingleUse"/> marked redeemed on its tracked row.</param>
     /// <returns>
-    /// Null when the context's changes are not a grant's (one token redeemed, new token rows, nothing
-    /// else): <c>SaveChanges</c> writes them. True when written; false when the token was redeemed or
-    /// revoked meanwhile, and nothing was written.
+    /// Null when the context's changes are not this grant's (the redeemed token, new token rows,
+    /// nothing else), or the model is one this statement cannot write: <c>SaveChanges</c> writes them.
+    /// True when written; false when the token was redeemed or revoked meanwhile, and nothing was written.
     /// </returns>
-    public static async Task<bool?> TryWriteAsync(DbContext db, CancellationToken cancellationToken)
+    public static async Task<bool?> TryWriteAsync(DbContext db, AuthClientToken redeemed, CancellationToken cancellationToken)
     {
         db.ChangeTracker.DetectChanges();
         EntityEntry? spent = null;
@@ -42,7 +50,7 @@ internal static class OneStatementGrantWrite
             {
                 case EntityState.Unchanged or EntityState.Detached:
                     continue;
-                case EntityState.Modified when entry.Entity is AuthClientToken && spent is null:
+                case EntityState.Modified when ReferenceEquals(entry.Entity, redeemed):
                     spent = entry;
                     break;
                 case EntityState.Added when entry.Entity is AuthClientToken:
@@ -53,56 +61,92 @@ internal static class OneStatementGrantWrite
             }
         }
 
-        if (spent is null || created.Count == 0 || created.Any(row => row.Properties.Any(p => p.IsTemporary)))
+        if (spent is null || created.Count == 0
+            || ColumnsOf.GetValue(spent.Metadata, entity => Columns.Of(entity, db.GetService<ISqlGenerationHelper>())) is not { Writable: true } columns)
         {
             return null;
         }
 
-        using var statement = new Statement(db, spent.Metadata);
+        using var statement = new Statement(db);
         var sql = new StringBuilder("-- ").Append(PreparedGrantStatements.Tag).Append('\n'); // prepared on the server, as the statements it replaces
-        sql.Append("WITH spent AS (\nUPDATE ").Append(statement.Table).Append(" SET ")
-            .AppendJoin(", ", spent.Properties.Where(p => p.IsModified).Select(p => $"{statement.Column(p.Metadata)} = {statement.Value(p.Metadata, p.CurrentValue)}"))
+        sql.Append("WITH spent AS (\nUPDATE ").Append(columns.Table).Append(" SET ")
+            .AppendJoin(", ", spent.Properties.Where(p => p.IsModified).Select(p => $"{columns.Name(p.Metadata)} = {statement.Value(p.Metadata, p.CurrentValue)}"))
             .Append(" WHERE ")
-            .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey() || p.Metadata.IsConcurrencyToken)
-                .Select(p => $"{statement.Column(p.Metadata)} = {statement.Value(p.Metadata, p.OriginalValue)}"))
+            .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey() || p.Metadata.IsConcurrencyToken).Select(p => p.OriginalValue is null
+                ? $"{columns.Name(p.Metadata)} IS NULL"
+                : $"{columns.Name(p.Metadata)} = {statement.Value(p.Metadata, p.OriginalValue)}"))
             .Append(" RETURNING 1)\n");
-        var columns = spent.Metadata.GetProperties().ToArray();
-        sql.Append("INSERT INTO ").Append(statement.Table).Append(" (").AppendJoin(", ", columns.Select(statement.Column)).Append(")\n");
+        sql.Append("INSERT INTO ").Append(columns.Table).Append(" (").AppendJoin(", ", columns.All.Select(columns.Name)).Append(")\n");
         sql.AppendJoin("\nUNION ALL ", created.Select(row =>
-            "SELECT " + string.Join(", ", columns.Select(c => statement.Value(c, row.Property(c.Name).CurrentValue))) + " FROM spent"));
+            "SELECT " + string.Join(", ", columns.All.Select(c => statement.Value(c, row.Property(c.Name).CurrentValue))) + " FROM spent"));
 
-        var inserted = await db.Database.ExecuteSqlRawAsync(sql.ToString(), statement.Parameters, cancellationToken);
+        // EF Core formats raw SQL that comes with parameters (string.Format): no brace of a name may count.
+        var inserted = await db.Database.ExecuteSqlRawAsync(sql.Replace("{", "{{").Replace("}", "}}").ToString(), statement.Parameters, cancellationToken);
         if (inserted == 0)
         {
             return false;
+        }
+
+        if (inserted != created.Count)
+        {
+            throw new InvalidOperationException($"The grant's statement inserted {inserted} token rows instead of {created.Count}.");
         }
 
         db.ChangeTracker.AcceptAllChanges();
         return true;
     }
 
-    /// <summary>The table's quoted names and the statement's parameters, each typed and cast as the model maps its column.</summary>
-    private sealed class Statement(DbContext db, IEntityType entity) : IDisposable
+    /// <summary>The table and its columns as the model maps them, and whether this statement writes every one as <c>SaveChanges</c> would.</summary>
+    private sealed class Columns
     {
-        private readonly StoreObjectIdentifier _table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        private readonly ISqlGenerationHelper _sql = db.GetService<ISqlGenerationHelper>();
+        private readonly StoreObjectIdentifier _table;
+        private readonly ISqlGenerationHelper _sql;
+
+        private Columns(IEntityType entity, StoreObjectIdentifier table, ISqlGenerationHelper sql, bool writable)
+        {
+            (_table, _sql, Writable) = (table, sql, writable);
+            Table = sql.DelimitIdentifier(table.Name, table.Schema);
+            All = [.. entity.GetProperties()];
+        }
+
+        /// <summary>False for a model that <c>SaveChanges</c> must write: a value the database fills or computes, inheritance, complex properties, a split entity.</summary>
+        public bool Writable { get; }
+
+        public string Table { get; }
+
+        public IProperty[] All { get; }
+
+        public string Name(IProperty property) => _sql.DelimitIdentifier(property.GetColumnName(_table)!);
+
+        public static Columns Of(IEntityType entity, ISqlGenerationHelper sql)
+        {
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var writable = entity.BaseType is null && !entity.GetDirectlyDerivedTypes().Any() && !entity.GetComplexProperties().Any()
+                && entity.GetProperties().All(p => p.GetColumnName(table) is not null
+                    && (p.ValueGenerated == ValueGenerated.Never || p.IsPrimaryKey())
+                    && p.GetDefaultValueSql(table) is null && p.GetComputedColumnSql(table) is null && !p.TryGetDefaultValue(table, out _));
+            return new Columns(entity, table, sql, writable);
+        }
+    }
+
+    /// <summary>The statement's parameters, each typed as the model maps its column.</summary>
+    private sealed class Statement(DbContext db) : IDisposable
+    {
         private readonly DbCommand _parameterFactory = db.Database.GetDbConnection().CreateCommand();
 
         public List<DbParameter> Parameters { get; } = [];
 
-        public string Table => _sql.DelimitIdentifier(_table.Name, _table.Schema);
-
-        public string Column(IProperty property) => _sql.DelimitIdentifier(property.GetColumnName(_table)!);
-
         /// <summary>
-        /// A parameter for <paramref name="value"/>, cast to its column's type: a value selected rather
-        /// than inserted is not typed by its column, and a null would otherwise be text.
+        /// A parameter for <paramref name="value"/>, cast to its column's type without a length: a value
+        /// selected rather than inserted is not typed by its column (a null would be text), and a cast to
+        /// <c>varchar(n)</c> would cut a longer value where the column refuses it.
         /// </summary>
         public string Value(IProperty property, object? value)
         {
-            var name = "@p" + Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(_parameterFactory, name, value, property.IsNullable));
-            return $"{name}::{property.GetColumnType(_table)}";
+            var name = "@p" + Parameters.Count.ToString(CultureInfo.InvariantCulture);
+            var mapping = property.GetRelationalTypeMapping();
+            Parameters.Add(mapping.CreateParameter(_parameterFactory, name, value, property.IsNullable));
+            return $"{name}::{mapping.StoreTypeNameBase}";
         }
 
         public void Dispose() => _parameterFactory.Dispose();

@@ -74,7 +74,7 @@ public sealed class SingleUse(AppDbContext db, IOpenIddictTokenManager tokens, S
         {
             // Tracked as read: SaveChanges checks the status and the stamp it was read with (AuthClientTokenConfiguration).
             (token.Status, token.RedemptionDate, token.ConcurrencyToken) = (Statuses.Redeemed, now, stamp);
-            grantWrite.Pending();
+            grantWrite.Pending(token);
             return;
         }
 
@@ -128,23 +128,25 @@ public sealed class GrantWrite(AppDbContext db) : IOpenIddictServerHandler<Proce
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-    /// <summary>Whether a redemption waits to be written: new token rows are then added to it, not saved alone.</summary>
-    public bool IsPending { get; private set; }
+    private AuthClientToken? _redeemed;
 
-    /// <summary>A redemption is marked on its tracked row: write it, and the new rows, at the end of the sign-in.</summary>
-    public void Pending() => IsPending = true;
+    /// <summary>Whether a redemption waits to be written: new token rows are then added to it, not saved alone.</summary>
+    public bool IsPending => _redeemed is not null;
+
+    /// <summary>A redemption is marked on the token's tracked row: write it, and the new rows, at the end of the sign-in.</summary>
+    public void Pending(AuthClientToken redeemed) => _redeemed = redeemed;
 
     public async ValueTask HandleAsync(ProcessSignInContext context)
     {
-        if (!IsPending)
+        if (_redeemed is not { } redeemed)
         {
             return;
         }
 
-        IsPending = false;
+        _redeemed = null;
         try
         {
-            if (db.Database.IsNpgsql() && await OneStatementGrantWrite.TryWriteAsync(db, context.CancellationToken) is { } written)
+            if (db.Database.IsNpgsql() && await OneStatementGrantWrite.TryWriteAsync(db, redeemed, context.CancellationToken) is { } written)
             {
                 if (!written)
                 {

@@ -16,9 +16,11 @@ namespace AuthClients.Web.Hosting;
 /// (docs/performance.md, tenth and fifteenth looks). Only these: Npgsql's automatic preparation (<c>Max Auto
 /// Prepare</c>) prepares whatever repeats, and a prepared search of the Auth Clients list got one
 /// generic plan for every pattern (a two-letter search took 833 ms instead of 26 at a million clients).
-/// A statement is one of these when EF Core tagged it with <see cref="Tag"/> (the grant's queries), or
-/// when it inserts or updates a row of the tokens table (EF Core writes no tag on what <c>SaveChanges</c>
-/// or <c>ExecuteUpdate</c> sends; those are writes by key, whose plan no value changes). Npgsql keeps
+/// A statement is one of these when it starts with the comment <see cref="Tag"/> (the grant's queries,
+/// tagged by EF Core, and its write, <see cref="Connect.OneStatementGrantWrite"/>), or when it inserts or
+/// updates a row of the tokens table (EF Core writes no tag on what <c>SaveChanges</c> or
+/// <c>ExecuteUpdate</c> sends, such as the code's row or a grant written by <c>SaveChanges</c>; those are
+/// writes by key, whose plan no value changes). Npgsql keeps
 /// a prepared statement with its physical connection and finds it again by its text, so preparing a
 /// command already prepared there sends nothing. Setting <c>OAuthServer:Performance:PrepareGrantStatements</c>.
 /// </summary>
