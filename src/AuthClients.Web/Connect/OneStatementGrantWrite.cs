@@ -61,7 +61,8 @@ internal static class OneStatementGrantWrite
             }
         }
 
-        if (spent is null || created.Count == 0
+        // A temporary key (one the database would generate) is not a value to insert.
+        if (spent is null || created.Count == 0 || created.Any(row => row.Properties.Any(p => p.IsTemporary))
             || ColumnsOf.GetValue(spent.Metadata, entity => Columns.Of(entity, db.GetService<ISqlGenerationHelper>())) is not { Writable: true } columns)
         {
             return null;
