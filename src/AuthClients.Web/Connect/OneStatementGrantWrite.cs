@@ -2,13 +2,12 @@ using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using AuthClients.Web.Data;
 using AuthClients.Web.Data.Entities;
 using AuthClients.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AuthClients.Web.Connect;
 
@@ -63,7 +62,7 @@ internal static class OneStatementGrantWrite
 
         // A temporary key (one the database would generate) is not a value to insert.
         if (spent is null || created.Count == 0 || created.Any(row => row.Properties.Any(p => p.IsTemporary))
-            || ColumnsOf.GetValue(spent.Metadata, entity => Columns.Of(entity, db.GetService<ISqlGenerationHelper>())) is not { Writable: true } columns)
+            || ColumnsOf.GetValue(spent.Metadata, entity => Columns.Of(db, entity)) is not { Writable: true } columns)
         {
             return null;
         }
@@ -97,36 +96,26 @@ internal static class OneStatementGrantWrite
         return true;
     }
 
-    /// <summary>The table and its columns as the model maps them, and whether this statement writes every one as <c>SaveChanges</c> would.</summary>
-    private sealed class Columns
+    /// <summary>The table and its columns as the model maps them and the provider quotes them (<see cref="QuotedNames"/>), and whether this statement writes every one as <c>SaveChanges</c> would.</summary>
+    private sealed class Columns(QuotedNames names, IProperty[] all, bool writable)
     {
-        private readonly StoreObjectIdentifier _table;
-        private readonly ISqlGenerationHelper _sql;
-
-        private Columns(IEntityType entity, StoreObjectIdentifier table, ISqlGenerationHelper sql, bool writable)
-        {
-            (_table, _sql, Writable) = (table, sql, writable);
-            Table = sql.DelimitIdentifier(table.Name, table.Schema);
-            All = [.. entity.GetProperties()];
-        }
-
         /// <summary>False for a model that <c>SaveChanges</c> must write: a value the database fills or computes, inheritance, complex properties, a split entity.</summary>
-        public bool Writable { get; }
+        public bool Writable { get; } = writable;
 
-        public string Table { get; }
+        public string Table => names.Table;
 
-        public IProperty[] All { get; }
+        public IProperty[] All { get; } = all;
 
-        public string Name(IProperty property) => _sql.DelimitIdentifier(property.GetColumnName(_table)!);
+        public string Name(IProperty property) => names.Column(property.Name);
 
-        public static Columns Of(IEntityType entity, ISqlGenerationHelper sql)
+        public static Columns Of(DbContext db, IEntityType entity)
         {
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             var writable = entity.BaseType is null && !entity.GetDirectlyDerivedTypes().Any() && !entity.GetComplexProperties().Any()
                 && entity.GetProperties().All(p => p.GetColumnName(table) is not null
                     && (p.ValueGenerated == ValueGenerated.Never || p.IsPrimaryKey())
                     && p.GetDefaultValueSql(table) is null && p.GetComputedColumnSql(table) is null && !p.TryGetDefaultValue(table, out _));
-            return new Columns(entity, table, sql, writable);
+            return new Columns(QuotedNames.Of<AuthClientToken>(db), [.. entity.GetProperties()], writable);
         }
     }
 
