@@ -308,7 +308,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     {
         var identity = UserTokenClaims.Create(user, request.GetScopes());
         identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(session)?.ToUnixTimeSeconds());
-        identity.SetDestinations(claim => UserTokenClaims.DestinationsOf(claim, identity));
+        UserTokenClaims.WithDestinations(identity);
         consent ??= await authorizations.CreateAsync(
             identity: identity,
             subject: user.Id,

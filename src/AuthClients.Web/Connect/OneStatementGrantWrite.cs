@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data.Common;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -76,9 +77,9 @@ internal static class OneStatementGrantWrite
                 ? $"{columns.Name(p.Metadata)} IS NULL"
                 : $"{columns.Name(p.Metadata)} = {statement.Value(p.Metadata, p.OriginalValue)}"))
             .Append(" RETURNING 1)\n");
-        sql.Append("INSERT INTO ").Append(columns.Table).Append(" (").AppendJoin(", ", columns.All.Select(columns.Name)).Append(")\n");
+        sql.Append(columns.Insert);
         sql.AppendJoin("\nUNION ALL ", created.Select(row =>
-            "SELECT " + string.Join(", ", columns.All.Select(c => statement.Value(c, row.Property(c.Name).CurrentValue))) + " FROM spent"));
+            "SELECT " + string.Join(", ", columns.All.Select(c => statement.Value(c, row.Property(c).CurrentValue))) + " FROM spent"));
 
         // EF Core formats raw SQL that comes with parameters (string.Format): no brace of a name may count.
         var inserted = await db.Database.ExecuteSqlRawAsync(sql.Replace("{", "{{").Replace("}", "}}").ToString(), statement.Parameters, cancellationToken);
@@ -96,17 +97,36 @@ internal static class OneStatementGrantWrite
         return true;
     }
 
-    /// <summary>The table and its columns as the model maps them and the provider quotes them (<see cref="QuotedNames"/>), and whether this statement writes every one as <c>SaveChanges</c> would.</summary>
-    private sealed class Columns(QuotedNames names, IProperty[] all, bool writable)
+    /// <summary>
+    /// The table and its columns as the model maps them and the provider quotes them (<see cref="QuotedNames"/>),
+    /// and whether this statement writes every one as <c>SaveChanges</c> would. Named once per model:
+    /// EF Core works a column's name out anew on every call, which made building the statement a
+    /// tenth of a grant's allocations.
+    /// </summary>
+    private sealed class Columns
     {
+        private readonly FrozenDictionary<IProperty, string> _names;
+
+        private Columns(QuotedNames names, IProperty[] all, bool writable)
+        {
+            Writable = writable;
+            Table = names.Table;
+            All = all;
+            _names = all.ToFrozenDictionary(p => p, p => names.Column(p.Name));
+            Insert = $"INSERT INTO {Table} ({string.Join(", ", all.Select(Name))})\n";
+        }
+
         /// <summary>False for a model that <c>SaveChanges</c> must write: a value the database fills or computes, inheritance, complex properties, a split entity.</summary>
-        public bool Writable { get; } = writable;
+        public bool Writable { get; }
 
-        public string Table => names.Table;
+        public string Table { get; }
 
-        public IProperty[] All { get; } = all;
+        public IProperty[] All { get; }
 
-        public string Name(IProperty property) => names.Column(property.Name);
+        /// <summary>The insert's head, every column named: <c>INSERT INTO table (...)</c>.</summary>
+        public string Insert { get; }
+
+        public string Name(IProperty property) => _names[property];
 
         public static Columns Of(DbContext db, IEntityType entity)
         {

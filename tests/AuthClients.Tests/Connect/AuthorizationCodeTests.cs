@@ -234,6 +234,37 @@ public sealed class AuthorizationCodeTests : IClassFixture<AuthClientsAppFactory
         Assert.Equal(email, userInfo.Claims.Single(c => c.Type == "email").Value);
     }
 
+    [Theory]
+    [InlineData("openid offline_access", new string[0])]
+    [InlineData("openid profile offline_access", new[] { "name", "preferred_username" })]
+    [InlineData("openid email offline_access", new[] { "email" })]
+    [InlineData("openid profile email offline_access", new[] { "name", "preferred_username", "email" })]
+    public async Task IdToken_CarriesProfileAndEmailOnlyUnderTheirScopes_AccessTokenCarriesThemAlways_AtTheExchangeAndAfterARefresh(string scope, string[] inIdToken)
+    {
+        var (client, email) = await ArrangeAsync();
+        var driver = new AuthorizationCodeDriver(_app.CreateBrowser(), client);
+        var issued = await driver.RedeemAsync(_backChannel, await driver.GetCodeAsync(email, AuthClientsAppFactory.UserPassword, scope));
+        Assert.False(issued.IsError, issued.Raw);
+        var renewed = await RefreshAsync(client, issued.RefreshToken!);
+        Assert.False(renewed.IsError, renewed.Raw);
+
+        string[] userClaims = ["name", "preferred_username", "email"];
+        foreach (var tokens in new[] { issued, renewed })
+        {
+            var idToken = Payload(tokens.IdentityToken!);
+            Assert.Equal(inIdToken.Order(), userClaims.Where(idToken.ContainsKey).Order());
+            Assert.Equal(email, idToken.GetValueOrDefault("email") ?? email);
+            Assert.True(idToken.ContainsKey("auth_time"), "the ID token says when the user signed in");
+
+            var accessToken = Payload(tokens.AccessToken!);
+            Assert.All(userClaims, claim => Assert.True(accessToken.ContainsKey(claim), $"{claim} is in the access token"));
+        }
+
+        static Dictionary<string, string> Payload(string jwt) =>
+            JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1])).RootElement.EnumerateObject()
+                .ToDictionary(p => p.Name, p => p.Value.ToString());
+    }
+
     private async Task<(RegisteredClient Client, string Email)> ArrangeAsync() =>
         (await _app.RegisterClientAsync(clientCredentials: false, authorizationCode: true), await _app.CreateUserAsync());
 
