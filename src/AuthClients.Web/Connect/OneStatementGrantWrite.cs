@@ -9,6 +9,7 @@ using AuthClients.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AuthClients.Web.Connect;
 
@@ -81,8 +82,18 @@ internal static class OneStatementGrantWrite
         sql.AppendJoin("\nUNION ALL ", created.Select(row =>
             "SELECT " + string.Join(", ", columns.All.Select(c => statement.Value(c, row.Property(c).CurrentValue))) + " FROM spent"));
 
-        // EF Core formats raw SQL that comes with parameters (string.Format): no brace of a name may count.
-        var inserted = await db.Database.ExecuteSqlRawAsync(sql.Replace("{", "{{").Replace("}", "}}").ToString(), statement.Parameters, cancellationToken);
+        // A fault on the way (a connection lost to a restart) has the execution strategy send the
+        // statement again, as SaveChanges would be. When the statement was committed and only its
+        // answer was lost, the spent row carries the new stamp only this grant wrote, and the grant
+        // succeeded: sent again, the update would find the token spent and refuse the grant.
+        var stamped = spent.Properties.Any(p => p.Metadata.IsConcurrencyToken && p.IsModified && p.CurrentValue is not null);
+        var inserted = await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            (Sql: Formatted(sql), statement.Parameters),
+            (context, state, cancel) => context.Database.ExecuteSqlRawAsync(state.Sql, state.Parameters, cancel),
+            stamped
+                ? async (context, _, cancel) => await StampedAsync(context, spent, columns, cancel) ? new ExecutionResult<int>(true, created.Count) : new ExecutionResult<int>(false, 0)
+                : null,
+            cancellationToken);
         if (inserted == 0)
         {
             return false;
@@ -96,6 +107,19 @@ internal static class OneStatementGrantWrite
         db.ChangeTracker.AcceptAllChanges();
         return true;
     }
+
+    /// <summary>Whether the spent row carries the new stamp (and so the grant's statement was committed), read only after a fault.</summary>
+    private static async Task<bool> StampedAsync(DbContext db, EntityEntry spent, Columns columns, CancellationToken cancellationToken)
+    {
+        using var check = new Statement(db);
+        var sql = new StringBuilder("SELECT 1 AS \"Value\" FROM ").Append(columns.Table).Append(" WHERE ")
+            .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey() || (p.Metadata.IsConcurrencyToken && p.IsModified))
+                .Select(p => $"{columns.Name(p.Metadata)} = {check.Value(p.Metadata, p.CurrentValue)}"));
+        return (await db.Database.SqlQueryRaw<int>(Formatted(sql), [.. check.Parameters]).ToListAsync(cancellationToken)).Count == 1;
+    }
+
+    // EF Core formats raw SQL that comes with parameters (string.Format): no brace of a name may count.
+    private static string Formatted(StringBuilder sql) => sql.Replace("{", "{{").Replace("}", "}}").ToString();
 
     /// <summary>
     /// The table and its columns as the model maps them and the provider quotes them (<see cref="QuotedNames"/>),
