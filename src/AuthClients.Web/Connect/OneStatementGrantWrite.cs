@@ -86,14 +86,24 @@ internal static class OneStatementGrantWrite
         // statement again, as SaveChanges would be. When the statement was committed and only its
         // answer was lost, the spent row carries the new stamp only this grant wrote, and the grant
         // succeeded: sent again, the update would find the token spent and refuse the grant.
-        var stamped = spent.Properties.Any(p => p.Metadata.IsConcurrencyToken && p.IsModified && p.CurrentValue is not null);
-        var inserted = await db.Database.CreateExecutionStrategy().ExecuteAsync(
-            (Sql: Formatted(sql), statement.Parameters),
-            (context, state, cancel) => context.Database.ExecuteSqlRawAsync(state.Sql, state.Parameters, cancel),
-            stamped
-                ? async (context, _, cancel) => await StampedAsync(context, spent, columns, cancel) ? new ExecutionResult<int>(true, created.Count) : new ExecutionResult<int>(false, 0)
-                : null,
+        var write = new Attempt(Formatted(sql), statement.Parameters, spent, columns, created.Count);
+        var inserted = await db.Database.CreateExecutionStrategy().ExecuteAsync(write,
+            static (context, write, cancel) => context.Database.ExecuteSqlRawAsync(write.Sql, write.Parameters, cancel),
+            static async (context, write, cancel) =>
+            {
+                write.Faulted = true;
+                return await write.StampedAsync(context, cancel) ? new ExecutionResult<int>(true, write.Rows) : new ExecutionResult<int>(false, 0);
+            },
             cancellationToken);
+
+        // The first statement may still have held the row when the stamp was looked for (the server
+        // finishes a statement whose client is gone): the one sent again then waited for it and found
+        // the token spent. It has committed or rolled back by now, so a second look is the answer.
+        if (inserted == 0 && write.Faulted && await write.StampedAsync(db, cancellationToken))
+        {
+            inserted = write.Rows;
+        }
+
         if (inserted == 0)
         {
             return false;
@@ -108,14 +118,38 @@ internal static class OneStatementGrantWrite
         return true;
     }
 
-    /// <summary>Whether the spent row carries the new stamp (and so the grant's statement was committed), read only after a fault.</summary>
-    private static async Task<bool> StampedAsync(DbContext db, EntityEntry spent, Columns columns, CancellationToken cancellationToken)
+    /// <summary>The grant's statement as the execution strategy sends it, and what tells, after a fault, whether it was committed.</summary>
+    private sealed class Attempt(string sql, List<DbParameter> parameters, EntityEntry spent, Columns columns, int rows)
     {
-        using var check = new Statement(db);
-        var sql = new StringBuilder("SELECT 1 AS \"Value\" FROM ").Append(columns.Table).Append(" WHERE ")
-            .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey() || (p.Metadata.IsConcurrencyToken && p.IsModified))
-                .Select(p => $"{columns.Name(p.Metadata)} = {check.Value(p.Metadata, p.CurrentValue)}"));
-        return (await db.Database.SqlQueryRaw<int>(Formatted(sql), [.. check.Parameters]).ToListAsync(cancellationToken)).Count == 1;
+        public string Sql => sql;
+
+        public List<DbParameter> Parameters => parameters;
+
+        /// <summary>The number of new token rows: what a committed statement inserted.</summary>
+        public int Rows => rows;
+
+        /// <summary>Whether a fault made the strategy look for the stamp.</summary>
+        public bool Faulted { get; set; }
+
+        /// <summary>
+        /// Whether the spent row carries the new concurrency stamp, a random value only this grant
+        /// wrote (and so its statement was committed). Not the token's status, which a concurrent
+        /// redemption or revocation writes too. False when the grant wrote no new stamp.
+        /// </summary>
+        public async Task<bool> StampedAsync(DbContext db, CancellationToken cancellationToken)
+        {
+            var stamp = spent.Property(nameof(AuthClientToken.ConcurrencyToken));
+            if (!stamp.IsModified || stamp.CurrentValue is null || Equals(stamp.CurrentValue, stamp.OriginalValue))
+            {
+                return false;
+            }
+
+            using var check = new Statement(db);
+            var sql = new StringBuilder("SELECT 1 AS \"Value\" FROM ").Append(columns.Table).Append(" WHERE ")
+                .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey()).Append(stamp)
+                    .Select(p => $"{columns.Name(p.Metadata)} = {check.Value(p.Metadata, p.CurrentValue)}"));
+            return (await db.Database.SqlQueryRaw<int>(Formatted(sql), [.. check.Parameters]).ToListAsync(cancellationToken)).Count == 1;
+        }
     }
 
     // EF Core formats raw SQL that comes with parameters (string.Format): no brace of a name may count.
