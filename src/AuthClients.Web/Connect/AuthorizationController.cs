@@ -306,9 +306,7 @@ public sealed class AuthorizationController(IOpenIddictApplicationManager applic
     /// <summary>Issues the code for the user, under their permanent consent (created now when there is none).</summary>
     private async Task<Microsoft.AspNetCore.Mvc.SignInResult> IssueAsync(IOpenIddictAuthorizationManager authorizations, AppUser user, ClaimsPrincipal session, object application, OpenIddictRequest request, object? consent)
     {
-        var identity = UserTokenClaims.Create(user, request.GetScopes());
-        identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(session)?.ToUnixTimeSeconds());
-        UserTokenClaims.WithDestinations(identity);
+        var identity = UserTokenClaims.Create(user, request.GetScopes(), SignInTimeClaims.SignedInAt(session));
         consent ??= await authorizations.CreateAsync(
             identity: identity,
             subject: user.Id,

@@ -72,11 +72,11 @@ internal static class OneStatementGrantWrite
         using var statement = new Statement(db);
         var sql = new StringBuilder("-- ").Append(PreparedGrantStatements.Tag).Append('\n'); // prepared on the server, as the statements it replaces
         sql.Append("WITH spent AS (\nUPDATE ").Append(columns.Table).Append(" SET ")
-            .AppendJoin(", ", spent.Properties.Where(p => p.IsModified).Select(p => $"{columns.Name(p.Metadata)} = {statement.Value(p.Metadata, p.CurrentValue)}"))
+            .AppendJoin(", ", spent.Properties.Where(p => p.IsModified).Select(p => columns.Equal(p.Metadata, statement, p.CurrentValue)))
             .Append(" WHERE ")
             .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey() || p.Metadata.IsConcurrencyToken).Select(p => p.OriginalValue is null
                 ? $"{columns.Name(p.Metadata)} IS NULL"
-                : $"{columns.Name(p.Metadata)} = {statement.Value(p.Metadata, p.OriginalValue)}"))
+                : columns.Equal(p.Metadata, statement, p.OriginalValue)))
             .Append(" RETURNING 1)\n");
         sql.Append(columns.Insert);
         sql.AppendJoin("\nUNION ALL ", created.Select(row =>
@@ -147,7 +147,7 @@ internal static class OneStatementGrantWrite
             using var check = new Statement(db);
             var sql = new StringBuilder("SELECT 1 AS \"Value\" FROM ").Append(columns.Table).Append(" WHERE ")
                 .AppendJoin(" AND ", spent.Properties.Where(p => p.Metadata.IsPrimaryKey()).Append(stamp)
-                    .Select(p => $"{columns.Name(p.Metadata)} = {check.Value(p.Metadata, p.CurrentValue)}"));
+                    .Select(p => columns.Equal(p.Metadata, check, p.CurrentValue)));
             return (await db.Database.SqlQueryRaw<int>(Formatted(sql), [.. check.Parameters]).ToListAsync(cancellationToken)).Count == 1;
         }
     }
@@ -185,6 +185,9 @@ internal static class OneStatementGrantWrite
         public string Insert { get; }
 
         public string Name(IProperty property) => _names[property];
+
+        /// <summary><c>column = @p</c>, the value a parameter of <paramref name="statement"/>.</summary>
+        public string Equal(IProperty property, Statement statement, object? value) => $"{Name(property)} = {statement.Value(property, value)}";
 
         public static Columns Of(DbContext db, IEntityType entity)
         {

@@ -11,7 +11,9 @@ namespace AuthClients.Web.Connect;
 /// <summary>What a user's tokens say, for every grant that issues them (the controller and <see cref="InlineTokenHandler"/>).</summary>
 public static class UserTokenClaims
 {
-    public static ClaimsIdentity Create(AppUser user, ImmutableArray<string> scopes) => WithDestinations(Claimed(user, scopes));
+    /// <param name="signedInAt">When the user signed in, for the ID token's <c>auth_time</c> (none for the password grant).</param>
+    public static ClaimsIdentity Create(AppUser user, ImmutableArray<string> scopes, DateTimeOffset? signedInAt = null) =>
+        WithDestinations(Claimed(user, scopes, signedInAt));
 
     /// <summary>
     /// For a code or refresh token being exchanged: fresh claims (name, email) with the scopes and
@@ -19,20 +21,20 @@ public static class UserTokenClaims
     /// </summary>
     public static ClaimsIdentity Renewed(AppUser user, ClaimsPrincipal grant)
     {
-        var identity = Claimed(user, grant.GetScopes());
+        var identity = Claimed(user, grant.GetScopes(), SignInTimeClaims.SignedInAt(grant));
         identity.SetAuthorizationId(grant.GetAuthorizationId());
-        identity.SetClaim(Claims.AuthenticationTime, SignInTimeClaims.SignedInAt(grant)?.ToUnixTimeSeconds());
         return WithDestinations(identity);
     }
 
-    private static ClaimsIdentity Claimed(AppUser user, ImmutableArray<string> scopes)
+    private static ClaimsIdentity Claimed(AppUser user, ImmutableArray<string> scopes, DateTimeOffset? signedInAt)
     {
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Id)
             .SetClaim(Claims.Email, user.Email)
             .SetClaim(Claims.Name, user.FullName)
             .SetClaim(Claims.PreferredUsername, user.UserName)
-            .SetClaim(AppClaimTypes.SubjectKind, SubjectKinds.User);
+            .SetClaim(AppClaimTypes.SubjectKind, SubjectKinds.User)
+            .SetClaim(Claims.AuthenticationTime, signedInAt?.ToUnixTimeSeconds());
         identity.SetScopes(scopes);
         identity.SetResources(OAuthScopes.ApiResource);
         return identity;
@@ -44,7 +46,7 @@ public static class UserTokenClaims
     /// writer for every claim (a twentieth of a refresh's allocations); a user's claims go to one of
     /// two sets, each written once here by OpenIddict itself, so the format stays its own.
     /// </summary>
-    public static ClaimsIdentity WithDestinations(ClaimsIdentity identity)
+    private static ClaimsIdentity WithDestinations(ClaimsIdentity identity)
     {
         foreach (var claim in identity.Claims)
         {
